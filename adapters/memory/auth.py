@@ -1,0 +1,142 @@
+"""In-memory adapters of the auth ports."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from adapters.memory.store import MemoryTable, MemoryTransaction
+from adapters.memory.unit_of_work import MemoryUnitOfWork
+from adapters.tracking import SeenAggregates
+from core.auth.model import Account, Session
+from core.shared.errors import Conflict
+from core.shared.pagination import Page, PageRequest, page_of
+from ports.shared import Clock, EventPublisher
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+class AuthTables:
+    def __init__(self) -> None:
+        self.accounts = MemoryTable("accounts")
+
+
+class MemoryAccountRepository:
+    def __init__(self, tables: AuthTables, tx: MemoryTransaction, seen: SeenAggregates) -> None:
+        self.table, self.tx, self.seen = tables.accounts, tx, seen
+
+    def _track(self, account: Account | None) -> Account | None:
+        if account is not None:
+            self.seen.add(account)
+        return account
+
+    async def add(self, account: Account) -> None:
+        def unique_email() -> None:
+            clash = [a for a in self.table.rows.values() if a.email == account.email and a.id != account.id]
+            if clash:
+                raise Conflict("an account with this email already exists")
+
+        unique_email()
+        self.tx.check_at_commit(unique_email)
+        self.tx.put(self.table, account.id, account)
+        self.seen.add(account)
+
+    async def get(self, user_id: str) -> Account | None:
+        return self._track(self.tx.get(self.table, user_id))
+
+    async def get_by_email(self, email: str) -> Account | None:
+        found = next((a for a in self.tx.scan(self.table) if a.email == email), None)
+        return self._track(found)
+
+    async def update(self, account: Account) -> None:
+        self.tx.put(self.table, account.id, account)
+        self.seen.add(account)
+
+    async def remove(self, account: Account) -> None:
+        self.tx.delete(self.table, account.id)
+        self.seen.add(account)
+
+    async def list(self, page: PageRequest) -> Page[Account]:
+        after = page.after()
+        rows = [a for a in self.tx.scan(self.table) if after is None or a.id > after[0]]
+        rows.sort(key=lambda a: a.id)
+        return page_of(rows[: page.limit + 1], page, lambda a: [a.id])
+
+
+class MemoryAuthUnitOfWork(MemoryUnitOfWork):
+    def __init__(self, tables: AuthTables, publisher: EventPublisher) -> None:
+        super().__init__(publisher)
+        self.tables = tables
+        self._open()
+
+    def _open(self) -> None:
+        self.accounts = MemoryAccountRepository(self.tables, self.tx, self.seen)
+
+
+class MemorySessionStore:
+    """Sessions with expiry, as Redis keeps them: an expired session is simply gone."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._sessions: dict[str, Session] = {}
+
+    def _live(self, session: Session) -> bool:
+        return session.expires_at > self.clock.now()
+
+    async def add(self, session: Session) -> None:
+        self._sessions[session.id] = session
+
+    async def get(self, session_id: str) -> Session | None:
+        session = self._sessions.get(session_id)
+        if session is None or not self._live(session):
+            self._sessions.pop(session_id, None)
+            return None
+        return session
+
+    async def remove(self, session_id: str) -> None:
+        self._sessions.pop(session_id, None)
+
+    async def remove_all(self, user_id: str, keep: str | None = None) -> int:
+        doomed = [s.id for s in self._sessions.values() if s.user_id == user_id and s.id != keep]
+        for session_id in doomed:
+            del self._sessions[session_id]
+        return len(doomed)
+
+    async def list_for_user(self, user_id: str) -> list[Session]:
+        return [s for s in list(self._sessions.values()) if s.user_id == user_id and await self.get(s.id)]
+
+
+class MemoryFailureCounter:
+    """Fixed windows that start at the first failure, as the Redis INCR + EXPIRE NX counter does."""
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._now = monotonic
+        self._windows: dict[str, tuple[int, float]] = {}
+
+    def _current(self, key: str) -> tuple[int, float] | None:
+        window = self._windows.get(key)
+        if window is not None and window[1] <= self._now():
+            del self._windows[key]
+            return None
+        return window
+
+    @staticmethod
+    def _left(ends: float, now: float) -> int:
+        return max(1, int(ends - now + 0.999))
+
+    async def add(self, key: str, window_seconds: int) -> tuple[int, int]:
+        now = self._now()
+        current = self._current(key)
+        count, ends = current if current else (0, now + window_seconds)
+        self._windows[key] = (count + 1, ends)
+        return count + 1, self._left(ends, now)
+
+    async def get(self, key: str) -> tuple[int, int]:
+        current = self._current(key)
+        if current is None:
+            return 0, 0
+        return current[0], self._left(current[1], self._now())
+
+    async def clear(self, key: str) -> None:
+        self._windows.pop(key, None)

@@ -1,0 +1,73 @@
+"""An in-memory transactional store: the in-memory adapters keep their rows here.
+
+Each unit of work reads through a ``MemoryTransaction`` that stages its writes; ``commit`` applies them
+all at once (between two awaits, so atomically for asyncio). Rows are deep-copied in and out, so an
+aggregate a use case holds never aliases a stored row: a rolled-back change leaves no trace, exactly
+as with a database.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from typing import Any
+
+_DELETED = object()
+
+
+class MemoryTable:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.rows: dict[str, Any] = {}
+
+
+class MemoryTransaction:
+    def __init__(self) -> None:
+        self._staged: dict[tuple[str, str], tuple[MemoryTable, Any]] = {}
+        self._checks: list[Callable[[], None]] = []
+
+    def get(self, table: MemoryTable, key: str) -> Any | None:
+        staged = self._staged.get((table.name, key))
+        if staged is not None:
+            value = staged[1]
+            return None if value is _DELETED else copy.deepcopy(value)
+        row = table.rows.get(key)
+        return None if row is None else copy.deepcopy(row)
+
+    def put(self, table: MemoryTable, key: str, value: Any) -> None:
+        self._staged[(table.name, key)] = (table, _stored_copy(value))
+
+    def delete(self, table: MemoryTable, key: str) -> None:
+        self._staged[(table.name, key)] = (table, _DELETED)
+
+    def scan(self, table: MemoryTable) -> Iterator[Any]:
+        """Every row as this transaction sees it (committed rows overlaid with staged writes)."""
+        keys = set(table.rows)
+        keys.update(k for (name, k) in self._staged if name == table.name)
+        for key in sorted(keys):
+            row = self.get(table, key)
+            if row is not None:
+                yield row
+
+    def check_at_commit(self, check: Callable[[], None]) -> None:
+        """Run ``check`` (a uniqueness rule, say) just before the writes apply; it raises to refuse."""
+        self._checks.append(check)
+
+    def apply(self) -> None:
+        for check in self._checks:
+            check()
+        for (_, key), (table, value) in self._staged.items():
+            if value is _DELETED:
+                table.rows.pop(key, None)
+            else:
+                table.rows[key] = value
+        self._staged.clear()
+        self._checks.clear()
+
+
+def _stored_copy(value: Any) -> Any:
+    stored = copy.deepcopy(value)
+    events = getattr(stored, "_events", None)
+    if isinstance(events, list):
+        events.clear()
+    return stored

@@ -1,0 +1,128 @@
+"""Typed settings, read from ``MARKETPLACE_*`` environment variables and checked at start-up.
+
+Every field has a default that matches docker-compose.yml and ``scripts/services``, so the memory
+profile needs no configuration at all. A bad value stops the process with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any, Literal
+from urllib.parse import urlparse
+
+import attrs
+
+PREFIX = "MARKETPLACE_"
+Profile = Literal["memory", "infra"]
+
+
+class SettingsError(ValueError):
+    pass
+
+
+def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if value <= 0:
+        raise SettingsError(f"{PREFIX}{attribute.name.upper()} must be a positive number, not {value}")
+
+
+def _url(*schemes: str) -> Any:
+    def check(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+        parsed = urlparse(value)
+        if parsed.scheme not in schemes or not parsed.hostname:
+            raise SettingsError(
+                f"{PREFIX}{attribute.name.upper()} must be a {' or '.join(schemes)} URL, not {value!r}"
+            )
+
+    return check
+
+
+def _one_of(*allowed: str) -> Any:
+    def check(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+        if value not in allowed:
+            raise SettingsError(f"{PREFIX}{attribute.name.upper()} must be one of {', '.join(allowed)}, not {value!r}")
+
+    return check
+
+
+@attrs.frozen(kw_only=True)
+class Settings:
+    profile: Profile = attrs.field(default="memory", validator=_one_of("memory", "infra"))
+    host: str = "127.0.0.1"
+    port: int = attrs.field(default=8080, validator=_positive)
+    log_level: str = attrs.field(default="INFO", validator=_one_of("DEBUG", "INFO", "WARNING", "ERROR"))
+    public_base_url: str = attrs.field(default="http://localhost:8080", validator=_url("http", "https"))
+
+    # PostgreSQL: one database per group of contexts, as in the system design (auth + users share one).
+    users_db_dsn: str = attrs.field(
+        default="postgresql://marketplace:marketplace@127.0.0.1:55432/users", validator=_url("postgresql", "postgres")
+    )
+    db_pool_min: int = attrs.field(default=1, validator=_positive)
+    db_pool_max: int = attrs.field(default=10, validator=_positive)
+    db_timeout_seconds: float = 5.0
+
+    redis_url: str = attrs.field(default="redis://127.0.0.1:56379/0", validator=_url("redis", "rediss"))
+    redis_timeout_seconds: float = 2.0
+
+    # Auth
+    session_ttl_seconds: int = attrs.field(default=7 * 24 * 3600, validator=_positive)
+    login_failures_per_account: int = attrs.field(default=5, validator=_positive)
+    login_failures_per_address: int = attrs.field(default=20, validator=_positive)
+    login_failure_window_seconds: int = attrs.field(default=15 * 60, validator=_positive)
+    argon2_time_cost: int = attrs.field(default=3, validator=_positive)
+    argon2_memory_kib: int = attrs.field(default=65536, validator=_positive)
+
+    # HTTP
+    max_body_bytes: int = attrs.field(default=1024 * 1024, validator=_positive)
+    # Client addresses are taken from X-Forwarded-For only behind a proxy the operator trusts.
+    trust_forwarded_for: bool = False
+
+    # Events: how often the outbox relay looks for committed events when nobody nudges it.
+    outbox_poll_seconds: float = 1.0
+
+    @property
+    def uses_infra(self) -> bool:
+        return self.profile == "infra"
+
+
+def _convert(name: str, raw: str, kind: Any) -> Any:
+    var = PREFIX + name.upper()
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind == "bool":
+            lowered = raw.strip().lower()
+            if lowered in {"1", "true", "yes", "on"}:
+                return True
+            if lowered in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+    except ValueError:
+        noun = {"int": "an integer", "float": "a number", "bool": "true or false"}[str(kind)]
+        raise SettingsError(f"{var} must be {noun}, not {raw!r}") from None
+    return raw
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Settings from the environment (``MARKETPLACE_PORT=9000`` sets ``port``), then ``overrides``."""
+    environ = os.environ if environ is None else environ
+    fields = attrs.fields_dict(Settings)
+    values: dict[str, Any] = {}
+    for name, field in fields.items():
+        raw = environ.get(PREFIX + name.upper())
+        if raw is not None:
+            values[name] = _convert(name, raw, field.type)
+    unknown = sorted(
+        k for k in environ if k.startswith(PREFIX) and k[len(PREFIX):].lower() not in fields
+    )
+    if unknown:
+        raise SettingsError(f"unknown setting(s): {', '.join(unknown)}")
+    values.update(overrides)
+    try:
+        return Settings(**values)
+    except SettingsError:
+        raise
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(str(exc)) from None

@@ -1,0 +1,330 @@
+"""Auth use cases: register, log in and out, sessions, passwords, roles, account deletion."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import attrs
+
+from core.auth.commands import (
+    AccountView,
+    Authenticate,
+    ChangePassword,
+    DeleteAccount,
+    GetAccount,
+    ListAccounts,
+    ListSessions,
+    Login,
+    Logout,
+    LogoutEverywhere,
+    Register,
+    SessionIssued,
+    SessionView,
+    SetRoles,
+)
+from core.auth.model import (
+    Account,
+    Session,
+    check_display_name,
+    check_password,
+    normalise_email,
+    session_id_of,
+)
+from core.shared.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    TooManyRequests,
+    Unauthenticated,
+    Validation,
+    ValidationFailed,
+)
+from core.shared.pagination import Page
+from core.shared.security import Principal, Role
+from ports.auth import AuthUnitOfWork, FailureCounter, PasswordHasher, SessionStore, TokenGenerator
+from ports.shared import Clock, IdGenerator
+
+
+@attrs.frozen
+class AuthPolicy:
+    """The numbers of the auth context; settings provide them."""
+
+    session_ttl_seconds: int = 7 * 24 * 3600
+    failures_per_account: int = 5
+    failures_per_address: int = 20
+    failure_window_seconds: int = 15 * 60
+    max_sessions_per_user: int = 50
+
+
+def account_view(account: Account) -> AccountView:
+    return AccountView(
+        user_id=account.id,
+        email=account.email,
+        roles=sorted(account.roles),
+        created_at=account.created_at,
+        last_login_at=account.last_login_at,
+    )
+
+
+class RegisterUser:
+    def __init__(
+        self, uow: AuthUnitOfWork, hasher: PasswordHasher, ids: IdGenerator, clock: Clock
+    ) -> None:
+        self.uow, self.hasher, self.ids, self.clock = uow, hasher, ids, clock
+
+    async def __call__(self, command: Register) -> AccountView:
+        v = Validation()
+        email = display_name = ""
+        try:
+            email = normalise_email(command.email)
+        except ValidationFailed as e:
+            v.errors.extend(e.errors)
+        try:
+            display_name = check_display_name(command.display_name)
+        except ValidationFailed as e:
+            v.errors.extend(e.errors)
+        try:
+            check_password(command.password, email or command.email)
+        except ValidationFailed as e:
+            v.errors.extend(e.errors)
+        v.raise_if_any()
+        password_hash = await self.hasher.hash(command.password)
+        async with self.uow:
+            if await self.uow.accounts.get_by_email(email) is not None:
+                raise Conflict("an account with this email already exists")
+            account = Account.register(
+                user_id=self.ids.new_id(),
+                email=email,
+                password_hash=password_hash,
+                display_name=display_name,
+                now=self.clock.now(),
+            )
+            await self.uow.accounts.add(account)
+            await self.uow.commit()
+        return account_view(account)
+
+
+class LogIn:
+    """Check the credentials, throttled per account and per client address, and open a session."""
+
+    # Verified against when the email is unknown, so a miss costs the same time as a wrong password.
+    _DUMMY_PASSWORD = "not-a-real-password-0"
+
+    def __init__(
+        self,
+        uow: AuthUnitOfWork,
+        sessions: SessionStore,
+        failures: FailureCounter,
+        hasher: PasswordHasher,
+        tokens: TokenGenerator,
+        clock: Clock,
+        policy: AuthPolicy,
+    ) -> None:
+        self.uow, self.sessions, self.failures = uow, sessions, failures
+        self.hasher, self.tokens, self.clock, self.policy = hasher, tokens, clock, policy
+        self._dummy_hash: str | None = None
+
+    async def __call__(self, command: Login) -> SessionIssued:
+        email = command.email.strip().lower()
+        account_key = f"login:account:{email}"
+        address_key = f"login:address:{command.address}" if command.address else None
+        await self._refuse_if_throttled(account_key, self.policy.failures_per_account)
+        if address_key:
+            await self._refuse_if_throttled(address_key, self.policy.failures_per_address)
+
+        async with self.uow:
+            account = await self.uow.accounts.get_by_email(email)
+            if account is None:
+                await self.hasher.verify(await self._dummy(), command.password)
+                ok = False
+            else:
+                ok = await self.hasher.verify(account.password_hash, command.password)
+            if not ok or account is None:
+                window = self.policy.failure_window_seconds
+                await self.failures.add(account_key, window)
+                if address_key:
+                    await self.failures.add(address_key, window)
+                raise Unauthenticated("the email or the password is wrong")
+            if self.hasher.needs_rehash(account.password_hash):
+                account.rehash(await self.hasher.hash(command.password))
+            now = self.clock.now()
+            account.logged_in(command.address, now)
+            await self.uow.accounts.update(account)
+            await self.uow.commit()
+
+        await self.failures.clear(account_key)
+        token = self.tokens.new_token()
+        session = Session(
+            id=session_id_of(token),
+            user_id=account.id,
+            created_at=now,
+            expires_at=now + timedelta(seconds=self.policy.session_ttl_seconds),
+            address=command.address,
+            user_agent=command.user_agent[:200],
+        )
+        await self.sessions.add(session)
+        await self._keep_sessions_bounded(account.id)
+        return SessionIssued(token=token, user_id=account.id, expires_at=session.expires_at)
+
+    async def _refuse_if_throttled(self, key: str, limit: int) -> None:
+        count, retry_after = await self.failures.get(key)
+        if count >= limit:
+            raise TooManyRequests("too many failed logins; try again later", retry_after)
+
+    async def _dummy(self) -> str:
+        if self._dummy_hash is None:
+            self._dummy_hash = await self.hasher.hash(self._DUMMY_PASSWORD)
+        return self._dummy_hash
+
+    async def _keep_sessions_bounded(self, user_id: str) -> None:
+        live = await self.sessions.list_for_user(user_id)
+        excess = len(live) - self.policy.max_sessions_per_user
+        for session in sorted(live, key=lambda s: s.created_at)[: max(0, excess)]:
+            await self.sessions.remove(session.id)
+
+
+class AuthenticateSession:
+    """Token -> principal. Refuses expired, revoked and orphaned sessions."""
+
+    def __init__(self, uow: AuthUnitOfWork, sessions: SessionStore, clock: Clock) -> None:
+        self.uow, self.sessions, self.clock = uow, sessions, clock
+
+    async def __call__(self, command: Authenticate) -> Principal:
+        if not command.token:
+            raise Unauthenticated("a bearer token is required")
+        session = await self.sessions.get(session_id_of(command.token))
+        if session is None or session.expires_at <= self.clock.now():
+            raise Unauthenticated("the session has expired or was revoked; log in again")
+        async with self.uow:
+            account = await self.uow.accounts.get(session.user_id)
+        if account is None:
+            await self.sessions.remove(session.id)
+            raise Unauthenticated("the session has expired or was revoked; log in again")
+        return account.principal(session.id)
+
+
+class LogOut:
+    def __init__(self, sessions: SessionStore) -> None:
+        self.sessions = sessions
+
+    async def __call__(self, command: Logout) -> None:
+        await self.sessions.remove(command.principal.session_id)
+
+
+class LogOutEverywhere:
+    def __init__(self, sessions: SessionStore) -> None:
+        self.sessions = sessions
+
+    async def __call__(self, command: LogoutEverywhere) -> int:
+        return await self.sessions.remove_all(command.principal.user_id)
+
+
+class ListMySessions:
+    def __init__(self, sessions: SessionStore) -> None:
+        self.sessions = sessions
+
+    async def __call__(self, command: ListSessions) -> list[SessionView]:
+        live = await self.sessions.list_for_user(command.principal.user_id)
+        return [
+            SessionView(
+                session_id=s.id[:16],
+                created_at=s.created_at,
+                expires_at=s.expires_at,
+                address=s.address,
+                user_agent=s.user_agent,
+                current=s.id == command.principal.session_id,
+            )
+            for s in sorted(live, key=lambda s: s.created_at, reverse=True)
+        ]
+
+
+class ChangeMyPassword:
+    """A new password; every other session of the account is revoked, this one stays."""
+
+    def __init__(
+        self, uow: AuthUnitOfWork, sessions: SessionStore, hasher: PasswordHasher, clock: Clock
+    ) -> None:
+        self.uow, self.sessions, self.hasher, self.clock = uow, sessions, hasher, clock
+
+    async def __call__(self, command: ChangePassword) -> None:
+        async with self.uow:
+            account = await self.uow.accounts.get(command.principal.user_id)
+            if account is None:
+                raise Unauthenticated("the account no longer exists")
+            if not await self.hasher.verify(account.password_hash, command.current_password):
+                raise ValidationFailed.of("current_password", "is wrong")
+            check_password(command.new_password, account.email, field="new_password")
+            if command.new_password == command.current_password:
+                raise ValidationFailed.of("new_password", "must differ from the current password")
+            account.change_password(await self.hasher.hash(command.new_password), self.clock.now())
+            await self.uow.accounts.update(account)
+            await self.uow.commit()
+        await self.sessions.remove_all(account.id, keep=command.principal.session_id)
+
+
+class SetUserRoles:
+    """An admin sets a user's roles (customer is always kept)."""
+
+    def __init__(self, uow: AuthUnitOfWork, clock: Clock) -> None:
+        self.uow, self.clock = uow, clock
+
+    async def __call__(self, command: SetRoles) -> AccountView:
+        command.principal.require(Role.ADMIN)
+        if command.user_id == command.principal.user_id and Role.ADMIN not in command.roles:
+            raise Conflict("an admin cannot remove their own admin role")
+        async with self.uow:
+            account = await self.uow.accounts.get(command.user_id)
+            if account is None:
+                raise NotFound("no such user")
+            if account.set_roles(command.roles, command.principal.user_id, self.clock.now()):
+                await self.uow.accounts.update(account)
+                await self.uow.commit()
+        return account_view(account)
+
+
+class GetAccountInfo:
+    def __init__(self, uow: AuthUnitOfWork) -> None:
+        self.uow = uow
+
+    async def __call__(self, command: GetAccount) -> AccountView:
+        user_id = command.user_id or command.principal.user_id
+        command.principal.require_self_or_admin(user_id)
+        async with self.uow:
+            account = await self.uow.accounts.get(user_id)
+        if account is None:
+            raise NotFound("no such user")
+        return account_view(account)
+
+
+class ListAllAccounts:
+    def __init__(self, uow: AuthUnitOfWork) -> None:
+        self.uow = uow
+
+    async def __call__(self, command: ListAccounts) -> Page[AccountView]:
+        command.principal.require(Role.ADMIN)
+        async with self.uow:
+            page = await self.uow.accounts.list(command.page)
+        return Page([account_view(a) for a in page.items], page.next_cursor)
+
+
+class DeleteMyAccount:
+    """Remove the credentials and every session; the users context erases the profile on the event."""
+
+    def __init__(
+        self, uow: AuthUnitOfWork, sessions: SessionStore, hasher: PasswordHasher, clock: Clock
+    ) -> None:
+        self.uow, self.sessions, self.hasher, self.clock = uow, sessions, hasher, clock
+
+    async def __call__(self, command: DeleteAccount) -> None:
+        async with self.uow:
+            account = await self.uow.accounts.get(command.principal.user_id)
+            if account is None:
+                raise NotFound("no such user")
+            if not await self.hasher.verify(account.password_hash, command.password):
+                raise ValidationFailed.of("password", "is wrong")
+            if Role.ADMIN in account.roles:
+                raise PermissionDenied("an admin account must lose its admin role before deletion")
+            account.delete(self.clock.now())
+            await self.uow.accounts.remove(account)
+            await self.uow.commit()
+        await self.sessions.remove_all(account.id)

@@ -1,0 +1,67 @@
+"""One pagination style everywhere: keyset (cursor) pages.
+
+A cursor is an opaque, URL-safe token that encodes the sort key of the last item returned; the next page
+starts strictly after it. Unlike offsets, a cursor page never skips or repeats an item while rows are
+being inserted, and costs the same at page 1 and page 1000.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from core.shared.errors import ValidationFailed
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+def _check_limit(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if not 1 <= value <= MAX_LIMIT:
+        raise ValidationFailed.of("limit", f"must be between 1 and {MAX_LIMIT}")
+
+
+@attrs.frozen
+class PageRequest:
+    limit: int = attrs.field(default=DEFAULT_LIMIT, validator=_check_limit)
+    cursor: str | None = None
+
+    def after(self) -> list[Any] | None:
+        """The decoded sort key to start after, or None for the first page."""
+        return decode_cursor(self.cursor) if self.cursor else None
+
+
+@attrs.frozen
+class Page(Generic[T]):
+    items: Sequence[T]
+    next_cursor: str | None = None
+
+
+def encode_cursor(key: Sequence[Any]) -> str:
+    raw = json.dumps(list(key), separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationFailed.of("cursor", "is not a cursor this API returned") from None
+    if not isinstance(value, list):
+        raise ValidationFailed.of("cursor", "is not a cursor this API returned")
+    return value
+
+
+def page_of(items: Sequence[T], request: PageRequest, key: Any) -> Page[T]:
+    """Cut a page from ``items`` (already sorted and filtered to after the cursor, one extra fetched)."""
+    if len(items) > request.limit:
+        kept = items[: request.limit]
+        return Page(kept, encode_cursor(key(kept[-1])))
+    return Page(items, None)

@@ -1,0 +1,52 @@
+"""The outbox relay worker: publishes committed outbox events, oldest first, until stopped.
+
+It wakes when a unit of work in this process commits (``nudge``) and otherwise polls, so events
+committed by another process are published within ``poll_seconds``. A failed publish leaves the events
+in the outbox; they go out on the next pass, with a growing pause while the failure lasts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from ports.shared import OutboxRelay
+
+log = logging.getLogger(__name__)
+
+
+class OutboxRelayWorker:
+    def __init__(self, relay: OutboxRelay, poll_seconds: float = 1.0, max_backoff_seconds: float = 30.0) -> None:
+        self.relay = relay
+        self.poll_seconds = poll_seconds
+        self.max_backoff_seconds = max_backoff_seconds
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    def nudge(self) -> None:
+        self._wake.set()
+
+    async def drain(self) -> int:
+        """Publish everything pending now (tests and shutdown use it)."""
+        total = 0
+        while moved := await self.relay.relay_once():
+            total += moved
+        return total
+
+    async def run(self) -> None:
+        backoff = self.poll_seconds
+        while not self._stopping:
+            try:
+                await self.drain()
+                backoff = self.poll_seconds
+            except Exception:
+                log.exception("outbox relay pass failed; retrying in %.1fs", backoff)
+                backoff = min(backoff * 2, self.max_backoff_seconds)
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=backoff)
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()

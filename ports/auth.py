@@ -1,0 +1,79 @@
+"""What the auth context needs from the outside world."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from core.shared.pagination import Page, PageRequest
+from ports.shared import UnitOfWork
+
+if TYPE_CHECKING:
+    from core.auth.model import Account, Session
+
+
+class AccountRepository(Protocol):
+    async def add(self, account: Account) -> None:
+        """Store a new account; raise ``Conflict`` naming ``email`` if the email is taken."""
+        ...
+
+    async def get(self, user_id: str) -> Account | None: ...
+
+    async def get_by_email(self, email: str) -> Account | None: ...
+
+    async def update(self, account: Account) -> None: ...
+
+    async def remove(self, account: Account) -> None: ...
+
+    async def list(self, page: PageRequest) -> Page[Account]:
+        """Accounts by id (creation order)."""
+        ...
+
+
+class AuthUnitOfWork(UnitOfWork, Protocol):
+    accounts: AccountRepository
+
+
+class SessionStore(Protocol):
+    """Live sessions, each kept until its own expiry and no longer."""
+
+    async def add(self, session: Session) -> None: ...
+
+    async def get(self, session_id: str) -> Session | None:
+        """The session, or None once it expired or was revoked."""
+        ...
+
+    async def remove(self, session_id: str) -> None: ...
+
+    async def remove_all(self, user_id: str, keep: str | None = None) -> int:
+        """Revoke every session of ``user_id`` except ``keep``; return how many were revoked."""
+        ...
+
+    async def list_for_user(self, user_id: str) -> list[Session]: ...
+
+
+class FailureCounter(Protocol):
+    """Counts failures per key within a fixed window that starts at the first failure."""
+
+    async def add(self, key: str, window_seconds: int) -> tuple[int, int]:
+        """Count one failure; return (failures in the window, seconds until the window ends)."""
+        ...
+
+    async def get(self, key: str) -> tuple[int, int]:
+        """(failures in the window, seconds until it ends); (0, 0) when there is no window."""
+        ...
+
+    async def clear(self, key: str) -> None: ...
+
+
+class PasswordHasher(Protocol):
+    async def hash(self, password: str) -> str: ...
+
+    async def verify(self, password_hash: str, password: str) -> bool: ...
+
+    def needs_rehash(self, password_hash: str) -> bool: ...
+
+
+class TokenGenerator(Protocol):
+    def new_token(self) -> str:
+        """An unguessable token (at least 256 bits of entropy), URL-safe."""
+        ...

@@ -1,0 +1,79 @@
+"""Ports every context uses: time, ids, the unit of work, event publishing, inbox, health."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from core.shared.events import Event, EventEnvelope
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current moment, timezone-aware UTC."""
+        ...
+
+
+class IdGenerator(Protocol):
+    def new_id(self) -> str: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Use cases write ``async with uow: ...; await uow.commit()``.
+
+    Leaving the block without ``commit`` rolls back. ``commit`` stores the events raised by the
+    aggregates the repositories handed out, in the same transaction (the outbox); they are published
+    only once the change is durable.
+    """
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+
+class EventPublisher(Protocol):
+    """Delivers committed events to the consumers (the in-process bus now, Kafka later)."""
+
+    async def publish(self, envelopes: Sequence[EventEnvelope]) -> None: ...
+
+
+EventHandler = Callable[[Event], Awaitable[None]]
+
+
+class EventSubscriber(Protocol):
+    """Where consumers register: one handler per (consumer group, event type)."""
+
+    def subscribe(self, group: str, event_type: type[Event], handler: EventHandler) -> None: ...
+
+
+class Inbox(Protocol):
+    """Event ids a consumer group has already handled, so a redelivered event is skipped."""
+
+    async def seen(self, group: str, event_id: str) -> bool: ...
+
+    async def remember(self, group: str, event_id: str) -> None: ...
+
+
+class OutboxRelay(Protocol):
+    """Moves committed outbox events to the publisher, oldest first."""
+
+    async def relay_once(self, batch_size: int = 100) -> int:
+        """Publish at most ``batch_size`` pending events; return how many were published."""
+        ...
+
+
+class HealthCheck(Protocol):
+    name: str
+
+    async def check(self) -> None:
+        """Return when the dependency answers; raise when it does not."""
+        ...
