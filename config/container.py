@@ -10,14 +10,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import attrs
 import punq
 
-from adapters.memory.auth import AuthTables, MemoryAccountRepository, MemoryAuthUnitOfWork
-from adapters.memory.auth import MemoryFailureCounter, MemorySessionStore
+from adapters.memory.auth import (
+    AuthTables,
+    MemoryAccountRepository,
+    MemoryAuthUnitOfWork,
+    MemoryFailureCounter,
+    MemorySessionStore,
+)
 from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.inbox import MemoryInbox
 from adapters.memory.users import MemoryUsersUnitOfWork, UsersTables
@@ -67,7 +72,7 @@ class Runtime:
     container: punq.Container
     bus: InProcessEventBus
     health_checks: list[HealthCheck]
-    workers: list[Callable[[], Awaitable[None]]] = attrs.Factory(list)
+    workers: list[Callable[[], Coroutine[Any, Any, None]]] = attrs.Factory(list)
     relay: OutboxRelayWorker | None = None
     _closers: list[Callable[[], Awaitable[Any]]] = attrs.Factory(list)
     _tasks: list[asyncio.Task[None]] = attrs.Factory(list)
@@ -98,9 +103,11 @@ class Runtime:
                 await close()
 
 
-def _register_common(container: punq.Container, settings: Settings, bus: InProcessEventBus) -> None:
+def _register_common(
+    container: punq.Container, settings: Settings, bus: InProcessEventBus, clock: Clock | None
+) -> None:
     container.register(Settings, instance=settings)
-    container.register(Clock, instance=SystemClock())
+    container.register(Clock, instance=clock or SystemClock())
     container.register(IdGenerator, instance=Uuid7Ids())
     container.register(TokenGenerator, instance=SecureTokens())
     container.register(
@@ -151,9 +158,7 @@ async def _register_infra(container: punq.Container, settings: Settings, runtime
     redis = create_redis(settings.redis_url, settings.redis_timeout_seconds)
     runtime._closers.append(redis.aclose)
 
-    relay = OutboxRelayWorker(
-        PostgresOutboxRelay(users_pool, runtime.bus), poll_seconds=settings.outbox_poll_seconds
-    )
+    relay = OutboxRelayWorker(PostgresOutboxRelay(users_pool, runtime.bus), poll_seconds=settings.outbox_poll_seconds)
     runtime.relay = relay
     runtime.workers.append(relay.run)
     nudge = relay.nudge
@@ -166,11 +171,24 @@ async def _register_infra(container: punq.Container, settings: Settings, runtime
     runtime.health_checks.extend([PostgresHealth("postgres.users", users_pool), RedisHealth("redis", redis)])
 
 
-async def bootstrap(settings: Settings, *, consumers: list[str] | None = None) -> Runtime:
+async def migrate_all(settings: Settings) -> dict[str, list[str]]:
+    """Create each database if missing and apply its contexts' migrations; return what was applied."""
+    from adapters.postgres.migrations import ensure_database, migrate
+
+    dsns = {"users": settings.users_db_dsn}
+    applied: dict[str, list[str]] = {}
+    for database, contexts in DATABASES.items():
+        await ensure_database(dsns[database])
+        applied[database] = await migrate(dsns[database], contexts)
+    return applied
+
+
+async def bootstrap(settings: Settings, *, consumers: list[str] | None = None, clock: Clock | None = None) -> Runtime:
+    """Wire the profile. ``clock`` replaces the system clock (tests move time by hand)."""
     container = punq.Container()
     bus = InProcessEventBus()
     runtime = Runtime(settings=settings, container=container, bus=bus, health_checks=[])
-    _register_common(container, settings, bus)
+    _register_common(container, settings, bus, clock)
     if settings.uses_infra:
         try:
             await _register_infra(container, settings, runtime)

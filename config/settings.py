@@ -30,9 +30,7 @@ def _url(*schemes: str) -> Any:
     def check(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
         parsed = urlparse(value)
         if parsed.scheme not in schemes or not parsed.hostname:
-            raise SettingsError(
-                f"{PREFIX}{attribute.name.upper()} must be a {' or '.join(schemes)} URL, not {value!r}"
-            )
+            raise SettingsError(f"{PREFIX}{attribute.name.upper()} must be a {' or '.join(schemes)} URL, not {value!r}")
 
     return check
 
@@ -114,9 +112,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         raw = environ.get(PREFIX + name.upper())
         if raw is not None:
             values[name] = _convert(name, raw, field.type)
-    unknown = sorted(
-        k for k in environ if k.startswith(PREFIX) and k[len(PREFIX):].lower() not in fields
-    )
+    unknown = sorted(k for k in environ if k.startswith(PREFIX) and k[len(PREFIX) :].lower() not in fields)
     if unknown:
         raise SettingsError(f"unknown setting(s): {', '.join(unknown)}")
     values.update(overrides)

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
 
 class ManualClock:
     def __init__(self, start: datetime | None = None) -> None:
-        self._now = start or datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+        self._start = start or START
+        self._now = self._start
+
+    def reset(self) -> None:
+        self._now = self._start
 
     def now(self) -> datetime:
         return self._now

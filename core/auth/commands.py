@@ -62,14 +62,17 @@ class DeleteAccount:
 
 @attrs.frozen
 class GetAccount:
+    """The caller's account, or (for an admin) another one by id or by email."""
+
     principal: Principal
     user_id: str | None = None
+    email: str | None = None
 
 
 @attrs.frozen
 class ListAccounts:
     principal: Principal
-    page: PageRequest = PageRequest()
+    page: PageRequest = attrs.Factory(PageRequest)
 
 
 @attrs.frozen

@@ -28,10 +28,32 @@ PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 _COMMON_PASSWORDS = frozenset(
     {
-        "password", "password1", "password12", "password123", "passw0rd", "qwerty", "qwerty123",
-        "qwertyuiop", "1234567890", "12345678910", "123456789", "1q2w3e4r5t", "iloveyou", "admin12345",
-        "letmein123", "welcome123", "abc1234567", "aaaaaaaaaa", "1111111111", "0000000000",
-        "marketplace", "marketplace1", "changeme123", "football123", "monkey1234", "dragon1234",
+        "password",
+        "password1",
+        "password12",
+        "password123",
+        "passw0rd",
+        "qwerty",
+        "qwerty123",
+        "qwertyuiop",
+        "1234567890",
+        "12345678910",
+        "123456789",
+        "1q2w3e4r5t",
+        "iloveyou",
+        "admin12345",
+        "letmein123",
+        "welcome123",
+        "abc1234567",
+        "aaaaaaaaaa",
+        "1111111111",
+        "0000000000",
+        "marketplace",
+        "marketplace1",
+        "changeme123",
+        "football123",
+        "monkey1234",
+        "dragon1234",
     }
 )
 
@@ -80,9 +102,7 @@ class Account(Aggregate):
     last_login_at: datetime | None = None
 
     @classmethod
-    def register(
-        cls, *, user_id: str, email: str, password_hash: str, display_name: str, now: datetime
-    ) -> Account:
+    def register(cls, *, user_id: str, email: str, password_hash: str, display_name: str, now: datetime) -> Account:
         account = cls(
             id=user_id,
             email=email,
@@ -91,9 +111,7 @@ class Account(Aggregate):
             created_at=now,
             password_changed_at=now,
         )
-        account.record(
-            UserRegistered(occurred_at=now, user_id=user_id, email=email, display_name=display_name)
-        )
+        account.record(UserRegistered(occurred_at=now, user_id=user_id, email=email, display_name=display_name))
         return account
 
     def principal(self, session_id: str = "") -> Principal:
@@ -117,9 +135,7 @@ class Account(Aggregate):
         if roles == self.roles:
             return False
         self.roles = roles
-        self.record(
-            RolesChanged(occurred_at=now, user_id=self.id, roles=sorted(r.value for r in roles), by=by)
-        )
+        self.record(RolesChanged(occurred_at=now, user_id=self.id, roles=sorted(r.value for r in roles), by=by))
         return True
 
     def delete(self, now: datetime) -> None:

@@ -19,7 +19,6 @@ import cattrs
 from core.shared.ids import uuid7
 from core.shared.money import Money
 
-
 # The id of the request (or of the event being handled) that caused the events raised now: it travels
 # in every envelope so one customer action can be followed across contexts.
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)

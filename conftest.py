@@ -1,0 +1,85 @@
+"""Fixtures shared by tests/ and features/: the app on each profile, and a client for it.
+
+Every suite that takes ``server`` or ``api`` runs twice: on the memory profile and on the infra profile
+(real PostgreSQL and Redis from ``scripts/services up``; those runs are marked ``infra``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import asyncpg
+import pytest
+
+from config.settings import Settings, load_settings
+from tests.support.http import ApiClient
+from tests.support.server import ServerThread
+
+PROFILES = ["memory", pytest.param("infra", marks=pytest.mark.infra)]
+# Cheap argon2 parameters: the tests exercise the logic, bench/ measures the real cost.
+FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 1024}
+APP_REDIS_DB = 14
+
+
+def memory_settings(**overrides: object) -> Settings:
+    return load_settings({}, **{**FAST_HASHING, **overrides})
+
+
+async def _infra_settings() -> Settings:
+    from tests.support.postgres import fresh_database
+    from tests.support.redis import redis_url, scratch_redis, with_db
+
+    dsn = await fresh_database("app")
+    client = await scratch_redis(APP_REDIS_DB)
+    await client.aclose()
+    return load_settings(
+        {},
+        profile="infra",
+        users_db_dsn=dsn,
+        redis_url=with_db(redis_url(), APP_REDIS_DB),
+        outbox_poll_seconds=0.2,
+        **FAST_HASHING,
+    )
+
+
+async def _wipe(settings: Settings) -> None:
+    """Empty every table (but the migrations record) and the Redis database: a clean shop."""
+    from tests.support.redis import scratch_redis
+
+    conn = await asyncpg.connect(settings.users_db_dsn)
+    try:
+        tables = await conn.fetch(
+            "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) AS name FROM pg_tables "
+            "WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> 'schema_migrations'"
+        )
+        if tables:
+            await conn.execute(f"TRUNCATE {', '.join(t['name'] for t in tables)}")
+    finally:
+        await conn.close()
+    client = await scratch_redis(APP_REDIS_DB)
+    await client.aclose()
+
+
+@pytest.fixture(scope="session", params=PROFILES)
+def server(request: pytest.FixtureRequest) -> Iterator[ServerThread]:
+    settings = asyncio.run(_infra_settings()) if request.param == "infra" else memory_settings()
+    thread = ServerThread(settings).start()
+    try:
+        yield thread
+    finally:
+        thread.stop()
+
+
+@pytest.fixture
+def api(server: ServerThread) -> ApiClient:
+    """A client of a shop emptied for this test."""
+    if server.settings.uses_infra:
+        server.call(_wipe(server.settings))
+        server.clock.reset()
+    else:
+        server.restart()
+    return ApiClient(server.base_url, after_write=server.settle)
+
+
+pytest_plugins = ["features.steps.accounts", "features.steps.profile"]

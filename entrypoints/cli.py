@@ -1,0 +1,133 @@
+"""``marketplace``: the one command. ``marketplace --help`` lists what it does."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from config.container import Runtime, bootstrap, migrate_all
+from config.settings import Settings, SettingsError, load_settings
+from core.auth.commands import GetAccount, SetRoles
+from core.auth.use_cases import GetAccountInfo, SetUserRoles
+from core.shared.errors import DomainError
+from core.shared.security import Principal, Role
+from entrypoints.consumers import GROUPS
+from entrypoints.http.app import create_app
+
+log = logging.getLogger("marketplace")
+
+# The operator acting from the command line (granting the first admin role, say).
+OPERATOR = Principal("operator", frozenset({Role.ADMIN}), "cli")
+
+
+async def _until_stopped() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+async def serve(settings: Settings, host: str, port: int) -> None:
+    runtime = await bootstrap(settings)
+    runner = web.AppRunner(create_app(runtime), access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        runtime.start_background()
+        log.info("marketplace (%s profile) serving on http://%s:%d, docs at /api/docs", settings.profile, host, port)
+        await _until_stopped()
+    finally:
+        await runner.cleanup()
+        await runtime.close()
+
+
+async def work(settings: Settings, groups: list[str] | None) -> None:
+    """The outbox relay with the given consumer groups (all by default) in this process."""
+    runtime = await bootstrap(settings, consumers=groups)
+    try:
+        if runtime.relay is None:
+            raise SystemExit("workers need the infra profile (MARKETPLACE_PROFILE=infra): on memory, use serve")
+        runtime.start_background()
+        log.info("outbox relay running with consumer groups: %s", ", ".join(groups or list(GROUPS)))
+        await _until_stopped()
+    finally:
+        await runtime.close()
+
+
+async def migrate(settings: Settings) -> None:
+    for database, applied in (await migrate_all(settings)).items():
+        print(f"{database}: {len(applied)} migration(s) applied" + (f": {', '.join(applied)}" if applied else ""))
+
+
+async def set_roles(settings: Settings, email: str, roles: list[str]) -> None:
+    runtime: Runtime = await bootstrap(settings)
+    try:
+        account = await runtime.resolve(GetAccountInfo)(GetAccount(OPERATOR, email=email))
+        wanted = frozenset(Role(r) for r in roles)
+        view = await runtime.resolve(SetUserRoles)(SetRoles(OPERATOR, account.user_id, wanted))
+        await runtime.settle()
+        print(f"{view.email}: {', '.join(view.roles)}")
+    finally:
+        await runtime.close()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="marketplace", description="The marketplace platform.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, text in (
+        ("serve", "run the HTTP API (on memory: with every consumer and worker)"),
+        ("run", "run the HTTP API, the consumers and the workers in one process"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--host", default=None, help="address to listen on (MARKETPLACE_HOST)")
+        p.add_argument("--port", type=int, default=None, help="port to listen on (MARKETPLACE_PORT)")
+    p = sub.add_parser("work", help="run workers: outbox-relay")
+    p.add_argument("workers", nargs="+", choices=["outbox-relay"])
+    p = sub.add_parser("consume", help="run consumer groups (fed by the outbox relay until Kafka arrives)")
+    p.add_argument("groups", nargs="+", choices=sorted(GROUPS))
+    sub.add_parser("migrate", help="create the databases and apply every context's migrations")
+    p = sub.add_parser("set-roles", help="set a user's roles, e.g. make the first admin")
+    p.add_argument("email")
+    p.add_argument("roles", nargs="+", choices=[r.value for r in Role])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        sys.exit(f"marketplace: bad configuration: {exc}")
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    job: Callable[[], Awaitable[None]]
+    if args.command in ("serve", "run"):
+        host = args.host or settings.host
+        port = args.port or settings.port
+        job = lambda: serve(settings, host, port)  # noqa: E731
+    elif args.command == "work":
+        job = lambda: work(settings, None)  # noqa: E731
+    elif args.command == "consume":
+        job = lambda: work(settings, args.groups)  # noqa: E731
+    elif args.command == "migrate":
+        job = lambda: migrate(settings)  # noqa: E731
+    else:
+        job = lambda: set_roles(settings, args.email, args.roles)  # noqa: E731
+    try:
+        asyncio.run(job())
+    except DomainError as exc:
+        sys.exit(f"marketplace: {exc.message}")
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

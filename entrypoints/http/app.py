@@ -1,0 +1,39 @@
+"""The API gateway: one aiohttp application serving every context's route groups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aiohttp import web
+from prometheus_client import CollectorRegistry
+
+from config.container import Runtime
+from entrypoints.http import auth, ops, users
+from entrypoints.http.keys import RUNTIME_KEY
+from entrypoints.http.middleware import HttpMetrics, make_middlewares
+from entrypoints.http.openapi import build_document
+from entrypoints.http.routing import Endpoint, to_aiohttp
+
+# Every context's endpoints; a new context adds its module here.
+CONTEXTS = (auth, users)
+
+
+def all_endpoints() -> list[Endpoint]:
+    return [endpoint for module in CONTEXTS for endpoint in module.ENDPOINTS]
+
+
+def create_app(runtime: Runtime, endpoints: Iterable[Endpoint] | None = None) -> web.Application:
+    endpoints = list(endpoints if endpoints is not None else all_endpoints())
+    registry = CollectorRegistry()
+    metrics = HttpMetrics(registry)
+    app = web.Application(
+        middlewares=make_middlewares(metrics, runtime.settings.trust_forwarded_for),
+        client_max_size=runtime.settings.max_body_bytes,
+    )
+    app[RUNTIME_KEY] = runtime
+    app[ops.REGISTRY_KEY] = registry
+    app[ops.DOCUMENT_KEY] = build_document(endpoints, ops.OPS_PATHS, ops.version())
+    for endpoint in endpoints:
+        app.router.add_route(endpoint.method, endpoint.full_path, to_aiohttp(endpoint))
+    ops.add_routes(app)
+    return app

@@ -1,0 +1,207 @@
+"""Auth routes: register, log in and out, sessions, password, account; the admin's user management."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from core.auth import commands as c
+from core.auth import use_cases as uc
+from core.shared.errors import ValidationFailed
+from core.shared.pagination import MAX_LIMIT, PageRequest
+from core.shared.security import Role
+from entrypoints.http.routing import ADMIN, Call, Endpoint
+from entrypoints.http.schema import limits
+
+TAG = "auth"
+
+
+@attrs.frozen
+class RegisterBody:
+    """A new customer account."""
+
+    email: str = attrs.field(metadata=limits(max_length=254))
+    password: str = attrs.field(repr=False, metadata=limits(max_length=128))
+    display_name: str = attrs.field(metadata=limits(max_length=80))
+
+
+@attrs.frozen
+class LoginBody:
+    email: str = attrs.field(metadata=limits(max_length=254))
+    password: str = attrs.field(repr=False, metadata=limits(max_length=1024))
+
+
+@attrs.frozen
+class Token:
+    """A session token: send it as ``Authorization: Bearer <token>`` until it expires."""
+
+    token: str
+    token_type: str
+    user_id: str
+    expires_at: datetime
+
+
+@attrs.frozen
+class PasswordBody:
+    current_password: str = attrs.field(repr=False, metadata=limits(max_length=1024))
+    new_password: str = attrs.field(repr=False, metadata=limits(max_length=128))
+
+
+@attrs.frozen
+class DeleteAccountBody:
+    """Confirm the deletion with the account's password."""
+
+    password: str = attrs.field(repr=False, metadata=limits(max_length=1024))
+
+
+@attrs.frozen
+class Revoked:
+    revoked: int
+
+
+@attrs.frozen
+class Sessions:
+    items: list[c.SessionView]
+
+
+@attrs.frozen
+class RolesBody:
+    roles: list[Role] = attrs.field(metadata=limits(max_items=5))
+
+
+@attrs.frozen
+class PageQuery:
+    limit: int = attrs.field(default=20, metadata=limits(minimum=1, maximum=MAX_LIMIT))
+    cursor: str | None = attrs.field(default=None, metadata=limits(max_length=512))
+
+
+@attrs.frozen
+class AccountPage:
+    items: list[c.AccountView]
+    next_cursor: str | None
+
+
+async def register(call: Call[RegisterBody, None]) -> c.AccountView:
+    b = call.body
+    result: c.AccountView = await call.resolve(uc.RegisterUser)(c.Register(b.email, b.password, b.display_name))
+    return result
+
+
+async def login(call: Call[LoginBody, None]) -> Token:
+    b = call.body
+    user_agent = call.request.headers.get("User-Agent", "")
+    issued: c.SessionIssued = await call.resolve(uc.LogIn)(
+        c.Login(b.email, b.password, call.client_address, user_agent)
+    )
+    return Token(issued.token, "Bearer", issued.user_id, issued.expires_at)
+
+
+async def logout(call: Call[None, None]) -> None:
+    await call.resolve(uc.LogOut)(c.Logout(call.user))
+
+
+async def logout_everywhere(call: Call[None, None]) -> Revoked:
+    return Revoked(await call.resolve(uc.LogOutEverywhere)(c.LogoutEverywhere(call.user)))
+
+
+async def list_sessions(call: Call[None, None]) -> Sessions:
+    return Sessions(await call.resolve(uc.ListMySessions)(c.ListSessions(call.user)))
+
+
+async def change_password(call: Call[PasswordBody, None]) -> None:
+    b = call.body
+    await call.resolve(uc.ChangeMyPassword)(c.ChangePassword(call.user, b.current_password, b.new_password))
+
+
+async def get_me(call: Call[None, None]) -> c.AccountView:
+    result: c.AccountView = await call.resolve(uc.GetAccountInfo)(c.GetAccount(call.user))
+    return result
+
+
+async def delete_me(call: Call[DeleteAccountBody, None]) -> None:
+    await call.resolve(uc.DeleteMyAccount)(c.DeleteAccount(call.user, call.body.password))
+
+
+async def list_users(call: Call[None, PageQuery]) -> AccountPage:
+    q = call.query
+    page = await call.resolve(uc.ListAllAccounts)(c.ListAccounts(call.user, PageRequest(q.limit, q.cursor)))
+    return AccountPage(list(page.items), page.next_cursor)
+
+
+async def get_user(call: Call[None, None]) -> c.AccountView:
+    result: c.AccountView = await call.resolve(uc.GetAccountInfo)(c.GetAccount(call.user, call.path("user_id")))
+    return result
+
+
+async def set_roles(call: Call[RolesBody, None]) -> c.AccountView:
+    roles = frozenset(call.body.roles)
+    if len(roles) != len(call.body.roles):
+        raise ValidationFailed.of("roles", "must not repeat a role")
+    result: c.AccountView = await call.resolve(uc.SetUserRoles)(c.SetRoles(call.user, call.path("user_id"), roles))
+    return result
+
+
+def _auth(method: str, path: str, handler: Any, summary: str, **kw: Any) -> Endpoint:
+    return Endpoint(method, path, handler, summary, tag=TAG, **kw)
+
+
+ENDPOINTS = [
+    _auth(
+        "POST",
+        "/auth/register",
+        register,
+        "Create a customer account",
+        authenticated=False,
+        body=RegisterBody,
+        response=c.AccountView,
+        status=201,
+        errors=(409,),
+    ),
+    _auth(
+        "POST",
+        "/auth/login",
+        login,
+        "Log in and get a session token",
+        authenticated=False,
+        body=LoginBody,
+        response=Token,
+        errors=(401, 429),
+        description="Failed logins are throttled per account and per client address: past the limit "
+        "the answer is 429 with Retry-After, even for the right password.",
+    ),
+    _auth("POST", "/auth/logout", logout, "End this session", status=204),
+    _auth("POST", "/auth/logout-all", logout_everywhere, "End every session of this account", response=Revoked),
+    _auth("GET", "/auth/sessions", list_sessions, "List this account's live sessions", response=Sessions),
+    _auth(
+        "POST",
+        "/auth/password",
+        change_password,
+        "Change the password (ends every other session)",
+        body=PasswordBody,
+        status=204,
+    ),
+    _auth("GET", "/me", get_me, "The caller's account: email and roles", response=c.AccountView),
+    _auth(
+        "DELETE",
+        "/me",
+        delete_me,
+        "Delete the account and all personal data",
+        body=DeleteAccountBody,
+        status=204,
+        errors=(403,),
+    ),
+    _auth("GET", "/users", list_users, "List accounts", group=ADMIN, query=PageQuery, response=AccountPage),
+    _auth("GET", "/users/{user_id}", get_user, "Read an account", group=ADMIN, response=c.AccountView),
+    _auth(
+        "PUT",
+        "/users/{user_id}/roles",
+        set_roles,
+        "Set an account's roles (customer is always kept)",
+        group=ADMIN,
+        body=RolesBody,
+        response=c.AccountView,
+        errors=(409,),
+    ),
+]

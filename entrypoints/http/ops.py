@@ -1,0 +1,132 @@
+"""Operational routes: liveness, readiness, metrics, the OpenAPI document and its docs page."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from swagger_ui_bundle import swagger_ui_path
+
+from entrypoints.http.keys import RUNTIME_KEY
+
+STATIC = Path(__file__).parent / "static"
+READY_TIMEOUT_SECONDS = 2.0
+REGISTRY_KEY: web.AppKey[CollectorRegistry] = web.AppKey("metrics_registry")
+DOCUMENT_KEY: web.AppKey[dict[str, Any]] = web.AppKey("openapi_document")
+
+
+async def live(request: web.Request) -> web.Response:
+    return web.json_response({"status": "live"})
+
+
+async def ready(request: web.Request) -> web.Response:
+    """Ready when every adapter answers: 503 names the ones that do not."""
+    checks = request.app[RUNTIME_KEY].health_checks
+
+    async def run(check: Any) -> tuple[str, str, float]:
+        started = time.perf_counter()
+        try:
+            await asyncio.wait_for(check.check(), READY_TIMEOUT_SECONDS)
+            outcome = "ok"
+        except TimeoutError:
+            outcome = f"no answer within {READY_TIMEOUT_SECONDS}s"
+        except Exception as exc:
+            outcome = f"failed: {type(exc).__name__}"
+        return check.name, outcome, (time.perf_counter() - started) * 1000
+
+    results = await asyncio.gather(*(run(c) for c in checks))
+    healthy = all(outcome == "ok" for _, outcome, _ in results)
+    body = {
+        "status": "ready" if healthy else "not ready",
+        "checks": {name: {"status": outcome, "ms": round(ms, 1)} for name, outcome, ms in results},
+    }
+    return web.json_response(body, status=200 if healthy else 503)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    registry: CollectorRegistry = request.app[REGISTRY_KEY]
+    response = web.Response(body=generate_latest(registry))
+    response.headers["Content-Type"] = CONTENT_TYPE_LATEST
+    return response
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(request.app[DOCUMENT_KEY])
+
+
+async def docs(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "docs.html")
+
+
+async def docs_init(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "init.js")
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/health/live", live)
+    app.router.add_get("/health/ready", ready)
+    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/api/openapi.json", openapi)
+    app.router.add_get("/api/docs", docs)
+    app.router.add_get("/api/docs/init.js", docs_init)
+    app.router.add_static("/api/docs/assets", swagger_ui_path)
+
+
+def version() -> str:
+    try:
+        return metadata.version("marketplace")
+    except metadata.PackageNotFoundError:
+        return "0.0.0"
+
+
+def _plain(description: str, content: str = "application/json") -> dict[str, Any]:
+    return {"description": description, "content": {content: {"schema": {}}}}
+
+
+OPS_PATHS: dict[str, Any] = {
+    "/health/live": {
+        "get": {
+            "tags": ["ops"],
+            "operationId": "live",
+            "summary": "The process is up",
+            "responses": {"200": _plain("Live")},
+        }
+    },
+    "/health/ready": {
+        "get": {
+            "tags": ["ops"],
+            "operationId": "ready",
+            "summary": "Every adapter answers",
+            "responses": {"200": _plain("Ready"), "503": _plain("Not ready")},
+        }
+    },
+    "/metrics": {
+        "get": {
+            "tags": ["ops"],
+            "operationId": "metrics",
+            "summary": "Prometheus metrics",
+            "responses": {"200": _plain("Metrics", "text/plain")},
+        }
+    },
+    "/api/openapi.json": {
+        "get": {
+            "tags": ["ops"],
+            "operationId": "openapi",
+            "summary": "This document",
+            "responses": {"200": _plain("OpenAPI 3.1")},
+        }
+    },
+    "/api/docs": {
+        "get": {
+            "tags": ["ops"],
+            "operationId": "docs",
+            "summary": "The API docs page",
+            "responses": {"200": _plain("HTML", "text/html")},
+        }
+    },
+}

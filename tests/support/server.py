@@ -1,0 +1,80 @@
+"""The real app on a loopback port, in a thread of its own, for the feature suites and e2e tests.
+
+Steps are plain synchronous functions (pytest-bdd), so they talk HTTP to a real server like any
+client would. The server runs its own event loop; ``call`` runs a coroutine there (to move the clock,
+settle the outbox, reset the stores between scenarios).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from aiohttp import web
+
+from adapters.memory.clock import ManualClock
+from config.container import Runtime, bootstrap
+from config.settings import Settings
+from entrypoints.http.app import create_app
+
+T = TypeVar("T")
+
+
+class ServerThread:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.clock = ManualClock()
+        self.loop = asyncio.new_event_loop()
+        self.runtime: Runtime | None = None
+        self.port = 0
+        self._thread = threading.Thread(target=self.loop.run_forever, name="marketplace-test-server", daemon=True)
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def call(self, coroutine: Coroutine[Any, Any, T], timeout: float = 30) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def start(self) -> ServerThread:
+        self._thread.start()
+        self.call(self._start())
+        return self
+
+    async def _start(self) -> None:
+        await self._open()
+
+    async def _open(self) -> None:
+        self.runtime = await bootstrap(self.settings, clock=self.clock)
+        self._runner = web.AppRunner(create_app(self.runtime), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
+        await site.start()
+        if not self.port:
+            self.port = self._runner.addresses[0][1]
+        self.runtime.start_background()
+
+    async def _close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self.runtime is not None:
+            await self.runtime.close()
+
+    def restart(self) -> None:
+        """A fresh runtime on the same port: the memory profile forgets everything."""
+        self.call(self._close())
+        self.clock = ManualClock()
+        self.call(self._open())
+
+    def settle(self) -> None:
+        """Publish every committed event now, so its consumers have run when this returns."""
+        assert self.runtime is not None
+        self.call(self.runtime.settle())
+
+    def stop(self) -> None:
+        self.call(self._close())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(10)
