@@ -98,10 +98,10 @@ class MemorySessionStore:
         self._sessions.pop(session_id, None)
 
     async def remove_all(self, user_id: str, keep: str | None = None) -> int:
-        doomed = [s.id for s in self._sessions.values() if s.user_id == user_id and s.id != keep]
-        for session_id in doomed:
-            del self._sessions[session_id]
-        return len(doomed)
+        doomed = [s for s in self._sessions.values() if s.user_id == user_id and s.id != keep]
+        for session in doomed:
+            del self._sessions[session.id]
+        return sum(1 for s in doomed if self._live(s))  # as Redis counts: expired ones were gone already
 
     async def list_for_user(self, user_id: str) -> list[Session]:
         return [s for s in list(self._sessions.values()) if s.user_id == user_id and await self.get(s.id)]

@@ -17,6 +17,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 import attrs
 import cattrs
+from cattrs.cols import list_structure_factory, mapping_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
 from core.shared.errors import DomainError, FieldError, ValidationFailed
@@ -70,6 +71,36 @@ def _enum(value: Any, kind: type[enum.Enum]) -> enum.Enum:
         raise ValueError(f"must be one of {', '.join(str(m.value) for m in kind)}") from None
 
 
+def _strict_list(converter: cattrs.Converter) -> Any:
+    """A JSON array only: cattrs alone would take a string as a list of its characters."""
+
+    def factory(kind: Any) -> Any:
+        inner = list_structure_factory(kind, converter)
+
+        def structure(value: Any, target: Any) -> Any:
+            if not isinstance(value, list):
+                raise TypeError("must be a list")
+            return inner(value, target)
+
+        return structure
+
+    return factory
+
+
+def _strict_dict(converter: cattrs.Converter) -> Any:
+    def factory(kind: Any) -> Any:
+        inner = mapping_structure_factory(kind, converter)
+
+        def structure(value: Any, target: Any) -> Any:
+            if not isinstance(value, dict):
+                raise TypeError("must be a JSON object")
+            return inner(value, target)
+
+        return structure
+
+    return factory
+
+
 def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     converter.register_structure_hook_func(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum)
@@ -78,6 +109,8 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(float, _strict(float, "a number"))
     converter.register_structure_hook(bool, _strict(bool, "true or false"))
     converter.register_structure_hook(datetime, _datetime)
+    converter.register_structure_hook_factory(lambda t: get_origin(t) is list, _strict_list(converter))
+    converter.register_structure_hook_factory(lambda t: get_origin(t) is dict, _strict_dict(converter))
     converter.register_unstructure_hook(datetime, lambda d: d.isoformat().replace("+00:00", "Z"))
     converter.register_unstructure_hook(date, lambda d: d.isoformat())
     converter.register_unstructure_hook(frozenset, lambda s: sorted(converter.unstructure(list(s))))
