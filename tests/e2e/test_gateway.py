@@ -1,0 +1,126 @@
+"""The gateway itself: who may call what, problems, request ids, metrics, health and the API document."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from openapi_spec_validator import validate
+
+from entrypoints.http.app import all_endpoints
+from entrypoints.http.routing import PUBLIC
+from tests.support.http import ApiClient
+
+PASSWORD = "correct horse battery"
+PATH_PARAM = re.compile(r"{[^}]+}")
+SOME_ID = "01900000-0000-7000-8000-000000000000"
+
+
+def _customer(api: ApiClient) -> str:
+    api.post("/api/v1/auth/register", {"email": "ann@example.com", "password": PASSWORD, "display_name": "Ann"})
+    token: str = api.post("/api/v1/auth/login", {"email": "ann@example.com", "password": PASSWORD}).body["token"]
+    return token
+
+
+@pytest.mark.parametrize(
+    "endpoint", [e for e in all_endpoints() if e.authenticated], ids=lambda e: f"{e.method} {e.full_path}"
+)
+def test_every_protected_route_refuses_anonymous_callers(api: ApiClient, endpoint) -> None:  # type: ignore[no-untyped-def]
+    path = PATH_PARAM.sub(SOME_ID, endpoint.full_path)
+    for token in ("", "not-a-session-token"):
+        reply = api.request(endpoint.method, path, {} if endpoint.body else None, token=token or None)
+        assert reply.status == 401, reply.body
+        assert reply.headers["WWW-Authenticate"].startswith("Bearer")
+        assert reply.headers["Content-Type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [e for e in all_endpoints() if e.required_roles],
+    ids=lambda e: f"{e.method} {e.full_path}",
+)
+def test_role_routes_refuse_a_customer(api: ApiClient, endpoint) -> None:  # type: ignore[no-untyped-def]
+    token = _customer(api)
+    path = PATH_PARAM.sub(SOME_ID, endpoint.full_path)
+    reply = api.request(endpoint.method, path, {} if endpoint.body else None, token=token)
+    assert reply.status == 403, reply.body
+
+
+def test_a_malformed_authorization_header_is_refused(api: ApiClient) -> None:
+    reply = api.get("/api/v1/me", headers={"Authorization": "Basic YW5uOnB3"})
+    assert reply.status == 401
+    assert "Bearer" in reply.body["detail"]
+
+
+def test_unknown_route_and_wrong_method_are_problems(api: ApiClient) -> None:
+    missing = api.get("/api/v1/no-such-thing")
+    assert missing.status == 404
+    assert missing.body["instance"] == "/api/v1/no-such-thing"
+    wrong = api.request("DELETE", "/api/v1/auth/login")
+    assert wrong.status == 405
+    assert "POST" in wrong.headers["Allow"]
+    assert wrong.headers["Content-Type"].startswith("application/problem+json")
+
+
+def test_request_ids_are_echoed_or_made(api: ApiClient) -> None:
+    given = api.get("/health/live", headers={"X-Request-ID": "trace-123"})
+    assert given.headers["X-Request-ID"] == "trace-123"
+    unsafe = api.get("/health/live", headers={"X-Request-ID": "bad id\twith spaces"})
+    assert re.fullmatch(r"[0-9a-f]{32}", unsafe.headers["X-Request-ID"])
+    problem = api.get("/api/v1/me", headers={"X-Request-ID": "trace-456"})
+    assert problem.body["request_id"] == "trace-456"
+
+
+def test_metrics_count_requests_by_route_template(api: ApiClient) -> None:
+    token = _customer(api)
+    api.request("PATCH", f"/api/v1/me/addresses/{SOME_ID}", {"city": "Bonn"}, token=token)
+    text = api.get("/metrics").body
+    line = 'marketplace_http_requests_total{method="PATCH",route="/api/v1/me/addresses/{address_id}",status="404"} 1.0'
+    assert line in text.splitlines(), text
+    assert "marketplace_http_request_duration_seconds_bucket" in text
+    assert SOME_ID not in text
+
+
+def test_health(api: ApiClient, server) -> None:  # type: ignore[no-untyped-def]
+    assert api.get("/health/live").status == 200
+    ready = api.get("/health/ready")
+    assert ready.status == 200
+    assert ready.body["status"] == "ready"
+    if server.settings.uses_infra:
+        assert set(ready.body["checks"]) == {"postgres.users", "redis"}
+        assert all(c["status"] == "ok" for c in ready.body["checks"].values())
+
+
+def test_the_api_document_is_valid_and_describes_every_route(api: ApiClient) -> None:
+    document = api.get("/api/openapi.json").body
+    validate(document)
+    assert document["openapi"].startswith("3.1")
+    for endpoint in all_endpoints():
+        operation = document["paths"][endpoint.full_path][endpoint.method.lower()]
+        assert operation["summary"]
+        assert str(endpoint.status if endpoint.response else 204) in operation["responses"]
+        if endpoint.authenticated:
+            assert "401" in operation["responses"]
+            assert operation["security"] == [{"bearer": []}]
+        if endpoint.body is not None:
+            assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            assert "422" in operation["responses"]
+    assert {t["name"] for t in document["tags"]} >= {"public", "seller", "carrier", "admin"}
+    schemas = document["components"]["schemas"]
+    assert "password" not in schemas["AccountView"]["properties"]
+    assert schemas["RegisterBody"]["properties"]["password"]["writeOnly"] is True
+
+
+def test_the_docs_page_is_served_without_a_cdn(api: ApiClient) -> None:
+    page = api.get("/api/docs")
+    assert page.status == 200
+    assert "http" not in re.sub(r"<!doctype html>", "", page.body, flags=re.I).split("<body>")[0].lower()
+    for asset in re.findall(r'(?:src|href)="([^"]+)"', page.body):
+        assert asset.startswith("/"), asset
+        assert api.get(asset).status == 200
+
+
+def test_public_routes_live_under_the_public_prefix() -> None:
+    for endpoint in all_endpoints():
+        assert endpoint.full_path.startswith(endpoint.group.prefix)
+        assert endpoint.full_path.startswith(PUBLIC.prefix)
