@@ -40,6 +40,7 @@ from ports.users import UsersUnitOfWork
 log = logging.getLogger(__name__)
 
 USE_CASES: list[type] = [
+    auth.PasswordConfirmation,
     auth.RegisterUser,
     auth.LogIn,
     auth.AuthenticateSession,

@@ -9,7 +9,7 @@ from adapters.memory.store import MemoryTable, MemoryTransaction
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.tracking import SeenAggregates
 from core.auth.model import Account, Session
-from core.shared.errors import Conflict
+from core.shared.errors import Conflict, ValidationFailed
 from core.shared.pagination import Page, PageRequest, page_of
 from ports.shared import Clock, EventPublisher
 
@@ -59,6 +59,8 @@ class MemoryAccountRepository:
 
     async def list(self, page: PageRequest) -> Page[Account]:
         after = page.after()
+        if after is not None and (len(after) != 1 or not isinstance(after[0], str)):
+            raise ValidationFailed.of("cursor", "is not a cursor this API returned")
         rows = [a for a in self.tx.scan(self.table) if after is None or a.id > after[0]]
         rows.sort(key=lambda a: a.id)
         return page_of(rows[: page.limit + 1], page, lambda a: [a.id])

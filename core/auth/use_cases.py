@@ -23,6 +23,7 @@ from core.auth.commands import (
     SetRoles,
 )
 from core.auth.model import (
+    PASSWORD_MAX,
     Account,
     Session,
     check_display_name,
@@ -54,6 +55,30 @@ class AuthPolicy:
     failures_per_address: int = 20
     failure_window_seconds: int = 15 * 60
     max_sessions_per_user: int = 50
+
+
+async def _refuse_if_throttled(failures: FailureCounter, key: str, limit: int) -> None:
+    count, retry_after = await failures.get(key)
+    if count >= limit:
+        raise TooManyRequests("too many wrong passwords; try again later", retry_after)
+
+
+class PasswordConfirmation:
+    """The password check of a logged-in caller (before a password change or a deletion).
+
+    Throttled like a login: a stolen session must not become a way to guess the password.
+    """
+
+    def __init__(self, hasher: PasswordHasher, failures: FailureCounter, policy: AuthPolicy) -> None:
+        self.hasher, self.failures, self.policy = hasher, failures, policy
+
+    async def __call__(self, account: Account, password: str, field: str) -> None:
+        key = f"password:account:{account.id}"
+        await _refuse_if_throttled(self.failures, key, self.policy.failures_per_account)
+        if len(password) > PASSWORD_MAX or not await self.hasher.verify(account.password_hash, password):
+            await self.failures.add(key, self.policy.failure_window_seconds)
+            raise ValidationFailed.of(field, "is wrong")
+        await self.failures.clear(key)
 
 
 def account_view(account: Account) -> AccountView:
@@ -126,13 +151,15 @@ class LogIn:
         email = command.email.strip().lower()
         account_key = f"login:account:{email}"
         address_key = f"login:address:{command.address}" if command.address else None
-        await self._refuse_if_throttled(account_key, self.policy.failures_per_account)
+        await _refuse_if_throttled(self.failures, account_key, self.policy.failures_per_account)
         if address_key:
-            await self._refuse_if_throttled(address_key, self.policy.failures_per_address)
+            await _refuse_if_throttled(self.failures, address_key, self.policy.failures_per_address)
 
         async with self.uow:
             account = await self.uow.accounts.get_by_email(email)
-            if account is None:
+            if len(command.password) > PASSWORD_MAX:
+                ok = False  # no password is that long: refuse without spending a hash on it
+            elif account is None:
                 await self.hasher.verify(await self._dummy(), command.password)
                 ok = False
             else:
@@ -163,11 +190,6 @@ class LogIn:
         await self.sessions.add(session)
         await self._keep_sessions_bounded(account.id)
         return SessionIssued(token=token, user_id=account.id, expires_at=session.expires_at)
-
-    async def _refuse_if_throttled(self, key: str, limit: int) -> None:
-        count, retry_after = await self.failures.get(key)
-        if count >= limit:
-            raise TooManyRequests("too many failed logins; try again later", retry_after)
 
     async def _dummy(self) -> str:
         if self._dummy_hash is None:
@@ -239,16 +261,22 @@ class ListMySessions:
 class ChangeMyPassword:
     """A new password; every other session of the account is revoked, this one stays."""
 
-    def __init__(self, uow: AuthUnitOfWork, sessions: SessionStore, hasher: PasswordHasher, clock: Clock) -> None:
-        self.uow, self.sessions, self.hasher, self.clock = uow, sessions, hasher, clock
+    def __init__(
+        self,
+        uow: AuthUnitOfWork,
+        sessions: SessionStore,
+        hasher: PasswordHasher,
+        confirm: PasswordConfirmation,
+        clock: Clock,
+    ) -> None:
+        self.uow, self.sessions, self.hasher, self.confirm, self.clock = uow, sessions, hasher, confirm, clock
 
     async def __call__(self, command: ChangePassword) -> None:
         async with self.uow:
             account = await self.uow.accounts.get(command.principal.user_id)
             if account is None:
                 raise Unauthenticated("the account no longer exists")
-            if not await self.hasher.verify(account.password_hash, command.current_password):
-                raise ValidationFailed.of("current_password", "is wrong")
+            await self.confirm(account, command.current_password, "current_password")
             check_password(command.new_password, account.email, field="new_password")
             if command.new_password == command.current_password:
                 raise ValidationFailed.of("new_password", "must differ from the current password")
@@ -310,16 +338,17 @@ class ListAllAccounts:
 class DeleteMyAccount:
     """Remove the credentials and every session; the users context erases the profile on the event."""
 
-    def __init__(self, uow: AuthUnitOfWork, sessions: SessionStore, hasher: PasswordHasher, clock: Clock) -> None:
-        self.uow, self.sessions, self.hasher, self.clock = uow, sessions, hasher, clock
+    def __init__(
+        self, uow: AuthUnitOfWork, sessions: SessionStore, confirm: PasswordConfirmation, clock: Clock
+    ) -> None:
+        self.uow, self.sessions, self.confirm, self.clock = uow, sessions, confirm, clock
 
     async def __call__(self, command: DeleteAccount) -> None:
         async with self.uow:
             account = await self.uow.accounts.get(command.principal.user_id)
             if account is None:
                 raise NotFound("no such user")
-            if not await self.hasher.verify(account.password_hash, command.password):
-                raise ValidationFailed.of("password", "is wrong")
+            await self.confirm(account, command.password, "password")
             if Role.ADMIN in account.roles:
                 raise PermissionDenied("an admin account must lose its admin role before deletion")
             account.delete(self.clock.now())

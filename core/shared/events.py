@@ -49,7 +49,7 @@ _REGISTRY: dict[str, type[Event]] = {}
 def domain_event(type_name: str, *, key: str) -> Callable[[E], E]:
     """Class decorator: give an event its wire name and key field, and register it."""
     parts = type_name.split(".")
-    if len(parts) != 3 or not parts[2].startswith("v") or not parts[2][1:].isdigit():
+    if len(parts) != 3 or not all(parts) or not parts[2].startswith("v") or not parts[2][1:].isdigit():
         raise ValueError(f"event type {type_name!r} is not <context>.<Name>.v<N>")
 
     def register(cls: E) -> E:

@@ -52,7 +52,7 @@ def decode_cursor(cursor: str) -> list[Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ValidationFailed.of("cursor", "is not a cursor this API returned") from None
     if not isinstance(value, list):
         raise ValidationFailed.of("cursor", "is not a cursor this API returned")

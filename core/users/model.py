@@ -23,8 +23,8 @@ from core.users.events import (
 DISPLAY_NAME_MAX = 80
 MAX_ADDRESSES = 20
 LANGUAGES = frozenset({"en", "de", "fr", "es", "it", "nl", "pl", "pt", "ru", "sv", "tr", "uk", "ja", "zh", "ko", "ar"})
-_PHONE = re.compile(r"^\+[1-9]\d{6,14}$")
-_POSTAL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,14}$")
+_PHONE = re.compile(r"^\+[1-9]\d{6,14}$", re.ASCII)
+_POSTAL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,14}$", re.ASCII)
 # ISO 3166-1 alpha-2, officially assigned codes.
 COUNTRIES = frozenset(
     [

@@ -225,9 +225,7 @@ class ChangeUserAddress:
         async with self.uow:
             profile = await _profile(self.uow, user_id)
             address = await _own_address(self.uow, user_id, command.address_id)
-            changes: dict[str, Any] = {
-                k: ("" if v is None and k != "phone" else v) for k, v in command.changes.items()
-            }
+            changes: dict[str, Any] = {k: ("" if v is None and k != "phone" else v) for k, v in command.changes.items()}
             address.fields = attrs.evolve(address.fields, **changes).cleaned()
             if command.make_default and not address.is_default:
                 book = await self.uow.addresses.list_for_user(user_id)
