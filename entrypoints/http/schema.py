@@ -71,6 +71,13 @@ def _enum(value: Any, kind: type[enum.Enum]) -> enum.Enum:
         raise ValueError(f"must be one of {', '.join(str(m.value) for m in kind)}") from None
 
 
+def _is(origin: type) -> Any:
+    def predicate(kind: Any) -> bool:
+        return bool(get_origin(kind) == origin)
+
+    return predicate
+
+
 def _strict_list(converter: cattrs.Converter) -> Any:
     """A JSON array only: cattrs alone would take a string as a list of its characters."""
 
@@ -109,8 +116,8 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(float, _strict(float, "a number"))
     converter.register_structure_hook(bool, _strict(bool, "true or false"))
     converter.register_structure_hook(datetime, _datetime)
-    converter.register_structure_hook_factory(lambda t: get_origin(t) is list, _strict_list(converter))
-    converter.register_structure_hook_factory(lambda t: get_origin(t) is dict, _strict_dict(converter))
+    converter.register_structure_hook_factory(_is(list), _strict_list(converter))
+    converter.register_structure_hook_factory(_is(dict), _strict_dict(converter))
     converter.register_unstructure_hook(datetime, lambda d: d.isoformat().replace("+00:00", "Z"))
     converter.register_unstructure_hook(date, lambda d: d.isoformat())
     converter.register_unstructure_hook(frozenset, lambda s: sorted(converter.unstructure(list(s))))

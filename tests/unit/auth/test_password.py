@@ -128,7 +128,8 @@ async def test_wrong_current_passwords_are_throttled_like_logins(auth: AuthApp, 
         await auth.change_password(ChangePassword(principal, auth.PASSWORD, NEW_PASSWORD))
     assert refused.value.retry_after_seconds > 0
     stored = await auth.stored(principal.user_id)
-    assert stored is not None and await auth.hasher.verify(stored.password_hash, auth.PASSWORD)
+    assert stored is not None
+    assert await auth.hasher.verify(stored.password_hash, auth.PASSWORD)
 
     advance(auth.policy.failure_window_seconds + 1)
     await auth.change_password(ChangePassword(principal, auth.PASSWORD, NEW_PASSWORD))
