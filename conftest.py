@@ -69,6 +69,10 @@ def server(request: pytest.FixtureRequest) -> Iterator[ServerThread]:
         yield thread
     finally:
         thread.stop()
+        if settings.uses_infra:
+            from tests.support.postgres import drop_database
+
+            asyncio.run(drop_database(settings.users_db_dsn))
 
 
 @pytest.fixture

@@ -125,6 +125,8 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(job())
     except DomainError as exc:
         sys.exit(f"marketplace: {exc.message}")
+    except RuntimeError as exc:  # a migration that cannot apply, say: the message says which and why
+        sys.exit(f"marketplace: {exc}")
     except KeyboardInterrupt:
         pass
 

@@ -12,6 +12,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Sequence
 
+from core.shared.errors import Unavailable
 from core.shared.events import Event, EventEnvelope, correlation_id, from_envelope
 from ports.shared import EventHandler
 
@@ -51,5 +52,8 @@ class InProcessEventBus:
                         failures.append((group, envelope.type, exc))
             finally:
                 correlation_id.reset(token)
+        if failures and all(isinstance(exc, Unavailable) for _, _, exc in failures):
+            # Only outages: a retry will do, nothing is wrong with the events themselves.
+            raise Unavailable(f"consumers unavailable: {failures[0][2]}")
         if failures:
             raise DeliveryFailed(failures)

@@ -9,6 +9,7 @@ from typing import Self
 from adapters.memory.event_bus import DeliveryFailed
 from adapters.memory.store import MemoryTransaction
 from adapters.tracking import SeenAggregates
+from core.shared.errors import Unavailable
 from ports.shared import EventPublisher
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ class MemoryUnitOfWork:
             return
         try:
             await self._publisher.publish(envelopes)
-        except DeliveryFailed:
+        except (DeliveryFailed, Unavailable):
             # The change is committed; in one process there is no outbox to retry from, and the
             # failure was logged by the bus with its handler.
             log.warning("some consumers failed on events of a committed change")

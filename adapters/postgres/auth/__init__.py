@@ -1,0 +1,1 @@
+"""PostgreSQL adapters of the auth ports (schema ``auth`` of the users database)."""

@@ -1,0 +1,148 @@
+"""The outbox relay: moves committed events from ``outbox`` to the publisher, oldest first.
+
+One pass claims a batch of pending rows with ``FOR UPDATE SKIP LOCKED`` (so relays in several processes
+share the work and never publish the same row twice), publishes them, and marks them published, all in
+one transaction: a crash before the mark publishes the batch again, which the consumers' inbox absorbs.
+
+Order: rows go out in id order, which per aggregate is commit order (see ``unit_of_work``). A row whose
+key has an earlier pending row claimed by another relay is left for later, so two relays never reorder
+one aggregate's events.
+
+Failures: when a batch fails, its events are retried one by one to find the culprit; those before it are
+published, the culprit's ``attempts`` and ``last_error`` are recorded and the error is re-raised so the
+worker backs off. After ``max_attempts`` failures the event is parked (``dead_at`` set, logged at ERROR)
+and the rest flow again. A failure the publisher reports as ``Unavailable`` (its broker is down) is
+counted but never parks an event: an outage is not the event's fault.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+
+from adapters.postgres.pool import unavailable_on_failure
+from core.shared.errors import Unavailable
+from core.shared.events import EventEnvelope
+from ports.shared import EventPublisher
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+
+_CLAIM = """
+WITH claimed AS (
+    SELECT id FROM outbox
+    WHERE published_at IS NULL AND dead_at IS NULL
+    ORDER BY id
+    LIMIT $1
+    FOR UPDATE SKIP LOCKED
+)
+SELECT o.id, o.event_id, o.type, o.key, o.occurred_at, o.payload, o.correlation_id
+FROM outbox o JOIN claimed USING (id)
+WHERE NOT EXISTS (
+    SELECT 1 FROM outbox earlier
+    WHERE earlier.key = o.key AND earlier.id < o.id
+      AND earlier.published_at IS NULL AND earlier.dead_at IS NULL
+      AND earlier.id NOT IN (SELECT id FROM claimed)
+)
+ORDER BY o.id
+"""
+_MARK_PUBLISHED = "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])"
+_RECORD_FAILURE = """
+UPDATE outbox
+SET attempts = attempts + 1,
+    last_error = $2,
+    dead_at = CASE WHEN $3 AND attempts + 1 >= $4 THEN now() END
+WHERE id = $1
+RETURNING attempts, dead_at IS NOT NULL AS dead
+"""
+
+
+def _envelope(row: Any) -> EventEnvelope:
+    return EventEnvelope(
+        id=row["event_id"],
+        type=row["type"],
+        occurred_at=row["occurred_at"],
+        key=row["key"],
+        payload=row["payload"],
+        correlation_id=row["correlation_id"],
+    )
+
+
+class PostgresOutboxRelay:
+    acquire_timeout: float = 10.0
+
+    def __init__(
+        self, pool: asyncpg.Pool, publisher: EventPublisher, max_attempts: int = MAX_ATTEMPTS
+    ) -> None:
+        self._pool = pool
+        self._publisher = publisher
+        self.max_attempts = max_attempts
+
+    async def relay_once(self, batch_size: int = 100) -> int:
+        """Publish at most ``batch_size`` pending events; return how many were published."""
+        with unavailable_on_failure("the outbox is unavailable"):
+            async with self._pool.acquire(timeout=self.acquire_timeout) as conn, conn.transaction():
+                rows = await conn.fetch(_CLAIM, batch_size)
+                if not rows:
+                    return 0
+                published, failure = await self._publish(conn, rows)
+        if failure is not None:
+            raise failure
+        return published
+
+    async def _publish(self, conn: Any, rows: list[Any]) -> tuple[int, Exception | None]:
+        envelopes = [_envelope(r) for r in rows]
+        try:
+            await self._publisher.publish(envelopes)
+        except Exception as exc:
+            if len(rows) == 1:
+                dead = await self._record_failure(conn, rows[0], exc)
+                return 0, None if dead else exc
+            log.warning("publishing %d outbox events failed (%r); retrying one by one", len(rows), exc)
+        else:
+            await conn.execute(_MARK_PUBLISHED, [r["id"] for r in rows])
+            return len(rows), None
+
+        done: list[int] = []
+        failure: Exception | None = None
+        for row, envelope in zip(rows, envelopes, strict=True):
+            try:
+                await self._publisher.publish([envelope])
+            except Exception as exc:
+                if not await self._record_failure(conn, row, exc):
+                    failure = exc
+                    break
+            else:
+                done.append(row["id"])
+        await conn.execute(_MARK_PUBLISHED, done)
+        return len(done), failure
+
+    async def _record_failure(self, conn: Any, row: Any, exc: Exception) -> bool:
+        """Count a failed publish of ``row``; return True when it is now a dead letter."""
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        may_park = not isinstance(exc, Unavailable)
+        result = await conn.fetchrow(_RECORD_FAILURE, row["id"], error, may_park, self.max_attempts)
+        if result["dead"]:
+            log.error(
+                "outbox event %s (%s, key %s) failed %d times and was set aside as a dead letter: %s",
+                row["event_id"],
+                row["type"],
+                row["key"],
+                result["attempts"],
+                error,
+            )
+            return True
+        return False
+
+
+async def purge_published(pool: asyncpg.Pool, older_than: timedelta) -> int:
+    """Delete events published more than ``older_than`` ago; return how many. Dead letters stay."""
+    with unavailable_on_failure("the outbox is unavailable"):
+        status = await pool.execute(
+            "DELETE FROM outbox WHERE published_at < now() - $1::interval", older_than
+        )
+    return int(status.split()[-1])

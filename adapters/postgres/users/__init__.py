@@ -1,0 +1,1 @@
+"""PostgreSQL adapters of the users ports (schema ``users`` of the users database)."""

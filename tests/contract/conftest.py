@@ -1,0 +1,133 @@
+"""Fixtures of the contract suites: each test runs once per adapter, ``memory`` and ``postgres``.
+
+A test sees the ports only (a unit-of-work factory per context, an inbox) plus one accessor per adapter,
+``committed_events()``: what a committed unit of work handed on for publication. For the memory adapter
+that is what reached the in-process bus; for PostgreSQL it is the rows of the outbox. The assertions are
+therefore the same for both.
+
+PostgreSQL: one database per test session (made and migrated on the server of ``scripts/services up``,
+dropped at the end), every table truncated before each test. If the server is down, the ``postgres``
+tests fail with a message saying how to start it; they are never skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import asyncpg
+import pytest
+
+from adapters.memory.auth import AuthTables, MemoryAuthUnitOfWork
+from adapters.memory.event_bus import InProcessEventBus
+from adapters.memory.inbox import MemoryInbox
+from adapters.memory.users import MemoryUsersUnitOfWork, UsersTables
+from adapters.postgres.auth.repository import PostgresAuthUnitOfWork
+from adapters.postgres.inbox import PostgresInbox
+from adapters.postgres.pool import create_pool
+from adapters.postgres.users.repository import PostgresUsersUnitOfWork
+from core.shared.events import EventEnvelope
+from ports.auth import AuthUnitOfWork
+from ports.shared import Inbox
+from ports.users import UsersUnitOfWork
+from tests.support.postgres import drop_database, fresh_database, truncate_statement
+
+ADAPTERS = ["memory", pytest.param("postgres", marks=pytest.mark.infra)]
+
+CommittedEvents = Callable[[], Awaitable[list[EventEnvelope]]]
+
+
+class MemoryAdapters:
+    def __init__(self) -> None:
+        self.bus = InProcessEventBus()
+        self.auth_tables = AuthTables()
+        self.users_tables = UsersTables()
+        self.inbox: Inbox = MemoryInbox()
+
+    def auth_uow(self) -> AuthUnitOfWork:
+        return MemoryAuthUnitOfWork(self.auth_tables, self.bus)
+
+    def users_uow(self) -> UsersUnitOfWork:
+        return MemoryUsersUnitOfWork(self.users_tables, self.bus)
+
+    async def committed_events(self) -> list[EventEnvelope]:
+        return list(self.bus.delivered)
+
+
+class PostgresAdapters:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+        self.inbox: Inbox = PostgresInbox(pool)
+
+    def auth_uow(self) -> AuthUnitOfWork:
+        return PostgresAuthUnitOfWork(self.pool)
+
+    def users_uow(self) -> UsersUnitOfWork:
+        return PostgresUsersUnitOfWork(self.pool)
+
+    async def committed_events(self) -> list[EventEnvelope]:
+        rows = await self.pool.fetch(
+            "SELECT event_id, type, key, occurred_at, payload, correlation_id FROM outbox ORDER BY id"
+        )
+        return [
+            EventEnvelope(
+                id=r["event_id"],
+                type=r["type"],
+                occurred_at=r["occurred_at"],
+                key=r["key"],
+                payload=r["payload"],
+                correlation_id=r["correlation_id"],
+            )
+            for r in rows
+        ]
+
+
+@pytest.fixture(scope="session")
+async def contract_pool() -> AsyncIterator[asyncpg.Pool]:
+    dsn = await fresh_database("contract")
+    pool = await create_pool(dsn, 2, 10, 10.0)
+    try:
+        yield pool
+    finally:
+        await pool.close()
+        await drop_database(dsn)
+
+
+@pytest.fixture(scope="session")
+async def contract_truncate(contract_pool: asyncpg.Pool) -> str:
+    return await truncate_statement(contract_pool)
+
+
+@pytest.fixture
+async def clean_contract_pool(contract_pool: asyncpg.Pool, contract_truncate: str) -> asyncpg.Pool:
+    await contract_pool.execute(contract_truncate)
+    return contract_pool
+
+
+@pytest.fixture(params=ADAPTERS)
+def backend(request: pytest.FixtureRequest) -> MemoryAdapters | PostgresAdapters:
+    if request.param == "memory":
+        return MemoryAdapters()
+    # Looked up here, so a memory-only run never touches PostgreSQL.
+    return PostgresAdapters(request.getfixturevalue("clean_contract_pool"))
+
+
+@pytest.fixture
+def auth_uow(backend: MemoryAdapters | PostgresAdapters) -> Callable[[], AuthUnitOfWork]:
+    """A factory: a new auth unit of work per call, as the container hands them out."""
+    return backend.auth_uow
+
+
+@pytest.fixture
+def users_uow(backend: MemoryAdapters | PostgresAdapters) -> Callable[[], UsersUnitOfWork]:
+    return backend.users_uow
+
+
+@pytest.fixture
+def inbox(backend: MemoryAdapters | PostgresAdapters) -> Inbox:
+    return backend.inbox
+
+
+@pytest.fixture
+def committed_events(backend: MemoryAdapters | PostgresAdapters) -> CommittedEvents:
+    """``await committed_events()``: every event committed so far, in commit order."""
+    return backend.committed_events
