@@ -1,7 +1,9 @@
 """The PostgreSQL unit of work: one pooled connection, one transaction, the outbox written at commit.
 
-``async with uow:`` takes a connection from the pool and begins a transaction; the subclass binds its
-repositories to that connection in ``_open``. ``commit()`` writes the events of every aggregate the
+``async with uow:`` takes a connection from the pool; the subclass binds its repositories to it in
+``_open``. The transaction begins at the first statement that is not a plain SELECT, so a unit of work
+that only reads costs one round trip per query instead of BEGIN + query + ROLLBACK (under READ COMMITTED
+the reads see the same data either way). ``commit()`` writes the events of every aggregate the
 repositories handed out into ``outbox`` within the same transaction, commits, and then calls
 ``on_commit`` (which nudges the outbox relay). Leaving the block without ``commit`` rolls back; the
 connection always goes back to the pool. Outside the block (and after ``commit``) the repositories refuse
@@ -63,6 +65,48 @@ async def write_outbox(conn: asyncpg.Connection, envelopes: Sequence[EventEnvelo
     )
 
 
+def _only_reads(sql: str) -> bool:
+    return sql.lstrip().split(None, 1)[0].upper() == "SELECT" and " FOR " not in sql.upper()
+
+
+class TransactionOnWrite:
+    """The connection as repositories see it: reads run at once; the first write begins the transaction."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+        self.tx: Any = None
+
+    async def begin(self) -> None:
+        if self.tx is None:
+            tx = self.conn.transaction()
+            await tx.start()
+            self.tx = tx
+
+    async def _before(self, sql: str) -> None:
+        if self.tx is None and not _only_reads(sql):
+            await self.begin()
+
+    async def fetch(self, sql: str, *args: Any, **kw: Any) -> Any:
+        await self._before(sql)
+        return await self.conn.fetch(sql, *args, **kw)
+
+    async def fetchrow(self, sql: str, *args: Any, **kw: Any) -> Any:
+        await self._before(sql)
+        return await self.conn.fetchrow(sql, *args, **kw)
+
+    async def fetchval(self, sql: str, *args: Any, **kw: Any) -> Any:
+        await self._before(sql)
+        return await self.conn.fetchval(sql, *args, **kw)
+
+    async def execute(self, sql: str, *args: Any, **kw: Any) -> Any:
+        await self._before(sql)
+        return await self.conn.execute(sql, *args, **kw)
+
+    async def executemany(self, sql: str, args: Any, **kw: Any) -> Any:
+        await self._before(sql)
+        return await self.conn.executemany(sql, args, **kw)
+
+
 def _is_dead(conn: Any) -> bool:
     try:
         return bool(conn.is_closed())
@@ -78,7 +122,7 @@ class PostgresUnitOfWork:
         self._pool = pool
         self._on_commit = on_commit
         self._conn: Any = None
-        self._tx: Any = None
+        self._tx: TransactionOnWrite | None = None
         self.seen = SeenAggregates()
         self._open(NOT_OPEN)
 
@@ -90,15 +134,10 @@ class PostgresUnitOfWork:
             raise RuntimeError("this unit of work is already open; each concurrent task needs its own")
         with unavailable_on_failure("the database is unavailable"):
             conn = await self._pool.acquire(timeout=self.acquire_timeout)
-            try:
-                tx = conn.transaction()
-                await tx.start()
-            except BaseException:
-                await self._pool.release(conn)
-                raise
+        tx = TransactionOnWrite(conn)
         self._conn, self._tx = conn, tx
         self.seen = SeenAggregates()
-        self._open(conn)
+        self._open(tx)  # type: ignore[arg-type]  # it offers the connection methods repositories use
         return self
 
     async def __aexit__(
@@ -115,8 +154,8 @@ class PostgresUnitOfWork:
             return
         lost = False
         try:
-            if tx is not None:
-                await tx.rollback()
+            if tx is not None and tx.tx is not None:
+                await tx.tx.rollback()
         except Exception:
             # The connection is lost (or mid-statement): it must not go back to the pool as it is.
             log.warning("rollback failed; discarding the connection", exc_info=True)
@@ -136,9 +175,13 @@ class PostgresUnitOfWork:
         if self._tx is None:
             raise RuntimeError("commit() needs an open unit of work (`async with uow:`), once")
         envelopes = self.seen.collect()
+        tx = self._tx
         with unavailable_on_failure("the change could not be committed"):
-            await write_outbox(self._conn, envelopes)
-            await self._tx.commit()
+            if envelopes:
+                await tx.begin()
+                await write_outbox(self._conn, envelopes)
+            if tx.tx is not None:
+                await tx.tx.commit()
         self._tx = None
         self._open(NOT_OPEN)
         if envelopes and self._on_commit is not None:
