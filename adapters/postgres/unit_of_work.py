@@ -137,7 +137,7 @@ class PostgresUnitOfWork:
         tx = TransactionOnWrite(conn)
         self._conn, self._tx = conn, tx
         self.seen = SeenAggregates()
-        self._open(tx)  # type: ignore[arg-type]  # it offers the connection methods repositories use
+        self._open(tx)  # it offers the connection methods the repositories use
         return self
 
     async def __aexit__(
