@@ -1,0 +1,79 @@
+"""The ``marketplace`` command as an operator runs it, against a real PostgreSQL (infra)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support.postgres import create_database, drop_database
+from tests.support.redis import redis_url
+
+pytestmark = pytest.mark.infra
+
+PASSWORD = "correct horse battery"
+
+
+def marketplace(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own command
+        [sys.executable, "-m", "entrypoints.cli", *args], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.fixture
+def env() -> Iterator[dict[str, str]]:
+    dsn = asyncio.run(create_database("cli"))
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
+    environ.update(
+        MARKETPLACE_PROFILE="infra",
+        MARKETPLACE_USERS_DB_DSN=dsn,
+        MARKETPLACE_REDIS_URL=redis_url(),
+        MARKETPLACE_ARGON2_TIME_COST="1",
+        MARKETPLACE_ARGON2_MEMORY_KIB="1024",
+    )
+    yield environ
+    asyncio.run(drop_database(dsn))
+
+
+def test_migrate_applies_every_migration_once(env: dict[str, str]) -> None:
+    first = marketplace("migrate", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "users: 3 migration(s) applied" in first.stdout
+    assert "auth/0001_accounts" in first.stdout
+    again = marketplace("migrate", env=env)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "users: 0 migration(s) applied"
+
+
+def test_set_roles_makes_the_first_admin(env: dict[str, str]) -> None:
+    assert marketplace("migrate", env=env).returncode == 0
+    unknown = marketplace("set-roles", "ann@example.com", "admin", env=env)
+    assert unknown.returncode == 1
+    assert "no such user" in unknown.stderr
+
+    from config.container import bootstrap
+    from config.settings import load_settings
+    from core.auth.commands import Register
+    from core.auth.use_cases import RegisterUser
+
+    async def register() -> None:
+        runtime = await bootstrap(load_settings(env))
+        try:
+            await runtime.resolve(RegisterUser)(Register("ann@example.com", PASSWORD, "Ann"))
+        finally:
+            await runtime.close()
+
+    asyncio.run(register())
+    granted = marketplace("set-roles", "ann@example.com", "admin", "seller", env=env)
+    assert granted.returncode == 0, granted.stderr
+    assert granted.stdout.strip() == "ann@example.com: admin, customer, seller"
+
+
+def test_a_bad_setting_stops_the_command_with_its_name(env: dict[str, str]) -> None:
+    result = marketplace("migrate", env={**env, "MARKETPLACE_PORT": "eighty"})
+    assert result.returncode == 1
+    assert "MARKETPLACE_PORT must be an integer" in result.stderr

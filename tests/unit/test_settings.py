@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import pytest
+
+from config.settings import SettingsError, load_settings
+
+
+def test_defaults_need_no_configuration() -> None:
+    settings = load_settings({})
+    assert settings.profile == "memory"
+    assert (settings.host, settings.port) == ("127.0.0.1", 8080)
+    assert settings.users_db_dsn.endswith("@127.0.0.1:55432/users")
+
+
+def test_values_come_from_marketplace_variables_converted_to_their_types() -> None:
+    settings = load_settings(
+        {
+            "MARKETPLACE_PROFILE": "infra",
+            "MARKETPLACE_PORT": "9000",
+            "MARKETPLACE_TRUST_FORWARDED_FOR": "yes",
+            "MARKETPLACE_OUTBOX_POLL_SECONDS": "0.5",
+            "UNRELATED": "ignored",
+        }
+    )
+    assert settings.uses_infra
+    assert settings.port == 9000
+    assert settings.trust_forwarded_for is True
+    assert settings.outbox_poll_seconds == 0.5
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"MARKETPLACE_PORT": "eighty"}, "MARKETPLACE_PORT must be an integer, not 'eighty'"),
+        ({"MARKETPLACE_PORT": "-1"}, "MARKETPLACE_PORT must be a positive number"),
+        ({"MARKETPLACE_PROFILE": "prod"}, "MARKETPLACE_PROFILE must be one of memory, infra"),
+        ({"MARKETPLACE_TRUST_FORWARDED_FOR": "maybe"}, "MARKETPLACE_TRUST_FORWARDED_FOR must be true or false"),
+        ({"MARKETPLACE_REDIS_URL": "localhost:6379"}, "MARKETPLACE_REDIS_URL must be a redis or rediss URL"),
+        ({"MARKETPLACE_USERS_DB_DSN": "mysql://x/y"}, "MARKETPLACE_USERS_DB_DSN must be a postgresql"),
+        ({"MARKETPLACE_OUTBOX_POLL_SECONDS": "soon"}, "MARKETPLACE_OUTBOX_POLL_SECONDS must be a number"),
+        ({"MARKETPLACE_PROT": "9000"}, "unknown setting(s): MARKETPLACE_PROT"),
+    ],
+)
+def test_a_bad_value_stops_start_up_naming_the_variable(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError) as error:
+        load_settings(environ)
+    assert message in str(error.value)
