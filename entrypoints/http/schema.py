@@ -78,29 +78,15 @@ def _is(origin: type) -> Any:
     return predicate
 
 
-def _strict_list(converter: cattrs.Converter) -> Any:
-    """A JSON array only: cattrs alone would take a string as a list of its characters."""
+def _strict_collection(converter: cattrs.Converter, kind: type, make: Any, noun: str) -> Any:
+    """Only a JSON value of the right kind: cattrs alone would take a string as a list of characters."""
 
-    def factory(kind: Any) -> Any:
-        inner = list_structure_factory(kind, converter)
-
-        def structure(value: Any, target: Any) -> Any:
-            if not isinstance(value, list):
-                raise TypeError("must be a list")
-            return inner(value, target)
-
-        return structure
-
-    return factory
-
-
-def _strict_dict(converter: cattrs.Converter) -> Any:
-    def factory(kind: Any) -> Any:
-        inner = mapping_structure_factory(kind, converter)
+    def factory(target_type: Any) -> Any:
+        inner = make(target_type, converter)
 
         def structure(value: Any, target: Any) -> Any:
-            if not isinstance(value, dict):
-                raise TypeError("must be a JSON object")
+            if not isinstance(value, kind):
+                raise TypeError(f"must be {noun}")
             return inner(value, target)
 
         return structure
@@ -116,8 +102,12 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(float, _strict(float, "a number"))
     converter.register_structure_hook(bool, _strict(bool, "true or false"))
     converter.register_structure_hook(datetime, _datetime)
-    converter.register_structure_hook_factory(_is(list), _strict_list(converter))
-    converter.register_structure_hook_factory(_is(dict), _strict_dict(converter))
+    converter.register_structure_hook_factory(
+        _is(list), _strict_collection(converter, list, list_structure_factory, "a list")
+    )
+    converter.register_structure_hook_factory(
+        _is(dict), _strict_collection(converter, dict, mapping_structure_factory, "a JSON object")
+    )
     converter.register_unstructure_hook(datetime, lambda d: d.isoformat().replace("+00:00", "Z"))
     converter.register_unstructure_hook(date, lambda d: d.isoformat())
     converter.register_unstructure_hook(frozenset, lambda s: sorted(converter.unstructure(list(s))))

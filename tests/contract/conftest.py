@@ -23,13 +23,12 @@ from adapters.memory.inbox import MemoryInbox
 from adapters.memory.users import MemoryUsersUnitOfWork, UsersTables
 from adapters.postgres.auth.repository import PostgresAuthUnitOfWork
 from adapters.postgres.inbox import PostgresInbox
-from adapters.postgres.pool import create_pool
 from adapters.postgres.users.repository import PostgresUsersUnitOfWork
 from core.shared.events import EventEnvelope
 from ports.auth import AuthUnitOfWork
 from ports.shared import Inbox
 from ports.users import UsersUnitOfWork
-from tests.support.postgres import drop_database, fresh_database, truncate_statement
+from tests.support.postgres import scratch_pool, truncate_statement
 
 ADAPTERS = ["memory", pytest.param("postgres", marks=pytest.mark.infra)]
 
@@ -83,13 +82,8 @@ class PostgresAdapters:
 
 @pytest.fixture(scope="session")
 async def contract_pool() -> AsyncIterator[asyncpg.Pool]:
-    dsn = await fresh_database("contract")
-    pool = await create_pool(dsn, 2, 10, 10.0)
-    try:
+    async with scratch_pool("contract") as pool:
         yield pool
-    finally:
-        await pool.close()
-        await drop_database(dsn)
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ from core.auth.events import UserRegistered
 from core.auth.model import Account
 from core.shared.errors import Unavailable
 from core.shared.events import EventEnvelope, correlation_id, from_envelope, to_envelope
-from tests.support.postgres import drop_database, fresh_database, truncate_statement
+from tests.support.postgres import drop_database, fresh_database, scratch_pool, truncate_statement
 
 pytestmark = pytest.mark.infra
 
@@ -53,13 +53,8 @@ class RecordingPublisher:
 
 @pytest.fixture(scope="module")
 async def outbox_pool() -> AsyncIterator[asyncpg.Pool]:
-    dsn = await fresh_database("outbox")
-    pool = await create_pool(dsn, 2, 10, 10.0)
-    try:
+    async with scratch_pool("outbox") as pool:
         yield pool
-    finally:
-        await pool.close()
-        await drop_database(dsn)
 
 
 @pytest.fixture

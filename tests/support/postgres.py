@@ -8,9 +8,11 @@ its server proves nothing) with a message saying how to start it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
+from collections.abc import AsyncIterator
 from typing import NoReturn
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -18,7 +20,7 @@ import asyncpg
 import pytest
 
 from adapters.postgres.migrations import ensure_database, maintenance_dsn, migrate
-from adapters.postgres.pool import describe
+from adapters.postgres.pool import create_pool, describe
 from core.shared.errors import Unavailable
 
 DSN_ENV = "MARKETPLACE_USERS_DB_DSN"
@@ -86,3 +88,15 @@ async def truncate_statement(pool: asyncpg.Pool) -> str:
         """
     )
     return f"TRUNCATE {tables} RESTART IDENTITY"
+
+
+@contextlib.asynccontextmanager
+async def scratch_pool(prefix: str) -> AsyncIterator[asyncpg.Pool]:
+    """A pool on a fresh, migrated database that is dropped afterwards."""
+    dsn = await fresh_database(prefix)
+    pool = await create_pool(dsn, 2, 10, 10.0)
+    try:
+        yield pool
+    finally:
+        await pool.close()
+        await drop_database(dsn)
