@@ -35,11 +35,16 @@ def _statuses(endpoint: Endpoint) -> list[int]:
     return sorted(statuses)
 
 
+def tag_of(endpoint: Endpoint) -> str:
+    """Operations are listed by client, then by context: "public: auth", "admin: auth"."""
+    return f"{endpoint.group.name}: {endpoint.tag}" if endpoint.tag else endpoint.group.name
+
+
 def _operation(endpoint: Endpoint, registry: SchemaRegistry) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": endpoint.operation_id,
         "summary": endpoint.summary,
-        "tags": [endpoint.tag or endpoint.group.name],
+        "tags": [tag_of(endpoint)],
     }
     if endpoint.description:
         operation["description"] = endpoint.description
@@ -84,7 +89,17 @@ def _operation(endpoint: Endpoint, registry: SchemaRegistry) -> dict[str, Any]:
     return operation
 
 
+def _tags(endpoints: list[Endpoint]) -> list[dict[str, str]]:
+    order = {group.name: i for i, group in enumerate(GROUPS)}
+    tags = {tag_of(e): e.group for e in endpoints}
+    listed = sorted(tags.items(), key=lambda item: (order[item[1].name], item[0]))
+    return [{"name": name, "description": group.description} for name, group in listed] + [
+        {"name": "ops", "description": "Health, metrics and this document."}
+    ]
+
+
 def build_document(endpoints: Iterable[Endpoint], extra_paths: dict[str, Any], version: str) -> dict[str, Any]:
+    endpoints = list(endpoints)
     registry = SchemaRegistry()
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in endpoints:
@@ -101,7 +116,7 @@ def build_document(endpoints: Iterable[Endpoint], extra_paths: dict[str, Any], v
                 "log in with POST /api/v1/auth/login and send the token as `Authorization: Bearer <token>`."
             ),
         },
-        "tags": [{"name": g.name, "description": g.description} for g in GROUPS],
+        "tags": _tags(endpoints),
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": dict(sorted(registry.components.items())),

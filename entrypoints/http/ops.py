@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import time
 from importlib import metadata
 from pathlib import Path
@@ -10,11 +11,20 @@ from typing import Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from swagger_ui_bundle import swagger_ui_path
 
 from entrypoints.http.keys import RUNTIME_KEY
 
 STATIC = Path(__file__).parent / "static"
+
+
+def _swagger_ui_assets() -> Path:
+    """Swagger UI's files as swagger-ui-py ships them (located without importing its web integrations)."""
+    spec = importlib.util.find_spec("swagger_ui")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("swagger-ui-py is not installed: pip install swagger-ui-py")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
+
+
 READY_TIMEOUT_SECONDS = 2.0
 REGISTRY_KEY: web.AppKey[CollectorRegistry] = web.AppKey("metrics_registry")
 DOCUMENT_KEY: web.AppKey[dict[str, Any]] = web.AppKey("openapi_document")
@@ -74,7 +84,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/openapi.json", openapi)
     app.router.add_get("/api/docs", docs)
     app.router.add_get("/api/docs/init.js", docs_init)
-    app.router.add_static("/api/docs/assets", swagger_ui_path)
+    app.router.add_static("/api/docs/assets", _swagger_ui_assets())
 
 
 def version() -> str:
