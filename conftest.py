@@ -7,11 +7,14 @@ Every suite that takes ``server`` or ``api`` runs twice: on the memory profile a
 from __future__ import annotations
 
 import asyncio
+import pkgutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import asyncpg
 import pytest
 
+from config.container import DATABASES, database_dsn
 from config.settings import Settings, load_settings
 from tests.support.http import ApiClient
 from tests.support.server import ServerThread
@@ -27,18 +30,22 @@ def memory_settings(**overrides: object) -> Settings:
 
 
 async def _infra_settings() -> Settings:
+    """A fresh database for each of the app's PostgreSQL databases, and a scratch Redis database."""
     from tests.support.postgres import fresh_database
     from tests.support.redis import redis_url, scratch_redis, with_db
 
-    dsn = await fresh_database("app")
+    dsns = {
+        f"{database}_db_dsn": await fresh_database(f"app_{database}", contexts=contexts)
+        for database, contexts in DATABASES.items()
+    }
     client = await scratch_redis(APP_REDIS_DB)
     await client.aclose()
     return load_settings(
         {},
         profile="infra",
-        users_db_dsn=dsn,
         redis_url=with_db(redis_url(), APP_REDIS_DB),
         outbox_poll_seconds=0.2,
+        **dsns,
         **FAST_HASHING,
     )
 
@@ -47,16 +54,17 @@ async def _wipe(settings: Settings) -> None:
     """Empty every table (but the migrations record) and the Redis database: a clean shop."""
     from tests.support.redis import scratch_redis
 
-    conn = await asyncpg.connect(settings.users_db_dsn)
-    try:
-        tables = await conn.fetch(
-            "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) AS name FROM pg_tables "
-            "WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> 'schema_migrations'"
-        )
-        if tables:
-            await conn.execute(f"TRUNCATE {', '.join(t['name'] for t in tables)}")
-    finally:
-        await conn.close()
+    for database in DATABASES:
+        conn = await asyncpg.connect(database_dsn(settings, database))
+        try:
+            tables = await conn.fetch(
+                "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) AS name FROM pg_tables "
+                "WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> 'schema_migrations'"
+            )
+            if tables:
+                await conn.execute(f"TRUNCATE {', '.join(t['name'] for t in tables)}")
+        finally:
+            await conn.close()
     client = await scratch_redis(APP_REDIS_DB)
     await client.aclose()
 
@@ -72,7 +80,8 @@ def server(request: pytest.FixtureRequest) -> Iterator[ServerThread]:
         if settings.uses_infra:
             from tests.support.postgres import drop_database
 
-            asyncio.run(drop_database(settings.users_db_dsn))
+            for database in DATABASES:
+                asyncio.run(drop_database(database_dsn(settings, database)))
 
 
 @pytest.fixture
@@ -86,4 +95,9 @@ def api(server: ServerThread) -> ApiClient:
     return ApiClient(server.base_url, after_write=server.settle)
 
 
-pytest_plugins = ["features.steps.accounts", "features.steps.profile"]
+# Every module of features/steps: a context's steps are found without editing this file.
+pytest_plugins = [
+    f"features.steps.{module.name}"
+    for module in pkgutil.iter_modules([str(Path(__file__).parent / "features" / "steps")])
+    if module.name != "text"
+]

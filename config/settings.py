@@ -55,6 +55,17 @@ class Settings:
     users_db_dsn: str = attrs.field(
         default="postgresql://marketplace:marketplace@127.0.0.1:55432/users", validator=_url("postgresql", "postgres")
     )
+    sellers_db_dsn: str = attrs.field(
+        default="postgresql://marketplace:marketplace@127.0.0.1:55432/sellers", validator=_url("postgresql", "postgres")
+    )
+    products_db_dsn: str = attrs.field(
+        default="postgresql://marketplace:marketplace@127.0.0.1:55432/products",
+        validator=_url("postgresql", "postgres"),
+    )
+    moderation_db_dsn: str = attrs.field(
+        default="postgresql://marketplace:marketplace@127.0.0.1:55432/moderation",
+        validator=_url("postgresql", "postgres"),
+    )
     db_pool_min: int = attrs.field(default=1, validator=_positive)
     db_pool_max: int = attrs.field(default=10, validator=_positive)
     db_timeout_seconds: float = 5.0

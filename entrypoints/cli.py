@@ -54,7 +54,7 @@ async def work(settings: Settings, groups: list[str] | None) -> None:
     """The outbox relay with the given consumer groups (all by default) in this process."""
     runtime = await bootstrap(settings, consumers=groups)
     try:
-        if runtime.relay is None:
+        if not runtime.relays:
             raise SystemExit("workers need the infra profile (MARKETPLACE_PROFILE=infra): on memory, use serve")
         runtime.start_background()
         log.info("outbox relay running with consumer groups: %s", ", ".join(groups or list(GROUPS)))

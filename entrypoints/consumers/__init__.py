@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import punq
+from typing import TYPE_CHECKING
 
 from entrypoints.consumers import users
 from ports.shared import EventSubscriber
 
+if TYPE_CHECKING:
+    from config.runtime import Runtime
+
+# Consumer group -> the function that subscribes its handlers.
 GROUPS = {"users": users.subscribe}
 
 
-def subscribe_all(bus: EventSubscriber, container: punq.Container, groups: list[str] | None = None) -> None:
+def subscribe_all(bus: EventSubscriber, runtime: Runtime, groups: list[str] | None = None) -> None:
     for name, subscribe in GROUPS.items():
         if groups is None or name in groups:
-            subscribe(bus, container)
+            subscribe(bus, runtime)

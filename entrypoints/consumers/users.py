@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-import punq
+from typing import TYPE_CHECKING
 
 from core.auth.events import AccountDeleted, UserRegistered
 from core.users.commands import CreateProfile, EraseUserData
 from core.users.use_cases import CreateUserProfile, EraseUser
 from entrypoints.consumers.inbox import idempotent
-from ports.shared import EventSubscriber, Inbox
+from ports.shared import EventSubscriber
+
+if TYPE_CHECKING:
+    from config.runtime import Runtime
 
 GROUP = "users"
 
 
-def subscribe(bus: EventSubscriber, container: punq.Container) -> None:
-    inbox = container.resolve(Inbox)
+def subscribe(bus: EventSubscriber, runtime: Runtime) -> None:
+    inbox = runtime.inbox(GROUP)
 
     async def on_registered(event: UserRegistered) -> None:
-        await container.resolve(CreateUserProfile)(CreateProfile(event.user_id, event.display_name))
+        await runtime.resolve(CreateUserProfile)(CreateProfile(event.user_id, event.display_name))
 
     async def on_deleted(event: AccountDeleted) -> None:
-        await container.resolve(EraseUser)(EraseUserData(event.user_id))
+        await runtime.resolve(EraseUser)(EraseUserData(event.user_id))
 
     bus.subscribe(GROUP, UserRegistered, idempotent(GROUP, inbox, on_registered))
     bus.subscribe(GROUP, AccountDeleted, idempotent(GROUP, inbox, on_deleted))

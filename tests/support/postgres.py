@@ -58,11 +58,11 @@ async def create_database(prefix: str) -> str:
     return dsn
 
 
-async def fresh_database(prefix: str, *, migrated: bool = True) -> str:
-    """A new database with every migration of the users database applied (unless ``migrated=False``)."""
+async def fresh_database(prefix: str, *, migrated: bool = True, contexts: list[str] | None = None) -> str:
+    """A new database with the migrations of ``contexts`` (default: auth and users) applied."""
     dsn = await create_database(prefix)
     if migrated:
-        await migrate(dsn, CONTEXTS)
+        await migrate(dsn, contexts or CONTEXTS)
     return dsn
 
 
@@ -91,9 +91,9 @@ async def truncate_statement(pool: asyncpg.Pool) -> str:
 
 
 @contextlib.asynccontextmanager
-async def scratch_pool(prefix: str) -> AsyncIterator[asyncpg.Pool]:
-    """A pool on a fresh, migrated database that is dropped afterwards."""
-    dsn = await fresh_database(prefix)
+async def scratch_pool(prefix: str, contexts: list[str] | None = None) -> AsyncIterator[asyncpg.Pool]:
+    """A pool on a fresh database migrated for ``contexts`` (default: auth and users), dropped afterwards."""
+    dsn = await fresh_database(prefix, contexts=contexts)
     pool = await create_pool(dsn, 2, 10, 10.0)
     try:
         yield pool

@@ -1,0 +1,100 @@
+"""What ``bootstrap`` builds: the ``Runtime`` entrypoints use, and the ``Wiring`` context modules fill."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+import attrs
+import punq
+
+from adapters.memory.event_bus import InProcessEventBus
+from adapters.memory.inbox import MemoryInbox
+from config.settings import Settings
+from entrypoints.workers.outbox_relay import OutboxRelayWorker
+from ports.shared import HealthCheck, Inbox
+
+
+@attrs.define
+class Runtime:
+    settings: Settings
+    container: punq.Container
+    bus: InProcessEventBus
+    health_checks: list[HealthCheck] = attrs.Factory(list)
+    workers: list[Callable[[], Coroutine[Any, Any, None]]] = attrs.Factory(list)
+    relays: list[OutboxRelayWorker] = attrs.Factory(list)
+    inboxes: dict[str, Inbox] = attrs.Factory(dict)
+    _closers: list[Callable[[], Awaitable[Any]]] = attrs.Factory(list)
+    _tasks: list[asyncio.Task[None]] = attrs.Factory(list)
+
+    def resolve(self, key: Any) -> Any:
+        return self.container.resolve(key)
+
+    def inbox(self, group: str) -> Inbox:
+        """Where consumer ``group`` remembers what it handled (its context's database on infra)."""
+        return self.inboxes.setdefault(group, MemoryInbox())
+
+    def on_close(self, close: Callable[[], Awaitable[Any]]) -> None:
+        self._closers.append(close)
+
+    def start_background(self) -> None:
+        """Run the in-process workers (outbox relays...) as tasks of the current loop."""
+        for work in self.workers:
+            self._tasks.append(asyncio.get_running_loop().create_task(work()))
+
+    async def settle(self) -> None:
+        """Publish every committed event now, and what its consumers committed in turn, until quiet."""
+        while self.relays:
+            moved = 0
+            for relay in self.relays:
+                moved += await relay.drain()
+            if not moved:
+                return
+
+    async def close(self) -> None:
+        for relay in self.relays:
+            relay.stop()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        for close in reversed(self._closers):
+            with contextlib.suppress(Exception):
+                await close()
+
+
+@attrs.define
+class Wiring:
+    """What a context's wiring module (config/wiring/<context>.py) needs to register its adapters."""
+
+    settings: Settings
+    container: punq.Container
+    bus: InProcessEventBus
+    runtime: Runtime
+    pools: dict[str, Any] = attrs.Factory(dict)  # database name -> asyncpg pool (infra profile)
+    redis: Any = None  # the Redis client (infra profile)
+    nudges: dict[str, Callable[[], None]] = attrs.Factory(dict)  # database name -> wake its outbox relay
+
+    @property
+    def infra(self) -> bool:
+        return self.settings.uses_infra
+
+    def pool(self, database: str) -> Any:
+        return self.pools[database]
+
+    def nudge(self, database: str) -> Callable[[], None]:
+        return self.nudges[database]
+
+    def use_cases(self, *classes: type) -> None:
+        for use_case in classes:
+            self.container.register(use_case)
+
+    def inbox_in(self, database: str, group: str) -> None:
+        """Consumer ``group`` keeps its inbox in ``database`` (on infra; in memory otherwise)."""
+        if self.infra:
+            from adapters.postgres.inbox import PostgresInbox
+
+            self.runtime.inboxes[group] = PostgresInbox(self.pool(database))

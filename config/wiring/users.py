@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from adapters.memory.users import MemoryUsersUnitOfWork, UsersTables
+from config.runtime import Wiring
+from core.users import use_cases as uc
+from ports.users import UsersUnitOfWork
+
+DATABASE = "users"
+
+
+def register(w: Wiring) -> None:
+    if w.infra:
+        from adapters.postgres.users.repository import PostgresUsersUnitOfWork
+
+        pool, nudge = w.pool(DATABASE), w.nudge(DATABASE)
+        w.container.register(UsersUnitOfWork, factory=lambda: PostgresUsersUnitOfWork(pool, nudge))
+    else:
+        tables = UsersTables()
+        w.container.register(UsersUnitOfWork, factory=lambda: MemoryUsersUnitOfWork(tables, w.bus))
+    w.inbox_in(DATABASE, group="users")
+    w.use_cases(
+        uc.CreateUserProfile,
+        uc.EraseUser,
+        uc.ShowProfile,
+        uc.EditProfile,
+        uc.ChangePreferences,
+        uc.AddUserAddress,
+        uc.ListUserAddresses,
+        uc.ChangeUserAddress,
+        uc.RemoveUserAddress,
+    )

@@ -1,0 +1,1 @@
+"""The sellers context."""
