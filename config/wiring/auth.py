@@ -40,6 +40,7 @@ def register(w: Wiring) -> None:
         c.register(AuthUnitOfWork, factory=lambda: MemoryAuthUnitOfWork(tables, w.bus))
         c.register(SessionStore, instance=MemorySessionStore(c.resolve(Clock)))
         c.register(FailureCounter, instance=MemoryFailureCounter())
+    w.inbox_in(DATABASE, group="auth")
     w.use_cases(
         uc.PasswordConfirmation,
         uc.RegisterUser,
@@ -50,6 +51,7 @@ def register(w: Wiring) -> None:
         uc.ListMySessions,
         uc.ChangeMyPassword,
         uc.SetUserRoles,
+        uc.AdjustUserRoles,
         uc.GetAccountInfo,
         uc.ListAllAccounts,
         uc.DeleteMyAccount,

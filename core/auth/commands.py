@@ -55,6 +55,16 @@ class SetRoles:
 
 
 @attrs.frozen
+class AdjustRoles:
+    """A role another context grants or withdraws (a verified seller becomes a seller), not a person."""
+
+    user_id: str
+    add: frozenset[Role] = frozenset()
+    remove: frozenset[Role] = frozenset()
+    by: str = "system"
+
+
+@attrs.frozen
 class DeleteAccount:
     principal: Principal
     password: str = attrs.field(repr=False)

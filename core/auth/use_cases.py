@@ -8,6 +8,7 @@ import attrs
 
 from core.auth.commands import (
     AccountView,
+    AdjustRoles,
     Authenticate,
     ChangePassword,
     DeleteAccount,
@@ -304,6 +305,24 @@ class SetUserRoles:
                 await self.uow.accounts.update(account)
                 await self.uow.commit()
         return account_view(account)
+
+
+class AdjustUserRoles:
+    """Runs on other contexts' events (a seller verified or suspended). Safe to repeat; an account that
+    is gone is left alone."""
+
+    def __init__(self, uow: AuthUnitOfWork, clock: Clock) -> None:
+        self.uow, self.clock = uow, clock
+
+    async def __call__(self, command: AdjustRoles) -> None:
+        async with self.uow:
+            account = await self.uow.accounts.get(command.user_id)
+            if account is None:
+                return
+            roles = (account.roles | command.add) - command.remove
+            if account.set_roles(roles, command.by, self.clock.now()):
+                await self.uow.accounts.update(account)
+                await self.uow.commit()
 
 
 class GetAccountInfo:

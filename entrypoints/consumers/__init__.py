@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from entrypoints.consumers import users
+from entrypoints.consumers import auth, users
 from ports.shared import EventSubscriber
 
 if TYPE_CHECKING:
     from config.runtime import Runtime
 
 # Consumer group -> the function that subscribes its handlers.
-GROUPS = {"users": users.subscribe}
+GROUPS = {
+    "auth": auth.subscribe,
+    "users": users.subscribe,
+}
 
 
 def subscribe_all(bus: EventSubscriber, runtime: Runtime, groups: list[str] | None = None) -> None:
