@@ -1,0 +1,52 @@
+"""Ports between the parts of the products context, and from other contexts into the catalogue.
+
+The products context has three aggregates with their own units of work over the products database:
+product cards (with categories), stock levels and product images. They ask each other through these
+ports; other contexts (the cart now, orders later) ask ``ProductCatalog``. A seller's id is the user id
+of the account that applied as a seller (one seller account per user).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from core.shared.money import Money
+
+
+class ProductOwnership(Protocol):
+    async def owner_of(self, product_id: str) -> str | None:
+        """The seller id owning the product (whatever its status), or None if there is no such product."""
+        ...
+
+
+class StockLevels(Protocol):
+    async def available(self, product_ids: Sequence[str]) -> dict[str, int]:
+        """Units that can still be sold (on hand minus reserved) per product; 0 for unknown products."""
+        ...
+
+
+class ProductImages(Protocol):
+    async def urls(self, product_ids: Sequence[str]) -> dict[str, list[str]]:
+        """The public (CDN) URLs of each product's ready images, in display order; [] when none."""
+        ...
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What a buyer can be offered of a published product right now."""
+
+    product_id: str
+    seller_id: str
+    title: str
+    price: Money
+    available: int
+    image_url: str | None
+    purchasable: bool  # published, seller not suspended, and at least one unit available
+
+
+class ProductCatalog(Protocol):
+    async def offers(self, product_ids: Sequence[str]) -> dict[str, Offer]:
+        """The current offer of each published product among ``product_ids`` (unpublished ones are absent)."""
+        ...
