@@ -45,12 +45,17 @@ class Runtime:
             self._tasks.append(asyncio.get_running_loop().create_task(work()))
 
     async def settle(self) -> None:
-        """Publish every committed event now, and what its consumers committed in turn, until quiet."""
+        """Publish every committed event now, and what its consumers committed in turn, until quiet.
+
+        Quiet means a whole round over the relays in which none published anything, whether by this
+        drain or by a background pass it waited for (whose consumers may have committed new events in
+        another database).
+        """
         while self.relays:
-            moved = 0
+            before = sum(relay.published for relay in self.relays)
             for relay in self.relays:
-                moved += await relay.drain()
-            if not moved:
+                await relay.drain()
+            if sum(relay.published for relay in self.relays) == before:
                 return
 
     async def close(self) -> None:

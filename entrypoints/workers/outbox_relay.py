@@ -23,6 +23,10 @@ class OutboxRelayWorker:
         self.max_backoff_seconds = max_backoff_seconds
         self._wake = asyncio.Event()
         self._stopping = False
+        # One pass at a time: a drain() asked for while the loop's pass is under way waits for it
+        # (otherwise it would skip the rows that pass holds locked and return before they are published).
+        self._pass = asyncio.Lock()
+        self.published = 0  # events published so far, by run() and drain() alike
 
     def nudge(self) -> None:
         self._wake.set()
@@ -30,15 +34,17 @@ class OutboxRelayWorker:
     async def drain(self) -> int:
         """Publish everything pending now (tests and shutdown use it)."""
         total = 0
-        while moved := await self.relay.relay_once():
-            total += moved
+        async with self._pass:
+            while moved := await self.relay.relay_once():
+                total += moved
+                self.published += moved
         return total
 
     async def run(self) -> None:
         backoff = self.poll_seconds
         while not self._stopping:
             try:
-                await self.drain()
+                await self.drain()  # counts into self.published too
                 backoff = self.poll_seconds
             except Exception:
                 log.exception("outbox relay pass failed; retrying in %.1fs", backoff)

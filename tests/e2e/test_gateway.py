@@ -7,6 +7,7 @@ import re
 import pytest
 from openapi_spec_validator import validate
 
+from config.container import DATABASES
 from entrypoints.http.app import all_endpoints
 from entrypoints.http.routing import PUBLIC
 from tests.support.http import ApiClient
@@ -95,7 +96,7 @@ def test_health(api: ApiClient, server) -> None:  # type: ignore[no-untyped-def]
     assert ready.status == 200
     assert ready.body["status"] == "ready"
     if server.settings.uses_infra:
-        assert set(ready.body["checks"]) == {"postgres.users", "redis"}
+        assert set(ready.body["checks"]) == {f"postgres.{database}" for database in DATABASES} | {"redis"}
         assert all(c["status"] == "ok" for c in ready.body["checks"].values())
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from config.container import DATABASES
 from tests.support.postgres import create_database, drop_database
 from tests.support.redis import redis_url
 
@@ -43,10 +44,11 @@ def test_migrate_applies_every_migration_once(env: dict[str, str]) -> None:
     first = marketplace("migrate", env=env)
     assert first.returncode == 0, first.stderr
     assert "users: 3 migration(s) applied" in first.stdout
+    assert [line.split(":")[0] for line in first.stdout.splitlines()] == list(DATABASES)
     assert "auth/0001_accounts" in first.stdout
     again = marketplace("migrate", env=env)
     assert again.returncode == 0, again.stderr
-    assert again.stdout.strip() == "users: 0 migration(s) applied"
+    assert again.stdout.splitlines() == [f"{database}: 0 migration(s) applied" for database in DATABASES]
 
 
 def test_set_roles_makes_the_first_admin(env: dict[str, str]) -> None:
