@@ -1,0 +1,99 @@
+"""In-memory adapters of the sellers ports."""
+
+from __future__ import annotations
+
+from adapters.memory.store import MemoryTable, MemoryTransaction
+from adapters.memory.unit_of_work import MemoryUnitOfWork
+from adapters.tracking import SeenAggregates
+from core.sellers.model import Seller, SellerStatus, decode_list_position, list_position
+from core.shared.errors import Conflict
+from core.shared.pagination import Page, PageRequest, page_of
+from ports.shared import EventPublisher
+
+_CHANGED_MEANWHILE = "this seller account was changed meanwhile; read it again"
+
+
+class SellersTables:
+    def __init__(self) -> None:
+        self.sellers = MemoryTable("sellers")
+        self.listings = MemoryTable("listings")  # product id -> seller id
+
+
+class MemorySellerRepository:
+    def __init__(self, tables: SellersTables, tx: MemoryTransaction, seen: SeenAggregates) -> None:
+        self.table, self.tx, self.seen = tables.sellers, tx, seen
+
+    async def add(self, seller: Seller) -> None:
+        def unique() -> None:
+            if seller.id in self.table.rows:
+                raise Conflict("this user already has a seller account")
+
+        if self.tx.get(self.table, seller.id) is not None:
+            raise Conflict("this user already has a seller account")
+        self.tx.check_at_commit(unique)
+        self.tx.put(self.table, seller.id, seller)
+        self.seen.add(seller)
+
+    async def get(self, seller_id: str) -> Seller | None:
+        seller: Seller | None = self.tx.get(self.table, seller_id)
+        if seller is not None:
+            self.seen.add(seller)
+        return seller
+
+    async def update(self, seller: Seller) -> None:
+        # As PostgreSQL's "UPDATE ... WHERE version = $n": this transaction's view must hold the version
+        # the seller was read at (a change committed by another one before now is seen at once) ...
+        current = self.tx.get(self.table, seller.id)
+        if current is None or current.version != seller.version:
+            raise Conflict(_CHANGED_MEANWHILE)
+        committed = self.table.rows.get(seller.id)
+        base = None if committed is None else committed.version
+
+        def unchanged() -> None:
+            # ... and nobody may commit a change of it between now and this commit.
+            now_committed = self.table.rows.get(seller.id)
+            if (None if now_committed is None else now_committed.version) != base:
+                raise Conflict(_CHANGED_MEANWHILE)
+
+        self.tx.check_at_commit(unchanged)
+        seller.version += 1
+        self.tx.put(self.table, seller.id, seller)
+        self.seen.add(seller)
+
+    async def list(self, status: SellerStatus | None, page: PageRequest) -> Page[Seller]:
+        after = page.after()
+        start = decode_list_position(after) if after is not None else None
+        rows = [
+            s
+            for s in self.tx.scan(self.table)
+            if (status is None or s.status is status) and (start is None or (s.applied_at, s.id) > start)
+        ]
+        rows.sort(key=lambda s: (s.applied_at, s.id))
+        for seller in rows:
+            self.seen.add(seller)
+        return page_of(rows[: page.limit + 1], page, list_position)
+
+
+class MemoryListingRepository:
+    def __init__(self, tables: SellersTables, tx: MemoryTransaction) -> None:
+        self.table, self.tx = tables.listings, tx
+
+    async def add(self, seller_id: str, product_id: str) -> None:
+        self.tx.put(self.table, product_id, seller_id)
+
+    async def remove(self, product_id: str) -> None:
+        self.tx.delete(self.table, product_id)
+
+    async def count(self, seller_id: str) -> int:
+        return sum(1 for owner in self.tx.scan(self.table) if owner == seller_id)
+
+
+class MemorySellersUnitOfWork(MemoryUnitOfWork):
+    def __init__(self, tables: SellersTables, publisher: EventPublisher) -> None:
+        super().__init__(publisher)
+        self.tables = tables
+        self._open()
+
+    def _open(self) -> None:
+        self.sellers = MemorySellerRepository(self.tables, self.tx, self.seen)
+        self.listings = MemoryListingRepository(self.tables, self.tx)

@@ -1,0 +1,1 @@
+"""PostgreSQL adapters of the sellers ports (schema ``sellers`` of the sellers database)."""

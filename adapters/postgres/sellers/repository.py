@@ -1,0 +1,153 @@
+"""Seller accounts and listings in the ``sellers`` schema; behave exactly as ``adapters.memory.sellers``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.tracking import SeenAggregates
+from core.sellers.model import Seller, SellerStatus, decode_list_position, list_position
+from core.shared.errors import Conflict
+from core.shared.pagination import Page, PageRequest, page_of
+from ports.sellers import ListingRepository, SellerRepository
+
+_SELECT = """
+SELECT id, legal_name, display_name, country, payout_reference, status, description, logo_url, reason,
+       applied_at, updated_at, decided_at, decided_by, verified_at, version
+FROM sellers.sellers
+"""
+_INSERT = """
+INSERT INTO sellers.sellers (id, legal_name, display_name, country, payout_reference, status, description,
+                             logo_url, reason, applied_at, updated_at, decided_at, decided_by, verified_at, version)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+ON CONFLICT DO NOTHING
+RETURNING true
+"""
+# $15 is the version the seller was read at: a row someone changed since is not touched.
+_UPDATE = """
+UPDATE sellers.sellers
+SET legal_name = $2, display_name = $3, country = $4, payout_reference = $5, status = $6, description = $7,
+    logo_url = $8, reason = $9, applied_at = $10, updated_at = $11, decided_at = $12, decided_by = $13,
+    verified_at = $14, version = version + 1
+WHERE id = $1 AND version = $15
+RETURNING version
+"""
+_ORDER = " ORDER BY applied_at, id LIMIT "
+# One fixed statement per case, keyed by (a status is given, a cursor is given): each keeps a plan that
+# walks its index in order.
+_LIST = {
+    (False, False): _SELECT + _ORDER + "$1",
+    (True, False): _SELECT + " WHERE status = $1" + _ORDER + "$2",
+    (False, True): _SELECT + " WHERE (applied_at, id) > ($1, $2)" + _ORDER + "$3",
+    (True, True): _SELECT + " WHERE status = $1 AND (applied_at, id) > ($2, $3)" + _ORDER + "$4",
+}
+
+
+def _seller(row: Any) -> Seller:
+    return Seller(
+        id=row["id"],
+        legal_name=row["legal_name"],
+        display_name=row["display_name"],
+        country=row["country"],
+        payout_reference=row["payout_reference"],
+        status=SellerStatus(row["status"]),
+        applied_at=row["applied_at"],
+        updated_at=row["updated_at"],
+        description=row["description"],
+        logo_url=row["logo_url"],
+        reason=row["reason"],
+        decided_at=row["decided_at"],
+        decided_by=row["decided_by"],
+        verified_at=row["verified_at"],
+        version=row["version"],
+    )
+
+
+def _values(seller: Seller) -> tuple[Any, ...]:
+    return (
+        seller.id,
+        seller.legal_name,
+        seller.display_name,
+        seller.country,
+        seller.payout_reference,
+        seller.status.value,
+        seller.description,
+        seller.logo_url,
+        seller.reason,
+        seller.applied_at,
+        seller.updated_at,
+        seller.decided_at,
+        seller.decided_by,
+        seller.verified_at,
+        seller.version,
+    )
+
+
+class PostgresSellerRepository:
+    def __init__(self, conn: asyncpg.Connection, seen: SeenAggregates) -> None:
+        self.conn, self.seen = conn, seen
+
+    def _track(self, row: Any) -> Seller:
+        seller = _seller(row)
+        self.seen.add(seller)
+        return seller
+
+    async def add(self, seller: Seller) -> None:
+        # DO NOTHING rather than a caught error, which would abort the whole transaction. A concurrent
+        # application of the same user waits here for the other transaction, then conflicts.
+        inserted = await self.conn.fetchval(_INSERT, *_values(seller))
+        if not inserted:
+            raise Conflict("this user already has a seller account")
+        self.seen.add(seller)
+
+    async def get(self, seller_id: str) -> Seller | None:
+        row = await self.conn.fetchrow(_SELECT + " WHERE id = $1", seller_id)
+        return None if row is None else self._track(row)
+
+    async def update(self, seller: Seller) -> None:
+        version = await self.conn.fetchval(_UPDATE, *_values(seller))
+        if version is None:
+            raise Conflict("this seller account was changed meanwhile; read it again")
+        seller.version = version
+        self.seen.add(seller)
+
+    async def list(self, status: SellerStatus | None, page: PageRequest) -> Page[Seller]:
+        after = page.after()
+        start = decode_list_position(after) if after is not None else None
+        args: list[Any] = [status.value] if status is not None else []
+        if start is not None:
+            args.extend(start)
+        rows = await self.conn.fetch(_LIST[(status is not None, start is not None)], *args, page.limit + 1)
+        return page_of([self._track(r) for r in rows], page, list_position)
+
+
+class PostgresListingRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def add(self, seller_id: str, product_id: str) -> None:
+        await self.conn.execute(
+            "INSERT INTO sellers.listings (product_id, seller_id) VALUES ($1, $2)"
+            " ON CONFLICT (product_id) DO UPDATE SET seller_id = EXCLUDED.seller_id",
+            product_id,
+            seller_id,
+        )
+
+    async def remove(self, product_id: str) -> None:
+        await self.conn.execute("DELETE FROM sellers.listings WHERE product_id = $1", product_id)
+
+    async def count(self, seller_id: str) -> int:
+        count = await self.conn.fetchval("SELECT count(*) FROM sellers.listings WHERE seller_id = $1", seller_id)
+        return int(count)
+
+
+class PostgresSellersUnitOfWork(PostgresUnitOfWork):
+    # Typed as the ports: the unit of work then satisfies ``SellersUnitOfWork`` (mutable protocol members).
+    sellers: SellerRepository
+    listings: ListingRepository
+
+    def _open(self, conn: asyncpg.Connection) -> None:
+        self.sellers = PostgresSellerRepository(conn, self.seen)
+        self.listings = PostgresListingRepository(conn)

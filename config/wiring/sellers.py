@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from adapters.memory.sellers import MemorySellersUnitOfWork, SellersTables
+from config.runtime import Wiring
+from core.sellers import use_cases as uc
+from ports.sellers import SellersUnitOfWork
+
+DATABASE = "sellers"
+
+
+def register(w: Wiring) -> None:
+    if w.infra:
+        from adapters.postgres.sellers.repository import PostgresSellersUnitOfWork
+
+        pool, nudge = w.pool(DATABASE), w.nudge(DATABASE)
+        w.container.register(SellersUnitOfWork, factory=lambda: PostgresSellersUnitOfWork(pool, nudge))
+    else:
+        tables = SellersTables()
+        w.container.register(SellersUnitOfWork, factory=lambda: MemorySellersUnitOfWork(tables, w.bus))
+    w.inbox_in(DATABASE, group="sellers")
+    w.use_cases(
+        uc.ApplyAsSeller,
+        uc.ShowMyApplication,
+        uc.ShowStorefront,
+        uc.ShowMyStorefront,
+        uc.EditMyStorefront,
+        uc.ListSellerAccounts,
+        uc.VerifySeller,
+        uc.RejectSeller,
+        uc.SuspendSeller,
+        uc.ReinstateSeller,
+        uc.RecordListing,
+        uc.RemoveListing,
+    )

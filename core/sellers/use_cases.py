@@ -1,0 +1,282 @@
+"""Sellers use cases: apply, the admin's decisions, the storefront, and the product count behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from core.sellers.commands import (
+    ApplicationView,
+    Apply,
+    EditStorefront,
+    GetMyApplication,
+    GetMyStorefront,
+    GetStorefront,
+    ListProduct,
+    ListSellers,
+    Reinstate,
+    Reject,
+    SellerSummary,
+    StorefrontView,
+    Suspend,
+    UnlistProduct,
+    Verify,
+)
+from core.sellers.model import (
+    DISPLAY_NAME_MAX,
+    Application,
+    Seller,
+    SellerStatus,
+    check_logo_url,
+    check_reason,
+    clean_description,
+    clean_line,
+)
+from core.shared.errors import NotFound, PermissionDenied, Validation
+from core.shared.pagination import Page
+from core.shared.security import Principal, Role
+from ports.sellers import SellersUnitOfWork
+from ports.shared import Clock
+
+
+def application_view(seller: Seller) -> ApplicationView:
+    return ApplicationView(
+        seller_id=seller.id,
+        status=seller.status,
+        legal_name=seller.legal_name,
+        display_name=seller.display_name,
+        country=seller.country,
+        payout_reference=seller.payout_reference,
+        reason=seller.reason,
+        applied_at=seller.applied_at,
+        decided_at=seller.decided_at,
+    )
+
+
+def seller_summary(seller: Seller) -> SellerSummary:
+    return SellerSummary(
+        seller_id=seller.id,
+        status=seller.status,
+        legal_name=seller.legal_name,
+        display_name=seller.display_name,
+        country=seller.country,
+        reason=seller.reason,
+        applied_at=seller.applied_at,
+        decided_at=seller.decided_at,
+        decided_by=seller.decided_by,
+    )
+
+
+def storefront_view(seller: Seller, product_count: int) -> StorefrontView:
+    return StorefrontView(
+        seller_id=seller.id,
+        display_name=seller.display_name,
+        description=seller.description,
+        logo_url=seller.logo_url,
+        country=seller.country,
+        # The reviews context (a later issue) feeds these; until then no seller has a review.
+        rating=None,
+        review_count=0,
+        product_count=product_count,
+        member_since=seller.verified_at or seller.applied_at,
+    )
+
+
+class ApplyAsSeller:
+    """A logged-in user asks to become a seller: one account per user; a rejected applicant may try again."""
+
+    def __init__(self, uow: SellersUnitOfWork, clock: Clock) -> None:
+        self.uow, self.clock = uow, clock
+
+    async def __call__(self, command: Apply) -> ApplicationView:
+        application = Application.checked(
+            legal_name=command.legal_name,
+            display_name=command.display_name,
+            country=command.country,
+            payout_reference=command.payout_reference,
+        )
+        user_id = command.principal.user_id
+        now = self.clock.now()
+        async with self.uow:
+            seller = await self.uow.sellers.get(user_id)
+            if seller is None:
+                seller = Seller.apply(user_id, application, now)
+                await self.uow.sellers.add(seller)
+            else:
+                seller.apply_again(application, now)
+                await self.uow.sellers.update(seller)
+            await self.uow.commit()
+        return application_view(seller)
+
+
+class ShowMyApplication:
+    def __init__(self, uow: SellersUnitOfWork) -> None:
+        self.uow = uow
+
+    async def __call__(self, command: GetMyApplication) -> ApplicationView:
+        async with self.uow:
+            seller = await self.uow.sellers.get(command.principal.user_id)
+        if seller is None:
+            raise NotFound("you have not applied to become a seller")
+        return application_view(seller)
+
+
+class ShowStorefront:
+    """The public storefront: only a verified seller has one; any other status reads as no seller at all."""
+
+    def __init__(self, uow: SellersUnitOfWork) -> None:
+        self.uow = uow
+
+    async def __call__(self, command: GetStorefront) -> StorefrontView:
+        async with self.uow:
+            seller = await self.uow.sellers.get(command.seller_id)
+            if seller is None or not seller.is_public:
+                raise NotFound("no such seller")
+            count = await self.uow.listings.count(seller.id)
+        return storefront_view(seller, count)
+
+
+async def _own_verified(uow: SellersUnitOfWork, principal: Principal) -> Seller:
+    principal.require(Role.SELLER)
+    seller = await uow.sellers.get(principal.user_id)
+    if seller is None:
+        raise NotFound("you have no seller account")
+    # The seller role goes with a suspension, but through an event: the status is the rule itself.
+    if seller.status is not SellerStatus.VERIFIED:
+        raise PermissionDenied(f"your seller account is {seller.status.value}")
+    return seller
+
+
+class ShowMyStorefront:
+    def __init__(self, uow: SellersUnitOfWork) -> None:
+        self.uow = uow
+
+    async def __call__(self, command: GetMyStorefront) -> StorefrontView:
+        async with self.uow:
+            seller = await _own_verified(self.uow, command.principal)
+            count = await self.uow.listings.count(seller.id)
+        return storefront_view(seller, count)
+
+
+class EditMyStorefront:
+    def __init__(self, uow: SellersUnitOfWork, clock: Clock) -> None:
+        self.uow, self.clock = uow, clock
+
+    async def __call__(self, command: EditStorefront) -> StorefrontView:
+        v = Validation()
+        name = description = logo = None
+        if command.display_name is not None:
+            name = clean_line(v, command.display_name, "display_name", max_len=DISPLAY_NAME_MAX)
+        if command.description is not None:
+            description = clean_description(v, command.description)
+        if not command.clear_logo:
+            logo = check_logo_url(v, command.logo_url)
+        v.raise_if_any()
+        async with self.uow:
+            seller = await _own_verified(self.uow, command.principal)
+            changed = seller.edit_storefront(
+                display_name=name,
+                description=description,
+                logo_url=logo,
+                clear_logo=command.clear_logo,
+                now=self.clock.now(),
+            )
+            if changed:
+                await self.uow.sellers.update(seller)
+            count = await self.uow.listings.count(seller.id)
+            await self.uow.commit()
+        return storefront_view(seller, count)
+
+
+class ListSellerAccounts:
+    """The admin's list, typically of pending applications, oldest first."""
+
+    def __init__(self, uow: SellersUnitOfWork) -> None:
+        self.uow = uow
+
+    async def __call__(self, command: ListSellers) -> Page[SellerSummary]:
+        command.principal.require(Role.ADMIN)
+        async with self.uow:
+            page = await self.uow.sellers.list(command.status, command.page)
+        return Page([seller_summary(s) for s in page.items], page.next_cursor)
+
+
+Move = Callable[[Seller, str, datetime], None]
+
+
+def _checked_reason(reason: str) -> str:
+    v = Validation()
+    cleaned = check_reason(v, reason)
+    v.raise_if_any()
+    return cleaned
+
+
+class _Decision:
+    """An admin's decision on a seller account: load, move it (the model refuses impossible moves), store."""
+
+    def __init__(self, uow: SellersUnitOfWork, clock: Clock) -> None:
+        self.uow, self.clock = uow, clock
+
+    async def _decide(self, principal: Principal, seller_id: str, move: Move) -> SellerSummary:
+        async with self.uow:
+            seller = await self.uow.sellers.get(seller_id)
+            if seller is None:
+                raise NotFound("no such seller")
+            move(seller, principal.user_id, self.clock.now())
+            await self.uow.sellers.update(seller)
+            await self.uow.commit()
+        return seller_summary(seller)
+
+
+class VerifySeller(_Decision):
+    async def __call__(self, command: Verify) -> SellerSummary:
+        command.principal.require(Role.ADMIN)
+        return await self._decide(command.principal, command.seller_id, Seller.verify)
+
+
+class RejectSeller(_Decision):
+    async def __call__(self, command: Reject) -> SellerSummary:
+        command.principal.require(Role.ADMIN)
+        reason = _checked_reason(command.reason)
+        return await self._decide(
+            command.principal, command.seller_id, lambda seller, by, now: seller.reject(reason, by, now)
+        )
+
+
+class SuspendSeller(_Decision):
+    async def __call__(self, command: Suspend) -> SellerSummary:
+        command.principal.require(Role.ADMIN)
+        reason = _checked_reason(command.reason)
+        return await self._decide(
+            command.principal, command.seller_id, lambda seller, by, now: seller.suspend(reason, by, now)
+        )
+
+
+class ReinstateSeller(_Decision):
+    async def __call__(self, command: Reinstate) -> SellerSummary:
+        command.principal.require(Role.ADMIN)
+        return await self._decide(command.principal, command.seller_id, Seller.reinstate)
+
+
+class RecordListing:
+    """Runs on products.ProductPublished. Safe to repeat: a product is in its seller's set once."""
+
+    def __init__(self, uow: SellersUnitOfWork) -> None:
+        self.uow = uow
+
+    async def __call__(self, command: ListProduct) -> None:
+        async with self.uow:
+            await self.uow.listings.add(command.seller_id, command.product_id)
+            await self.uow.commit()
+
+
+class RemoveListing:
+    """Runs on products.ProductUnpublished. Safe to repeat, and for a product never listed."""
+
+    def __init__(self, uow: SellersUnitOfWork) -> None:
+        self.uow = uow
+
+    async def __call__(self, command: UnlistProduct) -> None:
+        async with self.uow:
+            await self.uow.listings.remove(command.product_id)
+            await self.uow.commit()
