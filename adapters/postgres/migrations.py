@@ -138,8 +138,7 @@ async def _apply(conn: asyncpg.Connection, wanted: list[Migration]) -> list[str]
             async with conn.transaction():
                 await conn.execute(m.sql)
                 await conn.execute(
-                    "INSERT INTO public.schema_migrations (context, version, name, checksum)"
-                    " VALUES ($1, $2, $3, $4)",
+                    "INSERT INTO public.schema_migrations (context, version, name, checksum) VALUES ($1, $2, $3, $4)",
                     m.context,
                     m.version,
                     m.name,

@@ -75,9 +75,7 @@ def _envelope(row: Any) -> EventEnvelope:
 class PostgresOutboxRelay:
     acquire_timeout: float = 10.0
 
-    def __init__(
-        self, pool: asyncpg.Pool, publisher: EventPublisher, max_attempts: int = MAX_ATTEMPTS
-    ) -> None:
+    def __init__(self, pool: asyncpg.Pool, publisher: EventPublisher, max_attempts: int = MAX_ATTEMPTS) -> None:
         self._pool = pool
         self._publisher = publisher
         self.max_attempts = max_attempts
@@ -142,7 +140,5 @@ class PostgresOutboxRelay:
 async def purge_published(pool: asyncpg.Pool, older_than: timedelta) -> int:
     """Delete events published more than ``older_than`` ago; return how many. Dead letters stay."""
     with unavailable_on_failure("the outbox is unavailable"):
-        status = await pool.execute(
-            "DELETE FROM outbox WHERE published_at < now() - $1::interval", older_than
-        )
+        status = await pool.execute("DELETE FROM outbox WHERE published_at < now() - $1::interval", older_than)
     return int(status.split()[-1])

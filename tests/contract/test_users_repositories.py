@@ -45,9 +45,7 @@ def full_profile(clock: ManualClock) -> Profile:
     return profile
 
 
-def address(
-    n: int, user_id: str, created_at: datetime, *, default: bool = False, label: str = "Home"
-) -> Address:
+def address(n: int, user_id: str, created_at: datetime, *, default: bool = False, label: str = "Home") -> Address:
     return Address(
         id=f"00000000-0000-7000-8000-{n:012d}",
         user_id=user_id,
@@ -94,9 +92,7 @@ async def test_a_profile_comes_back_with_every_field(users_uow: UowFactory, cloc
     assert loaded.updated_at == START + timedelta(seconds=30)
 
 
-async def test_a_default_profile_comes_back_with_default_preferences(
-    users_uow: UowFactory, clock: ManualClock
-) -> None:
+async def test_a_default_profile_comes_back_with_default_preferences(users_uow: UowFactory, clock: ManualClock) -> None:
     profile = Profile.create(BOB, "Bob", clock.now())
     async with users_uow() as uow:
         await uow.profiles.add(profile)
@@ -131,9 +127,7 @@ async def test_a_second_profile_for_a_user_is_a_conflict(users_uow: UowFactory, 
         assert await uow.profiles.get(BOB) is not None
 
 
-async def test_a_profile_update_is_stored_and_a_removal_forgets_it(
-    users_uow: UowFactory, clock: ManualClock
-) -> None:
+async def test_a_profile_update_is_stored_and_a_removal_forgets_it(users_uow: UowFactory, clock: ManualClock) -> None:
     async with users_uow() as uow:
         await uow.profiles.add(Profile.create(ALICE, "Alice", clock.now()))
         await uow.commit()
@@ -245,8 +239,12 @@ async def test_an_address_update_is_stored(users_uow: UowFactory, clock: ManualC
         loaded = await uow.addresses.get(home.id)
         assert loaded is not None
         loaded.fields = AddressFields(
-            recipient="Alice Liddell", line1="1 Rue de Rivoli", city="Paris", postal_code="75001",
-            country="FR", label="Work",
+            recipient="Alice Liddell",
+            line1="1 Rue de Rivoli",
+            city="Paris",
+            postal_code="75001",
+            country="FR",
+            label="Work",
         )
         loaded.is_default = True
         loaded.updated_at = clock.now()

@@ -56,12 +56,18 @@ async def test_migrate_applies_every_migration_in_order_and_then_nothing(empty_d
     assert await migrate(empty_dsn, ["auth", "users"]) == EVERYTHING
 
     assert await relations(empty_dsn) == {
-        "public.schema_migrations", "public.outbox", "public.inbox",
-        "auth.accounts", "users.profiles", "users.addresses",
+        "public.schema_migrations",
+        "public.outbox",
+        "public.inbox",
+        "auth.accounts",
+        "users.profiles",
+        "users.addresses",
     }
     ledger = await fetch(empty_dsn, "SELECT * FROM schema_migrations ORDER BY applied_at, context")
     assert [(r["context"], r["version"], r["name"]) for r in ledger] == [
-        ("shared", 1, "0001_outbox_inbox"), ("auth", 1, "0001_accounts"), ("users", 1, "0001_profiles_addresses"),
+        ("shared", 1, "0001_outbox_inbox"),
+        ("auth", 1, "0001_accounts"),
+        ("users", 1, "0001_profiles_addresses"),
     ]
     assert all(len(r["checksum"]) == 64 and r["applied_at"] is not None for r in ledger)
 
@@ -124,9 +130,7 @@ async def test_badly_named_files_and_unknown_contexts_are_refused(empty_dsn: str
 
 
 async def test_two_processes_migrating_at_once_take_turns(empty_dsn: str) -> None:
-    first, second = await asyncio.gather(
-        migrate(empty_dsn, ["auth", "users"]), migrate(empty_dsn, ["auth", "users"])
-    )
+    first, second = await asyncio.gather(migrate(empty_dsn, ["auth", "users"]), migrate(empty_dsn, ["auth", "users"]))
     assert sorted([first, second], key=len) == [[], EVERYTHING]
 
 

@@ -143,9 +143,7 @@ async def test_a_rolled_back_unit_of_work_writes_nothing_and_nudges_nobody(pool:
     uow = PostgresAuthUnitOfWork(pool, lambda: nudges.append(1))
     async with uow:
         await uow.accounts.add(
-            Account.register(
-                user_id="u1", email="a@example.com", password_hash="h", display_name="A", now=START
-            )
+            Account.register(user_id="u1", email="a@example.com", password_hash="h", display_name="A", now=START)
         )
     assert await pool.fetchval("SELECT count(*) FROM outbox") == 0
     assert await pool.fetchval("SELECT count(*) FROM auth.accounts") == 0
@@ -338,9 +336,7 @@ async def test_purging_deletes_only_events_published_long_enough_ago(
 ) -> None:
     await put(pool, envelope(1, key="a"), envelope(2, key="b"))
     assert await relay.relay_once() == 2
-    await pool.execute(
-        "UPDATE outbox SET published_at = now() - interval '2 days' WHERE event_id = $1", envelope(1).id
-    )
+    await pool.execute("UPDATE outbox SET published_at = now() - interval '2 days' WHERE event_id = $1", envelope(1).id)
     await put(pool, envelope(3, key="c"), envelope(4, key="d"))
     await pool.execute(  # a dead letter stays until someone looks at it, however old
         "UPDATE outbox SET dead_at = now() - interval '2 days' WHERE event_id = $1", envelope(3).id
