@@ -1,0 +1,210 @@
+"""Cases and fingerprints in the ``moderation`` schema; behave exactly as ``adapters.memory.moderation``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+import cattrs
+
+from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.tracking import SeenAggregates
+from core.moderation.model import (
+    Case,
+    CaseEntry,
+    CaseStatus,
+    Finding,
+    Fingerprint,
+    ModerationDecision,
+    Subject,
+    SubmittedContent,
+    case_cursor,
+)
+from core.shared.errors import Conflict
+from core.shared.pagination import Page, PageRequest, page_of
+from ports.moderation import CaseRepository, FingerprintRepository
+
+_SELECT = """
+SELECT id, subject_type, subject_id, revision, owner_id, content, findings, history, status, approved, reasons,
+       decided_by, decided_at, opened_at, updated_at, version
+FROM moderation.cases
+"""
+_INSERT = """
+INSERT INTO moderation.cases (id, subject_type, subject_id, revision, owner_id, content, findings, history, status,
+                              approved, reasons, decided_by, decided_at, opened_at, updated_at, version)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+ON CONFLICT DO NOTHING
+RETURNING true
+"""
+_UPDATE = """
+UPDATE moderation.cases
+SET subject_type = $2, subject_id = $3, revision = $4, owner_id = $5, content = $6, findings = $7, history = $8,
+    status = $9, approved = $10, reasons = $11, decided_by = $12, decided_at = $13, opened_at = $14,
+    updated_at = $15, version = $16 + 1
+WHERE id = $1 AND version = $16
+RETURNING true
+"""
+_QUEUE = _SELECT + " WHERE status = 'open' ORDER BY opened_at, id LIMIT $1"
+_QUEUE_AFTER = _SELECT + " WHERE status = 'open' AND (opened_at, id) > ($1, $2) ORDER BY opened_at, id LIMIT $3"
+_CLOSED = _SELECT + " WHERE status = $1 ORDER BY updated_at DESC, id DESC LIMIT $2"
+_CLOSED_AFTER = (
+    _SELECT + " WHERE status = $1 AND (updated_at, id) < ($2, $3) ORDER BY updated_at DESC, id DESC LIMIT $4"
+)
+
+_PUT_FINGERPRINT = """
+INSERT INTO moderation.fingerprints
+    (subject_type, subject_id, owner_id, revision, title_key, brand_key, description_key)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (subject_type, subject_id) DO UPDATE
+SET owner_id = EXCLUDED.owner_id, revision = EXCLUDED.revision, title_key = EXCLUDED.title_key,
+    brand_key = EXCLUDED.brand_key, description_key = EXCLUDED.description_key
+"""
+_SIMILAR = """
+SELECT subject_type, subject_id, owner_id, revision, title_key, brand_key, description_key
+FROM moderation.fingerprints
+WHERE subject_type = $1
+  AND ((owner_id = $2 AND title_key = $3 AND brand_key = $4) OR description_key = $5)
+ORDER BY subject_id
+"""
+
+# The value objects kept as jsonb: SubmittedContent (with its Money), Findings, the history.
+_json = cattrs.Converter()
+_json.register_unstructure_hook(datetime, lambda d: d.isoformat())
+_json.register_structure_hook(datetime, lambda v, _: datetime.fromisoformat(v))
+
+
+def _case(row: Any) -> Case:
+    decision = None
+    if row["decided_by"] is not None:
+        decision = ModerationDecision(row["approved"], tuple(row["reasons"]), row["decided_by"], row["decided_at"])
+    return Case(
+        id=row["id"],
+        subject=Subject(row["subject_type"], row["subject_id"], row["revision"], row["owner_id"]),
+        content=_json.structure(row["content"], SubmittedContent),
+        findings=_json.structure(row["findings"], tuple[Finding, ...]),
+        status=CaseStatus(row["status"]),
+        opened_at=row["opened_at"],
+        updated_at=row["updated_at"],
+        decision=decision,
+        history=_json.structure(row["history"], list[CaseEntry]),
+        version=row["version"],
+    )
+
+
+def _values(case: Case) -> tuple[Any, ...]:
+    s, d = case.subject, case.decision
+    return (
+        case.id,
+        s.type,
+        s.id,
+        s.revision,
+        s.owner_id,
+        _json.unstructure(case.content),
+        _json.unstructure(case.findings, tuple[Finding, ...]),
+        _json.unstructure(case.history, list[CaseEntry]),
+        case.status.value,
+        None if d is None else d.approved,
+        [] if d is None else list(d.reasons),
+        None if d is None else d.decided_by,
+        None if d is None else d.decided_at,
+        case.opened_at,
+        case.updated_at,
+        case.version,
+    )
+
+
+class PostgresCaseRepository:
+    def __init__(self, conn: asyncpg.Connection, seen: SeenAggregates) -> None:
+        self.conn, self.seen = conn, seen
+
+    def _track(self, row: Any) -> Case | None:
+        if row is None:
+            return None
+        case = _case(row)
+        self.seen.add(case)
+        return case
+
+    async def add(self, case: Case) -> None:
+        # DO NOTHING rather than a caught error, which would abort the whole transaction.
+        inserted = await self.conn.fetchval(_INSERT, *_values(case))
+        if not inserted:
+            raise Conflict("this revision already has a moderation case")
+        self.seen.add(case)
+
+    async def get(self, case_id: str) -> Case | None:
+        return self._track(await self.conn.fetchrow(_SELECT + " WHERE id = $1", case_id))
+
+    async def for_subject(self, subject_type: str, subject_id: str) -> list[Case]:
+        query = _SELECT + " WHERE subject_type = $1 AND subject_id = $2 ORDER BY revision"
+        rows = await self.conn.fetch(query, subject_type, subject_id)
+        return [c for c in map(self._track, rows) if c is not None]
+
+    async def update(self, case: Case) -> None:
+        # A concurrent change of the same row makes this wait for it, then find the version moved on.
+        if not await self.conn.fetchval(_UPDATE, *_values(case)):
+            raise Conflict("the case was changed meanwhile: read it again")
+        case.version += 1
+        self.seen.add(case)
+
+    async def list(self, status: CaseStatus, page: PageRequest) -> Page[Case]:
+        after = case_cursor(page)
+        if status is CaseStatus.OPEN:
+            if after is None:
+                rows = await self.conn.fetch(_QUEUE, page.limit + 1)
+            else:
+                rows = await self.conn.fetch(_QUEUE_AFTER, *after, page.limit + 1)
+            key = "opened_at"
+        else:
+            if after is None:
+                rows = await self.conn.fetch(_CLOSED, status.value, page.limit + 1)
+            else:
+                rows = await self.conn.fetch(_CLOSED_AFTER, status.value, *after, page.limit + 1)
+            key = "updated_at"
+        cases = [c for c in map(self._track, rows) if c is not None]
+        return page_of(cases, page, lambda c: [getattr(c, key).isoformat(), c.id])
+
+
+def _fingerprint(row: Any) -> Fingerprint:
+    return Fingerprint(
+        subject_type=row["subject_type"],
+        subject_id=row["subject_id"],
+        owner_id=row["owner_id"],
+        revision=row["revision"],
+        title_key=row["title_key"],
+        brand_key=row["brand_key"],
+        description_key=row["description_key"],
+    )
+
+
+class PostgresFingerprintRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def put(self, fingerprint: Fingerprint) -> None:
+        f = fingerprint
+        await self.conn.execute(
+            _PUT_FINGERPRINT,
+            f.subject_type,
+            f.subject_id,
+            f.owner_id,
+            f.revision,
+            f.title_key,
+            f.brand_key,
+            f.description_key,
+        )
+
+    async def similar(self, fingerprint: Fingerprint) -> list[Fingerprint]:
+        f = fingerprint
+        rows = await self.conn.fetch(_SIMILAR, f.subject_type, f.owner_id, f.title_key, f.brand_key, f.description_key)
+        return [_fingerprint(r) for r in rows]
+
+
+class PostgresModerationUnitOfWork(PostgresUnitOfWork):
+    # Typed as the ports: the unit of work then satisfies ``ModerationUnitOfWork`` (mutable protocol members).
+    cases: CaseRepository
+    fingerprints: FingerprintRepository
+
+    def _open(self, conn: asyncpg.Connection) -> None:
+        self.cases = PostgresCaseRepository(conn, self.seen)
+        self.fingerprints = PostgresFingerprintRepository(conn)

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from adapters.memory.moderation import MemoryModerationUnitOfWork, ModerationTables
+from config.runtime import Wiring
+from core.moderation import use_cases as uc
+from core.moderation.rules import ModerationPolicy
+from ports.moderation import ModerationUnitOfWork
+
+DATABASE = "moderation"
+
+
+def banned_words(setting: str) -> tuple[str, ...]:
+    """The comma-separated setting as a list; blank entries are ignored, so "" disables the rule."""
+    return tuple(word.strip() for word in setting.split(",") if word.strip())
+
+
+def register(w: Wiring) -> None:
+    s = w.settings
+    c = w.container
+    c.register(
+        ModerationPolicy,
+        instance=ModerationPolicy(
+            banned_words=banned_words(s.moderation_banned_words), price_ceiling=s.moderation_price_ceiling
+        ),
+    )
+    if w.infra:
+        from adapters.postgres.moderation.repository import PostgresModerationUnitOfWork
+
+        pool, nudge = w.pool(DATABASE), w.nudge(DATABASE)
+        c.register(ModerationUnitOfWork, factory=lambda: PostgresModerationUnitOfWork(pool, nudge))
+    else:
+        tables = ModerationTables()
+        c.register(ModerationUnitOfWork, factory=lambda: MemoryModerationUnitOfWork(tables, w.bus))
+    w.inbox_in(DATABASE, group="moderation")
+    w.use_cases(
+        uc.OpenModerationCase,
+        uc.ListModerationCases,
+        uc.ShowModerationCase,
+        uc.ApproveCase,
+        uc.RejectCase,
+    )

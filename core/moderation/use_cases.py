@@ -1,0 +1,159 @@
+"""Moderation use cases: open a case for a submission, and the moderators' queue and decisions."""
+
+from __future__ import annotations
+
+from core.moderation.commands import Approve, CaseSummary, CaseView, GetCase, ListCases, OpenCase, Reject
+from core.moderation.model import Case, CaseStatus, Fingerprint
+from core.moderation.rules import ModerationPolicy, evaluate
+from core.shared.errors import NotFound, Validation
+from core.shared.pagination import Page
+from core.shared.security import Role
+from ports.moderation import ModerationUnitOfWork
+from ports.shared import Clock, IdGenerator
+
+REASONS_MAX = 10
+REASON_MIN, REASON_MAX = 3, 300
+
+
+def case_view(case: Case) -> CaseView:
+    s = case.subject
+    return CaseView(
+        case_id=case.id,
+        subject_type=s.type,
+        subject_id=s.id,
+        revision=s.revision,
+        owner_id=s.owner_id,
+        status=case.status,
+        content=case.content,
+        findings=list(case.findings),
+        decision=case.decision,
+        history=list(case.history),
+        opened_at=case.opened_at,
+        updated_at=case.updated_at,
+    )
+
+
+def case_summary(case: Case) -> CaseSummary:
+    s = case.subject
+    return CaseSummary(
+        case_id=case.id,
+        subject_type=s.type,
+        subject_id=s.id,
+        revision=s.revision,
+        owner_id=s.owner_id,
+        title=case.content.title,
+        status=case.status,
+        findings=list(case.findings),
+        opened_at=case.opened_at,
+        updated_at=case.updated_at,
+    )
+
+
+class OpenModerationCase:
+    """Runs on a submission: supersede the subject's open case, run the rules, decide or queue.
+
+    Safe to repeat: a revision that already has a case (or is older than one that has) is left alone.
+    """
+
+    def __init__(self, uow: ModerationUnitOfWork, ids: IdGenerator, clock: Clock, policy: ModerationPolicy) -> None:
+        self.uow, self.ids, self.clock, self.policy = uow, ids, clock, policy
+
+    async def __call__(self, command: OpenCase) -> CaseView | None:
+        subject = command.subject
+        async with self.uow:
+            earlier = await self.uow.cases.for_subject(subject.type, subject.id)
+            if any(c.subject.revision >= subject.revision for c in earlier):
+                return None
+            now = self.clock.now()
+            for old in earlier:
+                if old.status is CaseStatus.OPEN:
+                    old.supersede(subject.revision, now)
+                    await self.uow.cases.update(old)
+            fingerprint = Fingerprint.of(subject, command.content)
+            approved = await self.uow.fingerprints.similar(fingerprint)
+            findings = evaluate(command.content, fingerprint, approved, self.policy)
+            case = Case.open(
+                case_id=self.ids.new_id(), subject=subject, content=command.content, findings=findings, now=now
+            )
+            await self.uow.cases.add(case)
+            if case.approved:
+                await self.uow.fingerprints.put(fingerprint)
+            await self.uow.commit()
+        return case_view(case)
+
+
+class ListModerationCases:
+    def __init__(self, uow: ModerationUnitOfWork) -> None:
+        self.uow = uow
+
+    async def __call__(self, command: ListCases) -> Page[CaseSummary]:
+        command.principal.require(Role.MODERATOR)
+        async with self.uow:
+            page = await self.uow.cases.list(command.status, command.page)
+        return Page([case_summary(c) for c in page.items], page.next_cursor)
+
+
+async def _case(uow: ModerationUnitOfWork, case_id: str) -> Case:
+    case = await uow.cases.get(case_id)
+    if case is None:
+        raise NotFound("no such moderation case")
+    return case
+
+
+class ShowModerationCase:
+    def __init__(self, uow: ModerationUnitOfWork) -> None:
+        self.uow = uow
+
+    async def __call__(self, command: GetCase) -> CaseView:
+        command.principal.require(Role.MODERATOR)
+        async with self.uow:
+            case = await _case(self.uow, command.case_id)
+        return case_view(case)
+
+
+class ApproveCase:
+    """A moderator publishes the revision; its fingerprint joins the approved ones."""
+
+    def __init__(self, uow: ModerationUnitOfWork, clock: Clock) -> None:
+        self.uow, self.clock = uow, clock
+
+    async def __call__(self, command: Approve) -> CaseView:
+        command.principal.require(Role.MODERATOR)
+        async with self.uow:
+            case = await _case(self.uow, command.case_id)
+            case.decide(approved=True, reasons=(), by=command.principal.user_id, now=self.clock.now())
+            await self.uow.cases.update(case)
+            await self.uow.fingerprints.put(Fingerprint.of(case.subject, case.content))
+            await self.uow.commit()
+        return case_view(case)
+
+
+def check_reasons(reasons: list[str]) -> list[str]:
+    """1 to 10 reasons the seller will read, each 3 to 300 characters once its spaces are tidied."""
+    v = Validation()
+    cleaned = [" ".join(r.split()) for r in reasons]
+    v.check(1 <= len(cleaned) <= REASONS_MAX, "reasons", f"give between 1 and {REASONS_MAX} reasons")
+    for i, reason in enumerate(cleaned):
+        v.check(
+            REASON_MIN <= len(reason) <= REASON_MAX,
+            f"reasons.{i}",
+            f"must be between {REASON_MIN} and {REASON_MAX} characters",
+        )
+        v.check(reason.isprintable(), f"reasons.{i}", "must not contain control characters")
+    v.raise_if_any()
+    return cleaned
+
+
+class RejectCase:
+    def __init__(self, uow: ModerationUnitOfWork, clock: Clock) -> None:
+        self.uow, self.clock = uow, clock
+
+    async def __call__(self, command: Reject) -> CaseView:
+        command.principal.require(Role.MODERATOR)
+        reasons = check_reasons(command.reasons)
+        async with self.uow:
+            case = await _case(self.uow, command.case_id)
+            case.decide(approved=False, reasons=reasons, by=command.principal.user_id, now=self.clock.now())
+            await self.uow.cases.update(case)
+            await self.uow.commit()
+        return case_view(case)
