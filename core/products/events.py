@@ -128,3 +128,32 @@ class StockReleased(Event):
 class StockCommitted(Event):
     order_id: str
     lines: list[StockLine]
+
+
+@domain_event("products.ProductImagesChanged.v1", key="product_id")
+@attrs.frozen(kw_only=True)
+class ProductImagesChanged(Event):
+    """An image of the card became ready or was removed: ``image_urls`` are its ready images now, in order."""
+
+    product_id: str
+    seller_id: str
+    image_urls: list[str]
+
+
+@domain_event("products.CategoryCreated.v1", key="category_id")
+@attrs.frozen(kw_only=True)
+class CategoryCreated(Event):
+    """A category joined the tree (under ``parent_id``, or at the root when it is None)."""
+
+    category_id: str
+    parent_id: str | None
+    name: str
+    slug: str
+
+
+@domain_event("products.CategoryRenamed.v1", key="category_id")
+@attrs.frozen(kw_only=True)
+class CategoryRenamed(Event):
+    category_id: str
+    name: str
+    slug: str

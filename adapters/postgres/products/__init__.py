@@ -1,0 +1,1 @@
+"""PostgreSQL adapters of the products ports (schema ``products`` of the products database)."""

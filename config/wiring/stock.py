@@ -1,0 +1,25 @@
+"""Stock (the products context): on-hand units per product and orders' reservations, in the products database."""
+
+from __future__ import annotations
+
+from adapters.memory.stock import MemoryStockLevels, MemoryStockUnitOfWork, StockTables
+from config.runtime import Wiring
+from core.products import stock_use_cases as uc
+from ports.catalog import StockLevels
+from ports.stock import StockUnitOfWork
+
+DATABASE = "products"
+
+
+def register(w: Wiring) -> None:
+    if w.infra:
+        from adapters.postgres.products.stock import PostgresStockLevels, PostgresStockUnitOfWork
+
+        pool, nudge = w.pool(DATABASE), w.nudge(DATABASE)
+        w.container.register(StockUnitOfWork, factory=lambda: PostgresStockUnitOfWork(pool, nudge))
+        w.container.register(StockLevels, instance=PostgresStockLevels(pool))
+    else:
+        tables = StockTables()
+        w.container.register(StockUnitOfWork, factory=lambda: MemoryStockUnitOfWork(tables, w.bus))
+        w.container.register(StockLevels, instance=MemoryStockLevels(tables))
+    w.use_cases(uc.ShowStock, uc.SetStock, uc.ReserveStock, uc.ReleaseStock, uc.CommitStock)

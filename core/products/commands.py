@@ -1,0 +1,218 @@
+"""Commands and views of the catalogue: categories and product cards."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+
+from core.products.model import ProductStatus
+from core.shared.money import Money
+from core.shared.pagination import PageRequest
+from core.shared.security import Principal
+
+# --- categories -------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class CreateCategory:
+    principal: Principal
+    name: str
+    parent_id: str | None = None
+
+
+@attrs.frozen
+class RenameCategory:
+    principal: Principal
+    category_id: str
+    name: str
+
+
+@attrs.frozen
+class ShowCategories:
+    """The whole tree, each level in name order."""
+
+
+@attrs.frozen
+class CategoryView:
+    """A category and where it sits: ``path`` holds the names from the root down to this one."""
+
+    id: str
+    name: str
+    slug: str
+    parent_id: str | None
+    path: list[str]
+
+
+@attrs.frozen
+class CategoryNode:
+    id: str
+    name: str
+    slug: str
+    children: list[CategoryNode]
+
+
+# --- the seller's cards ------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class AttributeInput:
+    """An attribute as the seller sends it; ``value`` is checked against ``kind`` by the use case."""
+
+    name: str
+    kind: str
+    value: object
+
+
+@attrs.frozen
+class PriceInput:
+    amount: int
+    currency: str
+
+
+@attrs.frozen
+class CreateProduct:
+    principal: Principal
+    sku: str
+    title: str
+    category_id: str
+    price: PriceInput
+    description: str = ""
+    brand: str = ""
+    attributes: tuple[AttributeInput, ...] = ()
+
+
+@attrs.frozen
+class EditProduct:
+    """Only the fields given (not None) change."""
+
+    principal: Principal
+    product_id: str
+    sku: str | None = None
+    title: str | None = None
+    description: str | None = None
+    brand: str | None = None
+    category_id: str | None = None
+    price: PriceInput | None = None
+    attributes: tuple[AttributeInput, ...] | None = None
+
+
+@attrs.frozen
+class SubmitProduct:
+    principal: Principal
+    product_id: str
+
+
+@attrs.frozen
+class ArchiveProduct:
+    principal: Principal
+    product_id: str
+
+
+@attrs.frozen
+class GetMyProduct:
+    principal: Principal
+    product_id: str
+
+
+@attrs.frozen
+class ListMyProducts:
+    principal: Principal
+    status: ProductStatus | None = None
+    page: PageRequest = attrs.Factory(PageRequest)
+
+
+@attrs.frozen
+class AttributeView:
+    name: str
+    kind: str
+    value: str | float | bool
+
+
+@attrs.frozen
+class SellerProductView:
+    """The seller's card: the working revision, and what customers see of it (``published_revision``)."""
+
+    id: str
+    seller_id: str
+    sku: str
+    status: ProductStatus
+    revision: int
+    title: str
+    description: str
+    brand: str
+    category_id: str
+    attributes: list[AttributeView]
+    price: Money
+    rejection_reasons: list[str]
+    published_revision: int | None
+    published_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- events from other contexts ----------------------------------------------------------------------
+
+
+@attrs.frozen
+class ApplyModerationDecision:
+    product_id: str
+    revision: int
+    approved: bool
+    reasons: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class HideSuspendedSeller:
+    seller_id: str
+
+
+@attrs.frozen
+class ShowReinstatedSeller:
+    seller_id: str
+
+
+@attrs.frozen
+class ForgetCards:
+    """Something a public card shows changed outside the catalogue (stock, images)."""
+
+    product_ids: tuple[str, ...]
+
+
+# --- the shop ----------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class BrowseProducts:
+    category_id: str | None = None
+    page: PageRequest = attrs.Factory(PageRequest)
+
+
+@attrs.frozen
+class GetProduct:
+    product_id: str
+
+
+@attrs.frozen
+class CategoryRef:
+    id: str
+    name: str
+    path: list[str]  # names from the root down to this category
+
+
+@attrs.frozen
+class PublicCard:
+    """A published product as customers see it."""
+
+    id: str
+    seller_id: str
+    title: str
+    description: str
+    brand: str
+    category: CategoryRef
+    attributes: list[AttributeView]
+    price: Money
+    available: int
+    in_stock: bool
+    image_urls: list[str]
+    published_at: datetime

@@ -1,0 +1,61 @@
+"""The catalogue as other parts see it: who owns a card (stock, media) and what a buyer is offered (cart).
+
+These implement ``ports.catalog`` over the catalogue's own unit of work. Each call opens a unit of work
+of its own (from ``catalog``, a factory), so one instance serves any number of concurrent callers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from ports.catalog import Offer, ProductImages, StockLevels
+from ports.products import CatalogUnitOfWork
+
+CatalogSessions = Callable[[], CatalogUnitOfWork]
+
+
+class CatalogOwnership:
+    """``ports.catalog.ProductOwnership``."""
+
+    def __init__(self, catalog: CatalogSessions) -> None:
+        self.catalog = catalog
+
+    async def owner_of(self, product_id: str) -> str | None:
+        async with self.catalog() as uow:
+            product = await uow.products.get(product_id)
+        return product.seller_id if product is not None else None
+
+
+class CatalogOffers:
+    """``ports.catalog.ProductCatalog``: published cards only, with what stock and media say of them now."""
+
+    def __init__(self, catalog: CatalogSessions, stock: StockLevels, images: ProductImages) -> None:
+        self.catalog, self.stock, self.images = catalog, stock, images
+
+    async def offers(self, product_ids: Sequence[str]) -> dict[str, Offer]:
+        if not product_ids:
+            return {}
+        async with self.catalog() as uow:
+            live = [p for p in await uow.products.get_many(list(dict.fromkeys(product_ids))) if p.live is not None]
+            suspended = await uow.suspended_sellers.among(sorted({p.seller_id for p in live}))
+        if not live:
+            return {}
+        ids = [p.id for p in live]
+        available = await self.stock.available(ids)
+        urls = await self.images.urls(ids)
+        offers = {}
+        for product in live:
+            assert product.live is not None
+            content = product.live.content
+            units = available.get(product.id, 0)
+            images = urls.get(product.id, [])
+            offers[product.id] = Offer(
+                product_id=product.id,
+                seller_id=product.seller_id,
+                title=content.title,
+                price=content.price,
+                available=units,
+                image_url=images[0] if images else None,
+                purchasable=product.seller_id not in suspended and units > 0,
+            )
+        return offers

@@ -1,0 +1,59 @@
+"""Stock routes: a seller counts the units on hand of their own products.
+
+Reserving, releasing and committing stock have no route: the order saga calls those use cases.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from core.products import stock_use_cases as uc
+from core.products.stock import MAX_ON_HAND
+from entrypoints.http.routing import SELLER, Call, Endpoint
+from entrypoints.http.schema import limits
+
+TAG = "products"
+
+
+@attrs.frozen
+class StockBody:
+    """The units on hand; what orders have reserved comes out of them, so it cannot go below that."""
+
+    quantity: int = attrs.field(metadata=limits(minimum=0, maximum=MAX_ON_HAND))
+
+
+async def get_product_stock(call: Call[None, None]) -> uc.StockView:
+    result: uc.StockView = await call.resolve(uc.ShowStock)(uc.GetStock(call.user, call.path("product_id")))
+    return result
+
+
+async def set_product_stock(call: Call[StockBody, None]) -> uc.StockView:
+    command = uc.SetOnHand(call.user, call.path("product_id"), call.body.quantity)
+    result: uc.StockView = await call.resolve(uc.SetStock)(command)
+    return result
+
+
+ENDPOINTS = [
+    Endpoint(
+        "GET",
+        "/products/{product_id}/stock",
+        get_product_stock,
+        "The stock of one of the seller's products: on hand, reserved by orders, available",
+        group=SELLER,
+        tag=TAG,
+        response=uc.StockView,
+        errors=(404,),
+    ),
+    Endpoint(
+        "PUT",
+        "/products/{product_id}/stock",
+        set_product_stock,
+        "Set the units on hand of one of the seller's products",
+        group=SELLER,
+        tag=TAG,
+        body=StockBody,
+        response=uc.StockView,
+        errors=(404, 409),
+        description="Refused with 409 below the units that orders have reserved.",
+    ),
+]

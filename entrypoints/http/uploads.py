@@ -1,0 +1,149 @@
+"""The in-memory object store's two faces on the web: its signed upload route and its "CDN".
+
+PUT /uploads/{key} takes the bytes of one object, as a presigned S3 URL would: the query string states
+what it allows (content type, size limit, expiry) and is signed, so no session is needed and nothing can
+be changed. GET /media/{key} serves a stored object with its content type and cache headers. These are
+not API routes (no JSON, no /api/v1 prefix, no bearer token), so they are plain aiohttp handlers; the
+problems middleware still answers every refusal with a problem document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from core.shared.errors import NotFound, Validation
+from entrypoints.http.keys import RUNTIME_KEY
+from entrypoints.http.problems import problem_response
+from ports.storage import ObjectStorage, UploadPermit, UploadRoute
+
+UPLOADS = "/uploads/{key:.+}"
+MEDIA = "/media/{key:.+}"
+CHUNK_BYTES = 64 * 1024
+# Object keys are never reused for other content (an image's key holds its own random id).
+CACHE_CONTROL = "public, max-age=86400"
+# Whatever bytes a seller uploaded, a browser shows them only as the declared image type, never as a page.
+SAFE_CONTENT = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
+
+
+def _resolve(request: web.Request, key: type[Any]) -> Any:
+    return request.app[RUNTIME_KEY].resolve(key)
+
+
+def _permit(request: web.Request) -> UploadPermit:
+    """The permit the query string states, or 422 naming each missing or malformed parameter."""
+    query = request.query
+    v = Validation()
+    unknown = sorted(set(query) - {"content_type", "max_bytes", "expires", "signature"})
+    for name in unknown:
+        v.add(name, "is not a known query parameter")
+    numbers: dict[str, int] = {}
+    for name in ("content_type", "max_bytes", "expires", "signature"):
+        value = query.get(name, "")
+        if not value:
+            v.add(name, "is required")
+        elif name in ("max_bytes", "expires"):
+            if value.isascii() and value.isdigit() and len(value) <= 18:
+                numbers[name] = int(value)
+            else:
+                v.add(name, "must be a whole number")
+    v.raise_if_any()
+    return UploadPermit(
+        key=request.match_info["key"],
+        content_type=query["content_type"],
+        max_bytes=numbers["max_bytes"],
+        expires=numbers["expires"],
+        signature=query["signature"],
+    )
+
+
+def _too_large(request: web.Request, limit: int) -> web.Response:
+    return problem_response(request, 413, f"this upload URL takes at most {limit} bytes", code="body_too_large")
+
+
+async def upload_object(request: web.Request) -> web.Response:
+    permit = _permit(request)
+    uploads: UploadRoute = _resolve(request, UploadRoute)
+    uploads.verify(permit)  # 403 unless signed by this app and unexpired
+    if request.content_type != permit.content_type:
+        raise web.HTTPUnsupportedMediaType(text=f"this upload URL takes {permit.content_type} only")
+    if request.content_length is not None and request.content_length > permit.max_bytes:
+        return _too_large(request, permit.max_bytes)
+    # Read in chunks, not with request.read(): the app's JSON body limit is not the upload's limit.
+    data = bytearray()
+    async for chunk in request.content.iter_chunked(CHUNK_BYTES):
+        data.extend(chunk)
+        if len(data) > permit.max_bytes:
+            return _too_large(request, permit.max_bytes)
+    storage: ObjectStorage = _resolve(request, ObjectStorage)
+    info = await storage.put(permit.key, bytes(data), permit.content_type)
+    return web.Response(status=204, headers={"ETag": f'"{info.etag}"'})
+
+
+async def media_object(request: web.Request) -> web.Response:
+    storage: ObjectStorage = _resolve(request, ObjectStorage)
+    stored = await storage.get(request.match_info["key"])
+    if stored is None:
+        raise NotFound("no such media file")
+    etag = f'"{stored.info.etag}"'
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, **SAFE_CONTENT}
+    if etag in request.headers.get("If-None-Match", ""):
+        return web.Response(status=304, headers=headers)
+    return web.Response(body=stored.data, content_type=stored.info.content_type, headers=headers)
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_put(UPLOADS, upload_object)
+    app.router.add_get(MEDIA, media_object)
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/problem+json": {"schema": {}}}}
+
+
+_KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}
+_QUERY = [
+    {"name": name, "in": "query", "required": True, "schema": {"type": kind}}
+    for name, kind in (("content_type", "string"), ("max_bytes", "integer"), ("expires", "integer"))
+] + [{"name": "signature", "in": "query", "required": True, "schema": {"type": "string"}}]
+
+# Their entries in the API document (they are not ``Endpoint``s).
+PATHS: dict[str, Any] = {
+    "/uploads/{key}": {
+        "put": {
+            "tags": ["public: media"],
+            "operationId": "upload_object",
+            "summary": "Upload a file to a signed upload URL (the in-memory object store's)",
+            "description": (
+                "Use the URL, method and headers an upload target gave you, as they are. The body is the "
+                "file's bytes, with the Content-Type the URL was made for, no larger than it allows."
+            ),
+            "parameters": [_KEY, *_QUERY],
+            "requestBody": {"required": True, "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}},
+            "responses": {
+                "204": {"description": "Stored"},
+                "403": _problem("The signature does not match or the URL has expired"),
+                "413": _problem("The file is larger than the URL allows"),
+                "415": _problem("Not the content type the URL was made for"),
+                "422": _problem("A query parameter is missing or malformed"),
+            },
+        }
+    },
+    "/media/{key}": {
+        "get": {
+            "tags": ["public: media"],
+            "operationId": "media_object",
+            "summary": "A stored media file (the memory profile's CDN)",
+            "parameters": [_KEY],
+            "responses": {
+                "200": {
+                    "description": "The file, with its content type",
+                    "content": {"image/*": {"schema": {"type": "string", "format": "binary"}}},
+                },
+                "304": {"description": "Not modified (If-None-Match)"},
+                "404": _problem("No such file"),
+            },
+        }
+    },
+}
