@@ -1,0 +1,69 @@
+"""What the search context needs: an index of product and seller documents that answers queries.
+
+The in-memory adapter serves it now; an Elasticsearch adapter will serve the same contract
+(tests/contract/test_search_index.py) with two indexes, products and sellers. The queries arrive
+analysed (``core.search.text``: folded words, the last one a prefix) and validated; positions are the
+sort values of the last hit seen (Elasticsearch's ``search_after``).
+
+A write is visible to every search that starts after it returned (Elasticsearch: ``refresh=wait_for``),
+so a change shows as soon as its event was handled.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from core.search.model import (
+        ProductDocument,
+        ProductQuery,
+        ProductResults,
+        SellerDocument,
+        SellerQuery,
+        SellerResults,
+        Suggestion,
+        SuggestQuery,
+    )
+
+
+class SearchIndex(Protocol):
+    async def put_product(self, document: ProductDocument) -> None:
+        """Index the document, replacing the one of the same product id."""
+        ...
+
+    async def product(self, product_id: str) -> ProductDocument | None: ...
+
+    async def remove_product(self, product_id: str) -> None:
+        """Forget the product; nothing happens when it is not indexed."""
+        ...
+
+    async def set_available(self, product_id: str, available: int) -> bool:
+        """Change the units available of an indexed product; False (and nothing indexed) when it is not."""
+        ...
+
+    async def search_products(self, query: ProductQuery) -> ProductResults:
+        """Products matching every term (in any full-text field) and every filter, in the query's sort
+        order, from just after ``query.after``; at most ``query.limit`` hits. ``total`` counts every
+        match; the facets count the matches of the terms and of every filter but the facet's own.
+
+        Relevance is BM25 per field, weighted by ``FIELD_BOOSTS`` and summed over fields and terms; a
+        prefix term scores as the best of the (at most ``PREFIX_EXPANSIONS`` most frequent) words it
+        starts. Ties break by the sort's next value, then by id ascending.
+        """
+        ...
+
+    async def suggest(self, query: SuggestQuery) -> list[Suggestion]:
+        """Brands and titles whose words match the terms (the last one as a prefix), most weight first,
+        then the shorter, then alphabetically; one suggestion per text (case and accents aside)."""
+        ...
+
+    async def put_seller(self, document: SellerDocument) -> None:
+        """Index the storefront, replacing the one of the same seller id."""
+        ...
+
+    async def seller(self, seller_id: str) -> SellerDocument | None: ...
+
+    async def search_sellers(self, query: SellerQuery) -> SellerResults:
+        """Listed sellers whose display name matches every term (BM25), best first, then by folded
+        name, then by id; from just after ``query.after``; at most ``query.limit`` hits."""
+        ...
