@@ -1,0 +1,23 @@
+"""The cart context's consumer: a deleted account's cart goes with it (user carts never expire)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.auth.events import AccountDeleted
+from core.cart.commands import ForgetUserCart
+from core.cart.use_cases import DeleteUserCart
+from entrypoints.consumers.inbox import idempotent
+from ports.shared import EventSubscriber
+
+if TYPE_CHECKING:
+    from config.runtime import Runtime
+
+GROUP = "cart"
+
+
+def subscribe(bus: EventSubscriber, runtime: Runtime) -> None:
+    async def on_deleted(event: AccountDeleted) -> None:
+        await runtime.resolve(DeleteUserCart)(ForgetUserCart(event.user_id))
+
+    bus.subscribe(GROUP, AccountDeleted, idempotent(GROUP, runtime.inbox(GROUP), on_deleted))
