@@ -17,7 +17,7 @@ from adapters.memory.event_bus import InProcessEventBus
 from adapters.system import SystemClock, Uuid7Ids
 from config.runtime import Runtime, Wiring
 from config.settings import Settings
-from config.wiring import auth, users
+from config.wiring import auth, cart, media, moderation, products, search, sellers, stock, users
 from entrypoints.consumers import subscribe_all
 from entrypoints.workers.outbox_relay import OutboxRelayWorker
 from ports.shared import Clock, EventPublisher, EventSubscriber, IdGenerator
@@ -25,11 +25,16 @@ from ports.shared import Clock, EventPublisher, EventSubscriber, IdGenerator
 log = logging.getLogger(__name__)
 
 # Every bounded context's wiring, in the order they are registered.
-CONTEXTS: tuple[ModuleType, ...] = (auth, users)
+CONTEXTS: tuple[ModuleType, ...] = (auth, users, sellers, cart, moderation, media, search, stock, products)
 
 # The PostgreSQL databases and the contexts whose schemas each holds (the seed's "Users" database
 # holds two). Each has its own outbox, relayed by its own worker.
-DATABASES: dict[str, list[str]] = {"users": ["auth", "users"]}
+DATABASES: dict[str, list[str]] = {
+    "users": ["auth", "users"],
+    "sellers": ["sellers"],
+    "moderation": ["moderation"],
+    "products": ["products"],
+}
 
 
 def database_dsn(settings: Settings, database: str) -> str:

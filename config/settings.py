@@ -13,6 +13,8 @@ from urllib.parse import urlparse
 
 import attrs
 
+from core.moderation.rules import DEFAULT_BANNED_WORDS, PRICE_CEILING
+
 PREFIX = "MARKETPLACE_"
 Profile = Literal["memory", "infra"]
 
@@ -41,6 +43,21 @@ def _one_of(*allowed: str) -> Any:
             raise SettingsError(f"{PREFIX}{attribute.name.upper()} must be one of {', '.join(allowed)}, not {value!r}")
 
     return check
+
+
+def _word_list(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    for word in value.split(","):
+        if word.strip() and not any(c.isalnum() for c in word):
+            raise SettingsError(f"{PREFIX}{attribute.name.upper()} is a comma-separated list of words, not {value!r}")
+
+
+# Signs upload URLs when nobody configured a key: fine on a laptop, a warning on the infra profile.
+DEVELOPMENT_UPLOAD_SIGNING_KEY = "marketplace-development-upload-signing-key"
+
+
+def _secret(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if len(value) < 16:
+        raise SettingsError(f"{PREFIX}{attribute.name.upper()} must be at least 16 characters long")
 
 
 @attrs.frozen(kw_only=True)
@@ -80,6 +97,25 @@ class Settings:
     login_failure_window_seconds: int = attrs.field(default=15 * 60, validator=_positive)
     argon2_time_cost: int = attrs.field(default=3, validator=_positive)
     argon2_memory_kib: int = attrs.field(default=65536, validator=_positive)
+
+    # Cart: a guest cart left unchanged this long is gone (user carts are kept).
+    cart_guest_ttl_seconds: int = attrs.field(default=30 * 24 * 3600, validator=_positive)
+
+    # Moderation: words that get a listing rejected (comma-separated, whole words, any case or accents;
+    # empty: none), and the price (in the currency's major units) above which a person checks a listing.
+    moderation_banned_words: str = attrs.field(default=",".join(DEFAULT_BANNED_WORDS), validator=_word_list)
+    moderation_price_ceiling: int = attrs.field(default=PRICE_CEILING, validator=_positive)
+
+    # Product images: public URLs are cdn_base_url + "/" + object key; upload URLs (on public_base_url in the
+    # memory object store) are signed with upload_signing_key, which production must set to a secret.
+    cdn_base_url: str = attrs.field(default="http://localhost:8080/media", validator=_url("http", "https"))
+    upload_signing_key: str = attrs.field(default=DEVELOPMENT_UPLOAD_SIGNING_KEY, repr=False, validator=_secret)
+    max_image_bytes: int = attrs.field(default=5 * 1024 * 1024, validator=_positive)
+    max_images_per_product: int = attrs.field(default=10, validator=_positive)
+
+    # Product cards: how long a public card stays cached; it bounds how stale a card can be shown when an
+    # invalidation was lost (the cache was down when the card changed).
+    product_cache_ttl_seconds: int = attrs.field(default=300, validator=_positive)
 
     # HTTP
     max_body_bytes: int = attrs.field(default=1024 * 1024, validator=_positive)

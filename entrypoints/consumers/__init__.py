@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from entrypoints.consumers import auth, users
+from entrypoints.consumers import auth, cart, moderation, products, search, sellers, users
 from ports.shared import EventSubscriber
 
 if TYPE_CHECKING:
@@ -14,6 +14,11 @@ if TYPE_CHECKING:
 GROUPS = {
     "auth": auth.subscribe,
     "users": users.subscribe,
+    "sellers": sellers.subscribe,
+    "moderation": moderation.subscribe,
+    "search": search.subscribe,
+    "products": products.subscribe,
+    "cart": cart.subscribe,
 }
 
 

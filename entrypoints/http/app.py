@@ -8,14 +8,14 @@ from aiohttp import web
 from prometheus_client import CollectorRegistry
 
 from config.container import Runtime
-from entrypoints.http import auth, ops, users
+from entrypoints.http import auth, cart, media, moderation, ops, products, search, sellers, stock, uploads, users
 from entrypoints.http.keys import RUNTIME_KEY
 from entrypoints.http.middleware import HttpMetrics, make_middlewares
 from entrypoints.http.openapi import build_document
 from entrypoints.http.routing import Endpoint, to_aiohttp
 
 # Every context's endpoints; a new context adds its module here.
-CONTEXTS = (auth, users)
+CONTEXTS = (auth, users, cart, sellers, moderation, media, search, stock, products)
 
 
 def all_endpoints() -> list[Endpoint]:
@@ -32,8 +32,9 @@ def create_app(runtime: Runtime, endpoints: Iterable[Endpoint] | None = None) ->
     )
     app[RUNTIME_KEY] = runtime
     app[ops.REGISTRY_KEY] = registry
-    app[ops.DOCUMENT_KEY] = build_document(endpoints, ops.OPS_PATHS, ops.version())
+    app[ops.DOCUMENT_KEY] = build_document(endpoints, {**ops.OPS_PATHS, **uploads.PATHS}, ops.version())
     for endpoint in endpoints:
         app.router.add_route(endpoint.method, endpoint.full_path, to_aiohttp(endpoint))
     ops.add_routes(app)
+    uploads.add_routes(app)  # the in-memory object store's upload route and CDN
     return app

@@ -95,6 +95,14 @@ async def login(call: Call[LoginBody, None]) -> Token:
     issued: c.SessionIssued = await call.resolve(uc.LogIn)(
         c.Login(b.email, b.password, call.client_address, user_agent)
     )
+    # The cart's own module names its header and use case; imported here, where the login meets the cart.
+    from core.cart.commands import MergeCarts
+    from core.cart.use_cases import MergeGuestCart
+    from entrypoints.http.cart import CART_HEADER
+
+    cart_token = call.request.headers.get(CART_HEADER)
+    if cart_token:
+        await call.resolve(MergeGuestCart)(MergeCarts(issued.user_id, cart_token))
     return Token(issued.token, "Bearer", issued.user_id, issued.expires_at)
 
 
@@ -169,7 +177,10 @@ ENDPOINTS = [
         response=Token,
         errors=(401, 429),
         description="Failed logins are throttled per account and per client address: past the limit "
-        "the answer is 429 with Retry-After, even for the right password.",
+        "the answer is 429 with Retry-After, even for the right password.\n\n"
+        "Send a guest cart's token in the `X-Cart-Token` header to merge that cart into the user's cart: "
+        "its lines are added (quantities summed, at most 99 per line; lines past the cart's 50 are dropped, "
+        "with a note in the cart) and the guest cart is gone. An unknown or expired token merges nothing.",
     ),
     _auth("POST", "/auth/logout", logout, "End this session", status=204),
     _auth("POST", "/auth/logout-all", logout_everywhere, "End every session of this account", response=Revoked),
