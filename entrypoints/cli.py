@@ -36,15 +36,62 @@ async def _until_stopped() -> None:
     await stop.wait()
 
 
-async def serve(settings: Settings, host: str, port: int) -> None:
+async def serve(settings: Settings, host: str, port: int, demo: bool = False) -> None:
     runtime = await bootstrap(settings)
     runner = web.AppRunner(create_app(runtime), access_log=None)
     await runner.setup()
+    seeding: asyncio.Task[None] | None = None
     try:
         await web.TCPSite(runner, host, port).start()
         runtime.start_background()
         log.info("marketplace (%s profile) serving on http://%s:%d, docs at /api/docs", settings.profile, host, port)
+        if demo:
+            seeding = asyncio.get_running_loop().create_task(_seed(runtime, _local_url(host, port)))
         await _until_stopped()
+    finally:
+        if seeding is not None:
+            seeding.cancel()
+        await runner.cleanup()
+        await runtime.close()
+
+
+def _local_url(host: str, port: int) -> str:
+    return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::', '') else host}:{port}"  # noqa: S104
+
+
+async def _seed(runtime: Runtime, base_url: str) -> None:
+    from entrypoints.demo import ADMIN_EMAIL, CUSTOMER_EMAIL, PASSWORD, seed_demo
+
+    log.info("filling the demo shop...")
+    try:
+        count = await seed_demo(runtime, base_url)
+    except Exception:
+        log.exception("the demo shop could not be filled")
+        return
+    log.info(
+        "demo shop ready: %d products; log in as %s or %s with the password %r",
+        count,
+        CUSTOMER_EMAIL,
+        ADMIN_EMAIL,
+        PASSWORD,
+    )
+
+
+async def seed(settings: Settings) -> None:
+    """The demo catalogue into the infra profile's databases, through an API served just for it."""
+    if not settings.uses_infra:
+        raise SystemExit(
+            "marketplace seed: the memory profile keeps nothing between processes; "
+            "run `marketplace serve --demo` (or scripts/run) instead"
+        )
+    runtime = await bootstrap(settings)
+    runner = web.AppRunner(create_app(runtime), access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        runtime.start_background()
+        await _seed(runtime, _local_url("127.0.0.1", runner.addresses[0][1]))
     finally:
         await runner.cleanup()
         await runtime.close()
@@ -90,11 +137,14 @@ def _parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text)
         p.add_argument("--host", default=None, help="address to listen on (MARKETPLACE_HOST)")
         p.add_argument("--port", type=int, default=None, help="port to listen on (MARKETPLACE_PORT)")
+        p.add_argument("--demo", action="store_true", help="fill the shop with the demo catalogue at start")
     p = sub.add_parser("work", help="run workers: outbox-relay")
     p.add_argument("workers", nargs="+", choices=["outbox-relay"])
     p = sub.add_parser("consume", help="run consumer groups (fed by the outbox relay until Kafka arrives)")
     p.add_argument("groups", nargs="+", choices=sorted(GROUPS))
     sub.add_parser("migrate", help="create the databases and apply every context's migrations")
+    p = sub.add_parser("seed", help="load the demo catalogue (infra profile)")
+    p.add_argument("--demo", action="store_true", required=True, help="the demo shop: sellers, a few hundred products")
     p = sub.add_parser("set-roles", help="set a user's roles, e.g. make the first admin")
     p.add_argument("email")
     p.add_argument("roles", nargs="+", choices=[r.value for r in Role])
@@ -112,13 +162,15 @@ def main(argv: list[str] | None = None) -> None:
     if args.command in ("serve", "run"):
         host = args.host or settings.host
         port = args.port or settings.port
-        job = lambda: serve(settings, host, port)  # noqa: E731
+        job = lambda: serve(settings, host, port, args.demo)  # noqa: E731
     elif args.command == "work":
         job = lambda: work(settings, None)  # noqa: E731
     elif args.command == "consume":
         job = lambda: work(settings, args.groups)  # noqa: E731
     elif args.command == "migrate":
         job = lambda: migrate(settings)  # noqa: E731
+    elif args.command == "seed":
+        job = lambda: seed(settings)  # noqa: E731
     else:
         job = lambda: set_roles(settings, args.email, args.roles)  # noqa: E731
     try:
