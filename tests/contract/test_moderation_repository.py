@@ -27,7 +27,7 @@ from core.shared.events import EventEnvelope
 from core.shared.money import Money
 from core.shared.pagination import PageRequest, encode_cursor
 from ports.moderation import ModerationUnitOfWork
-from tests.support.postgres import scratch_pool, truncate_statement
+from tests.support.postgres import outbox_envelopes, scratch_pool, truncate_statement
 
 ADAPTERS = ["memory", pytest.param("postgres", marks=pytest.mark.infra)]
 START = datetime(2026, 3, 14, 15, 9, 26, 535897, tzinfo=UTC)
@@ -75,13 +75,7 @@ class PostgresBackend:
         return PostgresModerationUnitOfWork(self.pool)
 
     async def committed_events(self) -> list[EventEnvelope]:
-        rows = await self.pool.fetch("SELECT event_id, type, key, occurred_at, payload FROM outbox ORDER BY id")
-        return [
-            EventEnvelope(
-                id=r["event_id"], type=r["type"], occurred_at=r["occurred_at"], key=r["key"], payload=r["payload"]
-            )
-            for r in rows
-        ]
+        return await outbox_envelopes(self.pool)
 
 
 @pytest.fixture(scope="module")

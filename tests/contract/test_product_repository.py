@@ -25,7 +25,7 @@ from core.shared.events import EventEnvelope
 from core.shared.money import Money
 from core.shared.pagination import PageRequest
 from ports.products import CatalogUnitOfWork
-from tests.support.postgres import scratch_pool, truncate_statement
+from tests.support.postgres import outbox_envelopes, scratch_pool, truncate_statement
 
 # Microseconds on purpose: a stored moment must come back to the microsecond.
 START = datetime(2026, 3, 14, 15, 9, 26, 535897, tzinfo=UTC)
@@ -59,13 +59,7 @@ class PostgresCatalog:
         return PostgresCatalogUnitOfWork(self.pool)
 
     async def committed_events(self) -> list[EventEnvelope]:
-        rows = await self.pool.fetch("SELECT event_id, type, key, occurred_at, payload FROM outbox ORDER BY id")
-        return [
-            EventEnvelope(
-                id=r["event_id"], type=r["type"], occurred_at=r["occurred_at"], key=r["key"], payload=r["payload"]
-            )
-            for r in rows
-        ]
+        return await outbox_envelopes(self.pool)
 
 
 @pytest.fixture(scope="module")

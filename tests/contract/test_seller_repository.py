@@ -23,7 +23,7 @@ from core.shared.errors import Conflict, ValidationFailed
 from core.shared.events import EventEnvelope
 from core.shared.pagination import PageRequest, encode_cursor
 from ports.sellers import SellersUnitOfWork
-from tests.support.postgres import scratch_pool, truncate_statement
+from tests.support.postgres import outbox_envelopes, scratch_pool, truncate_statement
 
 # Microseconds on purpose: stored times (and the cursors made of them) must come back exact.
 START = datetime(2026, 3, 14, 15, 9, 26, 535897, tzinfo=UTC)
@@ -54,13 +54,7 @@ class PostgresSellers:
         return PostgresSellersUnitOfWork(self.pool)
 
     async def committed_events(self) -> list[EventEnvelope]:
-        rows = await self.pool.fetch("SELECT event_id, type, key, occurred_at, payload FROM outbox ORDER BY id")
-        return [
-            EventEnvelope(
-                id=r["event_id"], type=r["type"], occurred_at=r["occurred_at"], key=r["key"], payload=r["payload"]
-            )
-            for r in rows
-        ]
+        return await outbox_envelopes(self.pool)
 
 
 @pytest.fixture(scope="session")

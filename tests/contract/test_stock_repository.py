@@ -23,7 +23,7 @@ from core.shared.errors import Conflict
 from core.shared.events import EventEnvelope
 from ports.catalog import StockLevels
 from ports.stock import StockUnitOfWork
-from tests.support.postgres import scratch_pool, truncate_statement
+from tests.support.postgres import outbox_envelopes, scratch_pool, truncate_statement
 
 START = datetime(2026, 3, 14, 15, 9, 26, 535897, tzinfo=UTC)
 ANN = "00000000-0000-7000-8000-000000000a22"
@@ -59,13 +59,7 @@ class PostgresStock:
         return PostgresStockUnitOfWork(self.pool)
 
     async def committed_events(self) -> list[EventEnvelope]:
-        rows = await self.pool.fetch("SELECT event_id, type, key, occurred_at, payload FROM outbox ORDER BY id")
-        return [
-            EventEnvelope(
-                id=r["event_id"], type=r["type"], occurred_at=r["occurred_at"], key=r["key"], payload=r["payload"]
-            )
-            for r in rows
-        ]
+        return await outbox_envelopes(self.pool)
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ import pytest
 from adapters.postgres.migrations import ensure_database, maintenance_dsn, migrate
 from adapters.postgres.pool import create_pool, describe
 from core.shared.errors import Unavailable
+from core.shared.events import EventEnvelope
 
 DSN_ENV = "MARKETPLACE_USERS_DB_DSN"
 DEFAULT_DSN = "postgresql://marketplace:marketplace@127.0.0.1:55432/users"
@@ -100,3 +101,14 @@ async def scratch_pool(prefix: str, contexts: list[str] | None = None) -> AsyncI
     finally:
         await pool.close()
         await drop_database(dsn)
+
+
+async def outbox_envelopes(pool: asyncpg.Pool) -> list[EventEnvelope]:
+    """Every event committed to the database's outbox, oldest first (what a contract test checks)."""
+    rows = await pool.fetch("SELECT event_id, type, key, occurred_at, payload FROM outbox ORDER BY id")
+    return [
+        EventEnvelope(
+            id=r["event_id"], type=r["type"], occurred_at=r["occurred_at"], key=r["key"], payload=r["payload"]
+        )
+        for r in rows
+    ]
