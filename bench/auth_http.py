@@ -8,8 +8,10 @@ load generator must not share its event loop), registers users, then measures wi
 clients: login (argon2id at the production cost), authenticated reads (GET /api/v1/me: session
 lookup in the store, account load, JSON), and profile updates (a write through the unit of work, on
 infra with its outbox row). Prints a table of throughput, latency percentiles and the server's peak
-RSS. Targets (2 cores, loopback): authenticated read p99 under 25 ms at 32 concurrent clients on infra,
-and at least 1000 reads/s on memory; peak RSS under 250 MiB. Figures are printed, never asserted.
+RSS. Targets (2 cores shared by the server, PostgreSQL, Redis and the load generator; 32 clients): at
+least 1000 authenticated reads/s on both profiles with p99 under 100 ms, and a peak RSS under 250 MiB.
+(A p99 under 25 ms on infra was the first aim and is not met yet: about 70 ms.) Figures are printed,
+never asserted.
 """
 
 from __future__ import annotations
