@@ -5,9 +5,9 @@ from __future__ import annotations
 from adapters.memory.store import MemoryTable, MemoryTransaction
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.tracking import SeenAggregates
-from core.moderation.model import Case, CaseStatus, Fingerprint, case_cursor
+from core.moderation.model import Case, CaseStatus, Fingerprint
 from core.shared.errors import Conflict
-from core.shared.pagination import Page, PageRequest, page_of
+from core.shared.pagination import Page, PageRequest, moment_after, page_of
 from ports.shared import EventPublisher
 
 CHANGED_MEANWHILE = "the case was changed meanwhile: read it again"
@@ -74,7 +74,7 @@ class MemoryCaseRepository:
         self.seen.add(case)
 
     async def list(self, status: CaseStatus, page: PageRequest) -> Page[Case]:
-        after = case_cursor(page)
+        after = moment_after(page)
         rows = [c for c in self.tx.scan(self.table) if c.status is status]
         if status is CaseStatus.OPEN:
             rows = [c for c in rows if after is None or (c.opened_at, c.id) > after]

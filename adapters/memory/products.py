@@ -20,9 +20,8 @@ from adapters.tracking import SeenAggregates
 from core.products.categories import Category, CategoryTree
 from core.products.commands import PublicCard
 from core.products.model import Product, ProductStatus
-from core.products.paging import newest_first_after, newest_first_key
 from core.shared.errors import Conflict
-from core.shared.pagination import Page, PageRequest, page_of
+from core.shared.pagination import Page, PageRequest, moment_after, moment_key, page_of
 from ports.products import CategoryRepository, ProductRepository, SuspendedSellers
 from ports.shared import Clock, EventPublisher
 
@@ -140,7 +139,7 @@ class MemoryProductRepository:
         return [p for p in found if p is not None and self._track(p)]
 
     async def list_for_seller(self, seller_id: str, status: ProductStatus | None, page: PageRequest) -> Page[Product]:
-        after = newest_first_after(page)
+        after = moment_after(page)
         rows = [
             p
             for p in self.tx.scan(self.table)
@@ -149,7 +148,7 @@ class MemoryProductRepository:
             and (after is None or (p.created_at, p.id) < after)
         ]
         rows.sort(key=lambda p: (p.created_at, p.id), reverse=True)
-        return page_of(rows[: page.limit + 1], page, lambda p: newest_first_key(p.created_at, p.id))
+        return page_of(rows[: page.limit + 1], page, lambda p: moment_key(p.created_at, p.id))
 
     async def live_of_seller(self, seller_id: str) -> list[Product]:
         await self._uow.hold_lock()
@@ -164,7 +163,7 @@ class MemoryProductRepository:
         )
 
     async def list_shown(self, category_ids: Sequence[str] | None, page: PageRequest) -> Page[Product]:
-        after = newest_first_after(page)
+        after = moment_after(page)
         suspended = {row[0] for row in self.tx.scan(self.tables.suspended_sellers)}
         wanted = set(category_ids) if category_ids is not None else None
         rows = [
@@ -176,7 +175,7 @@ class MemoryProductRepository:
             and (after is None or (p.live.published_at, p.id) < after)
         ]
         rows.sort(key=_published_key, reverse=True)
-        return page_of(rows[: page.limit + 1], page, lambda p: newest_first_key(*_published_key(p)))
+        return page_of(rows[: page.limit + 1], page, lambda p: moment_key(*_published_key(p)))
 
 
 def _published_key(product: Product) -> tuple[datetime, str]:

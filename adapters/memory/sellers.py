@@ -5,9 +5,9 @@ from __future__ import annotations
 from adapters.memory.store import MemoryTable, MemoryTransaction
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.tracking import SeenAggregates
-from core.sellers.model import Seller, SellerStatus, decode_list_position, list_position
+from core.sellers.model import Seller, SellerStatus, list_position
 from core.shared.errors import Conflict
-from core.shared.pagination import Page, PageRequest, page_of
+from core.shared.pagination import Page, PageRequest, moment_after, page_of
 from ports.shared import EventPublisher
 
 _CHANGED_MEANWHILE = "this seller account was changed meanwhile; read it again"
@@ -61,8 +61,7 @@ class MemorySellerRepository:
         self.seen.add(seller)
 
     async def list(self, status: SellerStatus | None, page: PageRequest) -> Page[Seller]:
-        after = page.after()
-        start = decode_list_position(after) if after is not None else None
+        start = moment_after(page)
         rows = [
             s
             for s in self.tx.scan(self.table)

@@ -16,10 +16,9 @@ import attrs
 
 from core.moderation.events import CaseOpened, ModerationDecided
 from core.moderation.text import description_key, phrase
-from core.shared.errors import Conflict, ValidationFailed
+from core.shared.errors import Conflict
 from core.shared.events import Aggregate
 from core.shared.money import Money
-from core.shared.pagination import PageRequest
 
 RULES = "rules"  # ``decided_by`` of a decision the rules took alone
 SYSTEM = "system"  # who closes a case that a newer revision replaced
@@ -196,20 +195,3 @@ class Case(Aggregate):
         self.status = CaseStatus.SUPERSEDED
         self.updated_at = now
         self.history.append(CaseEntry(now, "superseded", SYSTEM, (f"revision {revision} was submitted",)))
-
-
-def case_cursor(page: PageRequest) -> tuple[datetime, str] | None:
-    """The (moment, case id) a page of cases starts after: the queue's cursors hold exactly that."""
-    after = page.after()
-    if after is None:
-        return None
-    refused = ValidationFailed.of("cursor", "is not a cursor this API returned")
-    if len(after) != 2 or not all(isinstance(part, str) for part in after):
-        raise refused
-    try:
-        moment = datetime.fromisoformat(after[0])
-    except ValueError:
-        raise refused from None
-    if moment.tzinfo is None:
-        raise refused
-    return moment, after[1]

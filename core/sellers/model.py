@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 from urllib.parse import urlsplit
 
 import attrs
@@ -28,8 +27,9 @@ from core.sellers.events import (
     StorefrontUpdated,
 )
 from core.shared.countries import COUNTRIES
-from core.shared.errors import Conflict, Validation, ValidationFailed
+from core.shared.errors import Conflict, Validation
 from core.shared.events import Aggregate
+from core.shared.pagination import moment_key
 
 LEGAL_NAME_MAX = 200
 DISPLAY_NAME_MAX = 80
@@ -262,16 +262,4 @@ class Seller(Aggregate):
 
 def list_position(seller: Seller) -> list[str]:
     """The keyset cursor of an admin's list of sellers: (applied_at, id)."""
-    return [seller.applied_at.isoformat(), seller.id]
-
-
-def decode_list_position(after: list[Any]) -> tuple[datetime, str]:
-    """The (applied_at, id) a cursor of ``list_position`` holds; ``ValidationFailed`` for anything else."""
-    if len(after) == 2 and all(isinstance(part, str) for part in after):
-        try:
-            moment = datetime.fromisoformat(after[0])
-        except ValueError:
-            moment = None
-        if moment is not None and moment.tzinfo is not None:
-            return moment, after[1]
-    raise ValidationFailed.of("cursor", "is not a cursor this API returned")
+    return moment_key(seller.applied_at, seller.id)

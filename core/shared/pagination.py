@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -65,3 +66,23 @@ def page_of(items: Sequence[T], request: PageRequest, key: Any) -> Page[T]:
         kept = items[: request.limit]
         return Page(kept, encode_cursor(key(kept[-1])))
     return Page(items, None)
+
+
+def moment_key(moment: datetime, item_id: str) -> list[str]:
+    """The sort key of a list ordered by a moment and then by id (newest or oldest first alike)."""
+    return [moment.isoformat(), item_id]
+
+
+def moment_after(page: PageRequest) -> tuple[datetime, str] | None:
+    """The (moment, id) a ``moment_key`` cursor holds, None on the first page; ValidationFailed otherwise."""
+    after = page.after()
+    if after is None:
+        return None
+    if len(after) == 2 and all(isinstance(part, str) for part in after):
+        try:
+            moment = datetime.fromisoformat(after[0])
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
+            return moment, after[1]
+    raise ValidationFailed.of("cursor", "is not a cursor this API returned")

@@ -19,10 +19,9 @@ from core.moderation.model import (
     ModerationDecision,
     Subject,
     SubmittedContent,
-    case_cursor,
 )
 from core.shared.errors import Conflict
-from core.shared.pagination import Page, PageRequest, page_of
+from core.shared.pagination import Page, PageRequest, moment_after, page_of
 from ports.moderation import CaseRepository, FingerprintRepository
 
 _SELECT = """
@@ -148,7 +147,7 @@ class PostgresCaseRepository:
         self.seen.add(case)
 
     async def list(self, status: CaseStatus, page: PageRequest) -> Page[Case]:
-        after = case_cursor(page)
+        after = moment_after(page)
         if status is CaseStatus.OPEN:
             if after is None:
                 rows = await self.conn.fetch(_QUEUE, page.limit + 1)

@@ -17,10 +17,9 @@ from adapters.tracking import SeenAggregates
 from core.products.categories import Category
 from core.products.events import ProductAttribute
 from core.products.model import CardContent, LiveVersion, Product, ProductStatus
-from core.products.paging import newest_first_after, newest_first_key
 from core.shared.errors import Conflict
 from core.shared.money import Money
-from core.shared.pagination import Page, PageRequest, page_of
+from core.shared.pagination import Page, PageRequest, moment_after, moment_key, page_of
 from ports.products import CategoryRepository, ProductRepository, SuspendedSellers
 
 # --- categories --------------------------------------------------------------------------------------
@@ -291,7 +290,7 @@ class PostgresProductRepository:
         return self._tracked(rows)
 
     async def list_for_seller(self, seller_id: str, status: ProductStatus | None, page: PageRequest) -> Page[Product]:
-        after = newest_first_after(page)
+        after = moment_after(page)
         conditions: list[str] = ["c.seller_id = $1"]
         args: list[Any] = [seller_id]
         if status is not None:
@@ -304,7 +303,7 @@ class PostgresProductRepository:
         # Only constant fragments and placeholder numbers are formatted in; every value is a parameter.
         query = f"{_CARD} WHERE {' AND '.join(conditions)} ORDER BY c.created_at DESC, c.id DESC LIMIT ${len(args)}"
         products = self._tracked(await self.conn.fetch(query, *args))
-        return page_of(products, page, lambda p: newest_first_key(p.created_at, p.id))
+        return page_of(products, page, lambda p: moment_key(p.created_at, p.id))
 
     async def live_of_seller(self, seller_id: str) -> list[Product]:
         query = _CARD + " WHERE c.seller_id = $1 AND c.live_revision IS NOT NULL ORDER BY c.id FOR UPDATE"
@@ -319,7 +318,7 @@ class PostgresProductRepository:
         return [r["id"] for r in rows]
 
     async def list_shown(self, category_ids: Sequence[str] | None, page: PageRequest) -> Page[Product]:
-        after = newest_first_after(page)
+        after = moment_after(page)
         conditions: list[str] = [_SHOWN]
         args: list[Any] = []
         if category_ids is not None:
@@ -337,7 +336,7 @@ class PostgresProductRepository:
 
         def key(p: Product) -> list[str]:
             assert p.live is not None
-            return newest_first_key(p.live.published_at, p.id)
+            return moment_key(p.live.published_at, p.id)
 
         return page_of(products, page, key)
 

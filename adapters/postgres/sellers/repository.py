@@ -8,9 +8,9 @@ import asyncpg
 
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.tracking import SeenAggregates
-from core.sellers.model import Seller, SellerStatus, decode_list_position, list_position
+from core.sellers.model import Seller, SellerStatus, list_position
 from core.shared.errors import Conflict
-from core.shared.pagination import Page, PageRequest, page_of
+from core.shared.pagination import Page, PageRequest, moment_after, page_of
 from ports.sellers import ListingRepository, SellerRepository
 
 _SELECT = """
@@ -114,8 +114,7 @@ class PostgresSellerRepository:
         self.seen.add(seller)
 
     async def list(self, status: SellerStatus | None, page: PageRequest) -> Page[Seller]:
-        after = page.after()
-        start = decode_list_position(after) if after is not None else None
+        start = moment_after(page)
         args: list[Any] = [status.value] if status is not None else []
         if start is not None:
             args.extend(start)
