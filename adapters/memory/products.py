@@ -12,10 +12,9 @@ import asyncio
 import copy
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from types import TracebackType
 
 from adapters.memory.store import MemoryTable, MemoryTransaction
-from adapters.memory.unit_of_work import MemoryUnitOfWork
+from adapters.memory.unit_of_work import LockingMemoryUnitOfWork
 from adapters.tracking import SeenAggregates
 from core.products.categories import Category, CategoryTree
 from core.products.commands import PublicCard
@@ -205,48 +204,21 @@ class MemorySuspendedSellers:
         return {s for s in seller_ids if self.tx.get(self.table, s) is not None}
 
 
-class MemoryCatalogUnitOfWork(MemoryUnitOfWork):
+class MemoryCatalogUnitOfWork(LockingMemoryUnitOfWork):
     # Typed as the ports: the unit of work then satisfies ``CatalogUnitOfWork`` (mutable protocol members).
     categories: CategoryRepository
     products: ProductRepository
     suspended_sellers: SuspendedSellers
 
     def __init__(self, tables: CatalogTables, publisher: EventPublisher) -> None:
-        super().__init__(publisher)
+        super().__init__(publisher, tables.lock)
         self.tables = tables
-        self._holding = False
         self._open()
 
     def _open(self) -> None:
         self.categories = MemoryCategoryRepository(self.tables, self.tx, self.seen)
         self.products = MemoryProductRepository(self.tables, self.tx, self.seen, self)
         self.suspended_sellers = MemorySuspendedSellers(self.tables, self.tx)
-
-    async def hold_lock(self) -> None:
-        if not self._holding:
-            await self.tables.lock.acquire()
-            self._holding = True
-
-    def _let_go(self) -> None:
-        if self._holding:
-            self._holding = False
-            self.tables.lock.release()
-
-    async def commit(self) -> None:
-        # The writes apply under the lock; the events then reach their consumers without it (as row locks
-        # end at COMMIT), so a consumer that changes a card in turn does not wait for this unit of work.
-        self.tx.apply()
-        self._let_go()
-        await super().commit()
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._let_go()
-        await super().__aexit__(exc_type, exc, tb)
 
 
 class MemoryProductCache:

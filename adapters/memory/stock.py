@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from types import TracebackType
 
 from adapters.memory.store import MemoryTable, MemoryTransaction
-from adapters.memory.unit_of_work import MemoryUnitOfWork
+from adapters.memory.unit_of_work import LockingMemoryUnitOfWork
 from adapters.tracking import SeenAggregates
 from core.products.stock import ReservationState, StockItem, StockReservation
 from core.shared.errors import Conflict
@@ -97,42 +96,15 @@ class MemoryReservationRepository:
         self.seen.add(reservation)
 
 
-class MemoryStockUnitOfWork(MemoryUnitOfWork):
+class MemoryStockUnitOfWork(LockingMemoryUnitOfWork):
     def __init__(self, tables: StockTables, publisher: EventPublisher) -> None:
-        super().__init__(publisher)
+        super().__init__(publisher, tables.lock)
         self.tables = tables
-        self._holding = False
         self._open()
 
     def _open(self) -> None:
-        self.stock = MemoryStockRepository(self.tables, self.tx, self.seen, self._hold)
-        self.reservations = MemoryReservationRepository(self.tables, self.tx, self.seen, self._hold)
-
-    async def _hold(self) -> None:
-        if not self._holding:
-            await self.tables.lock.acquire()
-            self._holding = True
-
-    def _let_go(self) -> None:
-        if self._holding:
-            self._holding = False
-            self.tables.lock.release()
-
-    async def commit(self) -> None:
-        # The writes apply under the lock; the events then reach their consumers without it (as row locks
-        # end at COMMIT), so a consumer that changes stock in turn does not wait for this unit of work.
-        self.tx.apply()
-        self._let_go()
-        await super().commit()  # nothing left to apply: it publishes the events
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._let_go()
-        await super().__aexit__(exc_type, exc, tb)
+        self.stock = MemoryStockRepository(self.tables, self.tx, self.seen, self.hold_lock)
+        self.reservations = MemoryReservationRepository(self.tables, self.tx, self.seen, self.hold_lock)
 
 
 class MemoryStockLevels:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from types import TracebackType
 from typing import Self
@@ -50,3 +51,39 @@ class MemoryUnitOfWork:
             # The change is committed; in one process there is no outbox to retry from, and the
             # failure was logged by the bus with its handler.
             log.warning("some consumers failed on events of a committed change")
+
+
+class LockingMemoryUnitOfWork(MemoryUnitOfWork):
+    """A unit of work that can hold its tables' lock until it ends: in one process, the stand-in for
+    PostgreSQL's row locks (SELECT ... FOR UPDATE). One lock for every row is coarser, but enough here."""
+
+    def __init__(self, publisher: EventPublisher, lock: asyncio.Lock) -> None:
+        super().__init__(publisher)
+        self._lock = lock
+        self._holding = False
+
+    async def hold_lock(self) -> None:
+        if not self._holding:
+            await self._lock.acquire()
+            self._holding = True
+
+    def _let_go(self) -> None:
+        if self._holding:
+            self._holding = False
+            self._lock.release()
+
+    async def commit(self) -> None:
+        # The writes apply under the lock; the events then reach their consumers without it (as row locks
+        # end at COMMIT), so a consumer that changes the same rows in turn does not wait for this one.
+        self.tx.apply()
+        self._let_go()
+        await super().commit()  # nothing left to apply: it publishes the events
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._let_go()
+        await super().__aexit__(exc_type, exc, tb)
