@@ -9,6 +9,7 @@ releases it all. Entrypoints resolve use cases from ``runtime.container`` and ne
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from types import ModuleType
 
 import punq
@@ -65,7 +66,11 @@ async def _open_infra(w: Wiring) -> None:
         pool = await create_pool(database_dsn(s, database), s.db_pool_min, s.db_pool_max, s.db_timeout_seconds)
         runtime.on_close(pool.close)
         w.pools[database] = pool
-        relay = OutboxRelayWorker(PostgresOutboxRelay(pool, w.bus), poll_seconds=s.outbox_poll_seconds)
+        relay = OutboxRelayWorker(
+            PostgresOutboxRelay(pool, w.bus),
+            poll_seconds=s.outbox_poll_seconds,
+            retention=timedelta(hours=s.outbox_retention_hours),
+        )
         runtime.relays.append(relay)
         runtime.workers.append(relay.run)
         w.nudges[database] = relay.nudge

@@ -124,6 +124,8 @@ class Settings:
 
     # Events: how often the outbox relay looks for committed events when nobody nudges it.
     outbox_poll_seconds: float = 1.0
+    # Published outbox rows are kept this long (for inspection and replay), then deleted hourly.
+    outbox_retention_hours: int = attrs.field(default=168, validator=_positive)
 
     @property
     def uses_infra(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -68,6 +68,10 @@ class OutboxRelay(Protocol):
 
     async def relay_once(self, batch_size: int = 100) -> int:
         """Publish at most ``batch_size`` pending events; return how many were published."""
+        ...
+
+    async def purge(self, older_than: timedelta) -> int:
+        """Forget events published more than ``older_than`` ago (dead letters stay); return how many."""
         ...
 
 

@@ -119,6 +119,9 @@ class PostgresOutboxRelay:
         await conn.execute(_MARK_PUBLISHED, done)
         return len(done), failure
 
+    async def purge(self, older_than: timedelta) -> int:
+        return await purge_published(self._pool, older_than)
+
     async def _record_failure(self, conn: Any, row: Any, exc: Exception) -> bool:
         """Count a failed publish of ``row``; return True when it is now a dead letter."""
         error = f"{type(exc).__name__}: {exc}"[:2000]

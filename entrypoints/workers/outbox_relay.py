@@ -2,7 +2,8 @@
 
 It wakes when a unit of work in this process commits (``nudge``) and otherwise polls, so events
 committed by another process are published within ``poll_seconds``. A failed publish leaves the events
-in the outbox; they go out on the next pass, with a growing pause while the failure lasts.
+in the outbox; they go out on the next pass, with a growing pause while the failure lasts. Once per
+``purge_every`` it forgets the events published longer than ``retention`` ago, so the outbox stays small.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from datetime import timedelta
 
 from ports.shared import OutboxRelay
 
@@ -17,8 +20,18 @@ log = logging.getLogger(__name__)
 
 
 class OutboxRelayWorker:
-    def __init__(self, relay: OutboxRelay, poll_seconds: float = 1.0, max_backoff_seconds: float = 30.0) -> None:
+    def __init__(
+        self,
+        relay: OutboxRelay,
+        poll_seconds: float = 1.0,
+        max_backoff_seconds: float = 30.0,
+        retention: timedelta = timedelta(days=7),
+        purge_every: timedelta = timedelta(hours=1),
+    ) -> None:
         self.relay = relay
+        self.retention = retention
+        self.purge_every = purge_every
+        self._next_purge = time.monotonic()
         self.poll_seconds = poll_seconds
         self.max_backoff_seconds = max_backoff_seconds
         self._wake = asyncio.Event()
@@ -45,6 +58,7 @@ class OutboxRelayWorker:
         while not self._stopping:
             try:
                 await self.drain()  # counts into self.published too
+                await self._purge_when_due()
                 backoff = self.poll_seconds
             except Exception:
                 log.exception("outbox relay pass failed; retrying in %.1fs", backoff)
@@ -52,6 +66,14 @@ class OutboxRelayWorker:
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=backoff)
+
+    async def _purge_when_due(self) -> None:
+        if time.monotonic() < self._next_purge:
+            return
+        self._next_purge = time.monotonic() + self.purge_every.total_seconds()
+        purged = await self.relay.purge(self.retention)
+        if purged:
+            log.info("outbox: forgot %d event(s) published more than %s ago", purged, self.retention)
 
     def stop(self) -> None:
         self._stopping = True
