@@ -102,3 +102,14 @@ Feature: Seller onboarding
       | {"display_name": "", "description": "Bikes."}          | display_name |
       | {"description": 42}                                    | description  |
       | {"opening_hours": "9-5"}                               | opening_hours |
+
+  Scenario: A seller who deletes their account leaves no shop and no personal data behind
+    Given a category "Furniture"
+    And a verified seller "bob@example.com"
+    And the seller "bob@example.com" has published "Oak bookshelf" by "Woodline" in "Furniture" at 120.00 EUR with 4 in stock
+    When "bob@example.com" deletes her account with the password "seller's long passphrase"
+    Then the answer is 204
+    And the shop does not list "Oak bookshelf"
+    And customers cannot read "Oak bookshelf"
+    And the deleted user's storefront is not found
+    And the seller account of the deleted user keeps no personal data

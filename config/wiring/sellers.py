@@ -31,4 +31,5 @@ def register(w: Wiring) -> None:
         uc.ReinstateSeller,
         uc.RecordListing,
         uc.RemoveListing,
+        uc.CloseSellerAccount,
     )

@@ -139,3 +139,10 @@ class SellerSummary:
     applied_at: datetime
     decided_at: datetime | None
     decided_by: str | None
+
+
+@attrs.frozen
+class CloseSeller:
+    """Runs on auth.AccountDeleted."""
+
+    user_id: str

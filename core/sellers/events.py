@@ -61,3 +61,12 @@ class StorefrontUpdated(Event):
     display_name: str
     description: str
     logo_url: str | None
+
+
+@domain_event("sellers.SellerClosed.v1", key="seller_id")
+@attrs.frozen(kw_only=True)
+class SellerClosed(Event):
+    """The user behind the seller account deleted it: the shop is gone for good, its personal data erased."""
+
+    seller_id: str
+    user_id: str

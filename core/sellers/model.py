@@ -20,6 +20,7 @@ import attrs
 
 from core.sellers.events import (
     SellerApplied,
+    SellerClosed,
     SellerReinstated,
     SellerRejected,
     SellerSuspended,
@@ -40,11 +41,15 @@ LOGO_URL_MAX = 2048
 _PAYOUT_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{2,63}", re.ASCII)
 
 
+CLOSED_SHOP_NAME = "Closed shop"
+
+
 class SellerStatus(StrEnum):
     PENDING = "pending"
     VERIFIED = "verified"
     REJECTED = "rejected"
     SUSPENDED = "suspended"
+    CLOSED = "closed"  # the user deleted their account; nothing personal is kept
 
 
 def _control_characters(text: str, allowed: str = "") -> bool:
@@ -219,6 +224,20 @@ class Seller(Aggregate):
     def suspend(self, reason: str, by: str, now: datetime) -> None:
         self._move(SellerStatus.VERIFIED, SellerStatus.SUSPENDED, by, now, reason)
         self.record(SellerSuspended(occurred_at=now, seller_id=self.id, user_id=self.id, reason=reason, by=by))
+
+    def close(self, now: datetime) -> bool:
+        """The account's user is gone: close the shop and erase what identified a person. Safe to repeat."""
+        if self.status is SellerStatus.CLOSED:
+            return False
+        self.status = SellerStatus.CLOSED
+        self.legal_name = self.payout_reference = self.description = ""
+        self.display_name = CLOSED_SHOP_NAME
+        self.logo_url = None
+        self.reason = "account deleted"
+        self.decided_at = self.updated_at = now
+        self.decided_by = "system"
+        self.record(SellerClosed(occurred_at=now, seller_id=self.id, user_id=self.id))
+        return True
 
     def reinstate(self, by: str, now: datetime) -> None:
         self._move(SellerStatus.SUSPENDED, SellerStatus.VERIFIED, by, now, None)

@@ -8,6 +8,7 @@ from datetime import datetime
 from core.sellers.commands import (
     ApplicationView,
     Apply,
+    CloseSeller,
     EditStorefront,
     GetMyApplication,
     GetMyStorefront,
@@ -280,3 +281,18 @@ class RemoveListing:
         async with self.uow:
             await self.uow.listings.remove(command.product_id)
             await self.uow.commit()
+
+
+class CloseSellerAccount:
+    """Runs on auth.AccountDeleted: the seller account closes and keeps no personal data; the products
+    context takes the shop's cards down on SellerClosed. Safe to repeat; a user who never applied is fine."""
+
+    def __init__(self, uow: SellersUnitOfWork, clock: Clock) -> None:
+        self.uow, self.clock = uow, clock
+
+    async def __call__(self, command: CloseSeller) -> None:
+        async with self.uow:
+            seller = await self.uow.sellers.get(command.user_id)
+            if seller is not None and seller.close(self.clock.now()):
+                await self.uow.sellers.update(seller)
+                await self.uow.commit()

@@ -10,7 +10,7 @@ from core.moderation.events import ModerationDecided
 from core.products.commands import ApplyModerationDecision, ForgetCards, HideSuspendedSeller, ShowReinstatedSeller
 from core.products.events import ProductImagesChanged, StockChanged
 from core.products.use_cases import ApplyProductDecision, ForgetPublicCards, HideSellerProducts, RestoreSellerProducts
-from core.sellers.events import SellerReinstated, SellerSuspended
+from core.sellers.events import SellerClosed, SellerReinstated, SellerSuspended
 from entrypoints.consumers.inbox import idempotent
 from ports.shared import EventSubscriber
 
@@ -43,7 +43,13 @@ def subscribe(bus: EventSubscriber, runtime: Runtime) -> None:
         await runtime.resolve(ForgetPublicCards)(ForgetCards((event.product_id,)))
 
     bus.subscribe(GROUP, ModerationDecided, idempotent(GROUP, inbox, on_decided))
+
+    async def on_closed(event: SellerClosed) -> None:
+        # A closed shop is hidden as a suspended one is, and no reinstatement ever brings it back.
+        await runtime.resolve(HideSellerProducts)(HideSuspendedSeller(event.seller_id))
+
     bus.subscribe(GROUP, SellerSuspended, idempotent(GROUP, inbox, on_suspended))
+    bus.subscribe(GROUP, SellerClosed, idempotent(GROUP, inbox, on_closed))
     bus.subscribe(GROUP, SellerReinstated, idempotent(GROUP, inbox, on_reinstated))
     bus.subscribe(GROUP, StockChanged, idempotent(GROUP, inbox, on_stock_changed))
     bus.subscribe(GROUP, ProductImagesChanged, idempotent(GROUP, inbox, on_images_changed))

@@ -9,7 +9,7 @@ from core.products.events import ProductImagesChanged, ProductPublished, Product
 from core.search import commands as c
 from core.search import use_cases as uc
 from core.search.model import Attribute
-from core.sellers.events import SellerReinstated, SellerSuspended, SellerVerified, StorefrontUpdated
+from core.sellers.events import SellerClosed, SellerReinstated, SellerSuspended, SellerVerified, StorefrontUpdated
 from entrypoints.consumers.inbox import idempotent
 from ports.shared import EventSubscriber
 
@@ -72,5 +72,10 @@ def subscribe(bus: EventSubscriber, runtime: Runtime) -> None:
     bus.subscribe(GROUP, ProductImagesChanged, idempotent(GROUP, inbox, on_images))
     bus.subscribe(GROUP, SellerVerified, idempotent(GROUP, inbox, on_verified))
     bus.subscribe(GROUP, StorefrontUpdated, idempotent(GROUP, inbox, on_storefront))
+
+    async def on_closed(event: SellerClosed) -> None:
+        await runtime.resolve(uc.DelistSuspendedSeller)(c.DelistSeller(event.seller_id))
+
     bus.subscribe(GROUP, SellerSuspended, idempotent(GROUP, inbox, on_suspended))
+    bus.subscribe(GROUP, SellerClosed, idempotent(GROUP, inbox, on_closed))
     bus.subscribe(GROUP, SellerReinstated, idempotent(GROUP, inbox, on_reinstated))

@@ -210,3 +210,25 @@ def storefront_private(world: World, first: str, second: str) -> None:
     text = json.dumps(public)
     assert first not in text
     assert second not in text
+
+
+@then("the deleted user's storefront is not found")
+def deleted_storefront_not_found(world: World) -> None:
+    assert world.api.get(f"/api/v1/sellers/{world.erased_user_id}").status == 404
+
+
+@then("the seller account of the deleted user keeps no personal data")
+def seller_account_erased(world: World) -> None:
+    from core.sellers.model import CLOSED_SHOP_NAME, SellerStatus
+    from ports.sellers import SellersUnitOfWork
+
+    async def stored() -> object:
+        uow = world.server.runtime.resolve(SellersUnitOfWork)
+        async with uow:
+            return await uow.sellers.get(world.erased_user_id)
+
+    seller = world.server.call(stored())
+    assert seller is not None
+    assert seller.status is SellerStatus.CLOSED  # type: ignore[attr-defined]
+    assert seller.display_name == CLOSED_SHOP_NAME  # type: ignore[attr-defined]
+    assert (seller.legal_name, seller.payout_reference, seller.description) == ("", "", "")  # type: ignore[attr-defined]

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from core.sellers.commands import GetMyApplication, Reinstate, Reject, Suspend, Verify
+from core.sellers import use_cases as uc
+from core.sellers.commands import CloseSeller, GetMyApplication, Reinstate, Reject, Suspend, Verify
 from core.sellers.events import SellerReinstated, SellerRejected, SellerSuspended, SellerVerified
 from core.sellers.model import SellerStatus
 from core.shared.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -126,6 +127,8 @@ async def _bring_to(sellers: SellersApp, status: SellerStatus) -> None:
         await _verify(sellers)
         if status is SellerStatus.SUSPENDED:
             await _suspend(sellers)
+    elif status is SellerStatus.CLOSED:
+        await uc.CloseSellerAccount(sellers.uow(), sellers.clock)(CloseSeller(ANN.user_id))
 
 
 @pytest.mark.parametrize(("status", "move"), IMPOSSIBLE, ids=[f"{s.value}-{m}" for s, m in IMPOSSIBLE])
