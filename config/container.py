@@ -18,15 +18,45 @@ from adapters.memory.event_bus import InProcessEventBus
 from adapters.system import SystemClock, Uuid7Ids
 from config.runtime import Runtime, Wiring
 from config.settings import Settings
-from config.wiring import auth, cart, media, moderation, products, search, sellers, stock, users
+from config.wiring import (
+    auth,
+    cart,
+    logistics,
+    media,
+    moderation,
+    orchestrator,
+    orders,
+    payments,
+    products,
+    search,
+    sellers,
+    stock,
+    users,
+)
 from entrypoints.consumers import subscribe_all
 from entrypoints.workers.outbox_relay import OutboxRelayWorker
 from ports.shared import Clock, EventPublisher, EventSubscriber, IdGenerator
 
 log = logging.getLogger(__name__)
 
+OUTBOX_RELAY = "outbox-relay"
+
 # Every bounded context's wiring, in the order they are registered.
-CONTEXTS: tuple[ModuleType, ...] = (auth, users, sellers, cart, moderation, media, search, stock, products)
+CONTEXTS: tuple[ModuleType, ...] = (
+    auth,
+    users,
+    sellers,
+    cart,
+    moderation,
+    media,
+    search,
+    stock,
+    products,
+    orders,
+    payments,
+    logistics,
+    orchestrator,
+)
 
 # The PostgreSQL databases and the contexts whose schemas each holds (the seed's "Users" database
 # holds two). Each has its own outbox, relayed by its own worker.
@@ -35,6 +65,10 @@ DATABASES: dict[str, list[str]] = {
     "sellers": ["sellers"],
     "moderation": ["moderation"],
     "products": ["products"],
+    "orders": ["orders"],
+    "payments": ["payments"],
+    "shipments": ["logistics"],
+    "orchestrator": ["orchestrator"],
 }
 
 
@@ -72,7 +106,7 @@ async def _open_infra(w: Wiring) -> None:
             retention=timedelta(hours=s.outbox_retention_hours),
         )
         runtime.relays.append(relay)
-        runtime.workers.append(relay.run)
+        runtime.add_worker(OUTBOX_RELAY, relay.run)
         w.nudges[database] = relay.nudge
         runtime.health_checks.append(PostgresHealth(f"postgres.{database}", pool))
     w.redis = create_redis(s.redis_url, s.redis_timeout_seconds)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Collection, Coroutine
 from typing import Any
 
 import attrs
@@ -14,6 +14,7 @@ from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.inbox import MemoryInbox
 from config.settings import Settings
 from entrypoints.workers.outbox_relay import OutboxRelayWorker
+from entrypoints.workers.periodic import PeriodicWorker
 from ports.shared import HealthCheck, Inbox
 
 
@@ -23,8 +24,10 @@ class Runtime:
     container: punq.Container
     bus: InProcessEventBus
     health_checks: list[HealthCheck] = attrs.Factory(list)
-    workers: list[Callable[[], Coroutine[Any, Any, None]]] = attrs.Factory(list)
+    # Worker name (as `marketplace work <name>` takes it) -> the loops it runs.
+    workers: dict[str, list[Callable[[], Coroutine[Any, Any, None]]]] = attrs.Factory(dict)
     relays: list[OutboxRelayWorker] = attrs.Factory(list)
+    periodic: dict[str, PeriodicWorker] = attrs.Factory(dict)
     inboxes: dict[str, Inbox] = attrs.Factory(dict)
     _closers: list[Callable[[], Awaitable[Any]]] = attrs.Factory(list)
     _tasks: list[asyncio.Task[None]] = attrs.Factory(list)
@@ -39,10 +42,23 @@ class Runtime:
     def on_close(self, close: Callable[[], Awaitable[Any]]) -> None:
         self._closers.append(close)
 
-    def start_background(self) -> None:
-        """Run the in-process workers (outbox relays...) as tasks of the current loop."""
-        for work in self.workers:
-            self._tasks.append(asyncio.get_running_loop().create_task(work()))
+    def add_worker(self, name: str, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        self.workers.setdefault(name, []).append(work)
+
+    def add_periodic(self, worker: PeriodicWorker) -> None:
+        self.periodic[worker.name] = worker
+        self.add_worker(worker.name, worker.run)
+
+    async def run_periodic(self, name: str) -> int:
+        """One pass of a periodic worker now (tests use it, so time moves only when they say)."""
+        return await self.periodic[name].run_once()
+
+    def start_background(self, names: Collection[str] | None = None) -> None:
+        """Run the in-process workers (all, or those named) as tasks of the current loop."""
+        for name, loops in self.workers.items():
+            if names is None or name in names:
+                for work in loops:
+                    self._tasks.append(asyncio.get_running_loop().create_task(work()))
 
     async def settle(self) -> None:
         """Publish every committed event now, and what its consumers committed in turn, until quiet.

@@ -55,6 +55,16 @@ def _word_list(instance: object, attribute: attrs.Attribute[str], value: str) ->
 DEVELOPMENT_UPLOAD_SIGNING_KEY = "marketplace-development-upload-signing-key"
 
 
+# Development secrets of the sandbox gateway and carrier; production sets its own.
+DEVELOPMENT_GATEWAY_KEY = "marketplace-development-gateway-key"
+DEVELOPMENT_WEBHOOK_SECRET = "marketplace-development-webhook-secret"  # noqa: S105
+
+
+def _not_negative(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if value < 0:
+        raise SettingsError(f"{PREFIX}{attribute.name.upper()} must be 0 or more, not {value}")
+
+
 def _secret(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if len(value) < 16:
         raise SettingsError(f"{PREFIX}{attribute.name.upper()} must be at least 16 characters long")
@@ -81,6 +91,21 @@ class Settings:
     )
     moderation_db_dsn: str = attrs.field(
         default="postgresql://marketplace:marketplace@127.0.0.1:55432/moderation",
+        validator=_url("postgresql", "postgres"),
+    )
+    orders_db_dsn: str = attrs.field(
+        default="postgresql://marketplace:marketplace@127.0.0.1:55432/orders", validator=_url("postgresql", "postgres")
+    )
+    payments_db_dsn: str = attrs.field(
+        default="postgresql://marketplace:marketplace@127.0.0.1:55432/payments",
+        validator=_url("postgresql", "postgres"),
+    )
+    shipments_db_dsn: str = attrs.field(
+        default="postgresql://marketplace:marketplace@127.0.0.1:55432/shipments",
+        validator=_url("postgresql", "postgres"),
+    )
+    orchestrator_db_dsn: str = attrs.field(
+        default="postgresql://marketplace:marketplace@127.0.0.1:55432/orchestrator",
         validator=_url("postgresql", "postgres"),
     )
     db_pool_min: int = attrs.field(default=1, validator=_positive)
@@ -126,6 +151,38 @@ class Settings:
     outbox_poll_seconds: float = 1.0
     # Published outbox rows are kept this long (for inspection and replay), then deleted hourly.
     outbox_retention_hours: int = attrs.field(default=168, validator=_positive)
+
+    # Payments: the external gateway's API (infra profile; memory runs the sandbox gateway in-process).
+    # Each call times out after payment_gateway_timeout_seconds and is retried payment_gateway_retries
+    # times on a 5xx or a timeout only. The payment error worker then retries a failed call every
+    # payment_errors_poll_seconds, backing off from payment_retry_base_seconds, payment_retry_limit times.
+    payment_gateway_url: str = attrs.field(default="http://127.0.0.1:8091", validator=_url("http", "https"))
+    payment_gateway_api_key: str = attrs.field(default=DEVELOPMENT_GATEWAY_KEY, repr=False, validator=_secret)
+    payment_webhook_secret: str = attrs.field(default=DEVELOPMENT_WEBHOOK_SECRET, repr=False, validator=_secret)
+    payment_gateway_timeout_seconds: float = 5.0
+    payment_gateway_retries: int = attrs.field(default=2, validator=_not_negative)
+    payment_retry_limit: int = attrs.field(default=5, validator=_positive)
+    payment_retry_base_seconds: float = 30.0
+    payment_errors_poll_seconds: float = 5.0
+
+    # Logistics: the carrier's API, as for payments; the shipment poller asks it for news of every parcel
+    # on its way each shipment_poll_seconds (in case a webhook was lost). On memory, the in-process sandbox
+    # carrier moves a parcel one step every sandbox_carrier_step_seconds (0: only when told to).
+    logistics_api_url: str = attrs.field(default="http://127.0.0.1:8092", validator=_url("http", "https"))
+    logistics_api_key: str = attrs.field(default=DEVELOPMENT_GATEWAY_KEY, repr=False, validator=_secret)
+    logistics_webhook_secret: str = attrs.field(default=DEVELOPMENT_WEBHOOK_SECRET, repr=False, validator=_secret)
+    logistics_api_timeout_seconds: float = 5.0
+    logistics_api_retries: int = attrs.field(default=2, validator=_not_negative)
+    shipment_poll_seconds: float = 60.0
+    sandbox_carrier_step_seconds: float = 30.0
+
+    # Orders: a delivered order can be sent back for a refund this many days.
+    return_window_days: int = attrs.field(default=30, validator=_positive)
+
+    # Sagas: the orchestrator looks every saga_sweep_seconds for sagas untouched for saga_stall_seconds
+    # (a step lost to a crash or a failed consumer) and repeats their current step.
+    saga_sweep_seconds: float = 10.0
+    saga_stall_seconds: int = attrs.field(default=60, validator=_positive)
 
     @property
     def uses_infra(self) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from config.container import Runtime, bootstrap, migrate_all
+from config.container import OUTBOX_RELAY, Runtime, bootstrap, migrate_all
 from config.settings import Settings, SettingsError, load_settings
 from core.auth.commands import GetAccount, SetRoles
 from core.auth.use_cases import GetAccountInfo, SetUserRoles
@@ -22,6 +22,10 @@ from entrypoints.consumers import GROUPS
 from entrypoints.http.app import create_app
 
 log = logging.getLogger("marketplace")
+
+# What `marketplace work` runs: the outbox relay (with every consumer group), the payment error worker,
+# the shipment poller and the saga sweeper.
+WORKERS = [OUTBOX_RELAY, "payment-errors", "shipment-poller", "saga-sweeper"]
 
 # The operator acting from the command line (granting the first admin role, say).
 OPERATOR = Principal("operator", frozenset({Role.ADMIN}), "cli")
@@ -97,14 +101,14 @@ async def seed(settings: Settings) -> None:
         await runtime.close()
 
 
-async def work(settings: Settings, groups: list[str] | None) -> None:
-    """The outbox relay with the given consumer groups (all by default) in this process."""
+async def work(settings: Settings, names: list[str], groups: list[str] | None) -> None:
+    """The named workers, with the given consumer groups (all by default) fed by the outbox relay."""
     runtime = await bootstrap(settings, consumers=groups)
     try:
         if not runtime.relays:
             raise SystemExit("workers need the infra profile (MARKETPLACE_PROFILE=infra): on memory, use serve")
-        runtime.start_background()
-        log.info("outbox relay running with consumer groups: %s", ", ".join(groups or list(GROUPS)))
+        runtime.start_background(names)
+        log.info("workers %s running with consumer groups: %s", ", ".join(names), ", ".join(groups or list(GROUPS)))
         await _until_stopped()
     finally:
         await runtime.close()
@@ -138,8 +142,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--host", default=None, help="address to listen on (MARKETPLACE_HOST)")
         p.add_argument("--port", type=int, default=None, help="port to listen on (MARKETPLACE_PORT)")
         p.add_argument("--demo", action="store_true", help="fill the shop with the demo catalogue at start")
-    p = sub.add_parser("work", help="run workers: outbox-relay")
-    p.add_argument("workers", nargs="+", choices=["outbox-relay"])
+    p = sub.add_parser("work", help="run workers: " + ", ".join(WORKERS))
+    p.add_argument("workers", nargs="+", choices=WORKERS)
     p = sub.add_parser("consume", help="run consumer groups (fed by the outbox relay until Kafka arrives)")
     p.add_argument("groups", nargs="+", choices=sorted(GROUPS))
     sub.add_parser("migrate", help="create the databases and apply every context's migrations")
@@ -164,9 +168,9 @@ def main(argv: list[str] | None = None) -> None:
         port = args.port or settings.port
         job = lambda: serve(settings, host, port, args.demo)  # noqa: E731
     elif args.command == "work":
-        job = lambda: work(settings, None)  # noqa: E731
+        job = lambda: work(settings, args.workers, None)  # noqa: E731
     elif args.command == "consume":
-        job = lambda: work(settings, args.groups)  # noqa: E731
+        job = lambda: work(settings, [OUTBOX_RELAY], args.groups)  # noqa: E731
     elif args.command == "migrate":
         job = lambda: migrate(settings)  # noqa: E731
     elif args.command == "seed":

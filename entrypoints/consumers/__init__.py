@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from entrypoints.consumers import auth, cart, moderation, products, search, sellers, users
+from entrypoints.consumers import (
+    auth,
+    cart,
+    logistics,
+    moderation,
+    orchestrator,
+    orders,
+    payments,
+    products,
+    search,
+    sellers,
+    users,
+)
 from ports.shared import EventSubscriber
 
 if TYPE_CHECKING:
@@ -19,6 +31,10 @@ GROUPS = {
     "search": search.subscribe,
     "products": products.subscribe,
     "cart": cart.subscribe,
+    "orders": orders.subscribe,
+    "payments": payments.subscribe,
+    "logistics": logistics.subscribe,
+    "orchestrator": orchestrator.subscribe,
 }
 
 

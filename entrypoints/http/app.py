@@ -8,14 +8,44 @@ from aiohttp import web
 from prometheus_client import CollectorRegistry
 
 from config.container import Runtime
-from entrypoints.http import auth, cart, media, moderation, ops, products, search, sellers, stock, uploads, users
+from entrypoints.http import (
+    auth,
+    cart,
+    logistics,
+    media,
+    moderation,
+    ops,
+    orchestrator,
+    orders,
+    payments,
+    products,
+    search,
+    sellers,
+    stock,
+    uploads,
+    users,
+)
 from entrypoints.http.keys import RUNTIME_KEY
 from entrypoints.http.middleware import HttpMetrics, make_middlewares
 from entrypoints.http.openapi import build_document
 from entrypoints.http.routing import Endpoint, to_aiohttp
 
 # Every context's endpoints; a new context adds its module here.
-CONTEXTS = (auth, users, cart, sellers, moderation, media, search, stock, products)
+CONTEXTS = (
+    auth,
+    users,
+    cart,
+    sellers,
+    moderation,
+    media,
+    search,
+    stock,
+    products,
+    orders,
+    payments,
+    logistics,
+    orchestrator,
+)
 
 
 def all_endpoints() -> list[Endpoint]:

@@ -1,0 +1,9 @@
+"""The logistics context's wiring (filled in by the logistics work)."""
+
+from __future__ import annotations
+
+from config.runtime import Wiring
+
+
+def register(w: Wiring) -> None:
+    pass

@@ -1,0 +1,1 @@
+"""The logistics context: shipments, carriers and the tracking timeline."""

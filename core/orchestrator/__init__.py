@@ -1,0 +1,1 @@
+"""The orchestrator: the checkout and refund sagas, process managers with persisted state."""

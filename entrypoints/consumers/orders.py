@@ -1,0 +1,16 @@
+"""The orders context's consumers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ports.shared import EventSubscriber
+
+if TYPE_CHECKING:
+    from config.runtime import Runtime
+
+GROUP = "orders"
+
+
+def subscribe(bus: EventSubscriber, runtime: Runtime) -> None:
+    pass
