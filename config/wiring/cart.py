@@ -7,7 +7,10 @@ from adapters.memory.cart import MemoryCartStore
 from adapters.system import SecureTokens
 from config.runtime import Wiring
 from core.cart import use_cases as uc
+from core.cart.contents import CheckoutCart
+from core.cart.ordered import ForgetOrderedLines
 from ports.cart import CartStore, CartTokens
+from ports.checkout import CartContents
 
 
 def register(w: Wiring) -> None:
@@ -28,4 +31,7 @@ def register(w: Wiring) -> None:
         uc.EmptyCart,
         uc.MergeGuestCart,
         uc.DeleteUserCart,
+        ForgetOrderedLines,
     )
+    # What checkout reads of a customer's cart.
+    w.container.register(CartContents, factory=lambda: CheckoutCart(w.container.resolve(CartStore)))

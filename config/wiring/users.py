@@ -3,6 +3,8 @@ from __future__ import annotations
 from adapters.memory.users import MemoryUsersUnitOfWork, UsersTables
 from config.runtime import Wiring
 from core.users import use_cases as uc
+from core.users.address_book import UserAddressBook
+from ports.checkout import AddressBook
 from ports.users import UsersUnitOfWork
 
 DATABASE = "users"
@@ -18,6 +20,9 @@ def register(w: Wiring) -> None:
         tables = UsersTables()
         w.container.register(UsersUnitOfWork, factory=lambda: MemoryUsersUnitOfWork(tables, w.bus))
     w.inbox_in(DATABASE, group="users")
+    # What checkout reads of a customer's address book.
+    c = w.container
+    c.register(AddressBook, factory=lambda: UserAddressBook(lambda: c.resolve(UsersUnitOfWork)))
     w.use_cases(
         uc.CreateUserProfile,
         uc.EraseUser,

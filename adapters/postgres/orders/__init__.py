@@ -1,0 +1,1 @@
+"""PostgreSQL adapters of the orders ports (schema ``orders`` of the orders database)."""

@@ -1,0 +1,223 @@
+"""Orders in the ``orders`` schema; behave exactly as ``adapters.memory.orders``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.tracking import SeenAggregates
+from core.orders.events import OrderLine
+from core.orders.model import ChangedMeanwhile, DuplicateCheckout, Line, Order, OrderStatus, StatusChange, list_position
+from core.shared.addresses import PostalAddress
+from core.shared.money import Money
+from core.shared.pagination import Page, PageRequest, moment_after, page_of
+from ports.orders import OrderRepository
+
+_SELECT = """
+SELECT id, customer_id, idempotency_key, status, lines, seller_ids, currency, total_amount, address, placed_at,
+       updated_at, paid_at, delivered_at, cancel_reason, cancelled_by, return_reason, return_refusal,
+       refunded_amount, history, version
+FROM orders.orders
+"""
+# A concurrent checkout with the same key waits here for the other transaction, then inserts nothing:
+# DO NOTHING rather than a caught error, which would abort the whole transaction.
+_INSERT = """
+INSERT INTO orders.orders (id, customer_id, idempotency_key, status, lines, seller_ids, currency, total_amount,
+                           address, placed_at, updated_at, paid_at, delivered_at, cancel_reason, cancelled_by,
+                           return_reason, return_refusal, refunded_amount, history, version)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+ON CONFLICT (customer_id, idempotency_key) DO NOTHING
+RETURNING true
+"""
+# $13 is the version the order was read at: a row someone changed since is not touched. What checkout
+# fixed (customer, key, sellers, currency, total, address, placed_at) is never rewritten.
+_UPDATE = """
+UPDATE orders.orders
+SET status = $2, lines = $3, updated_at = $4, paid_at = $5, delivered_at = $6, cancel_reason = $7,
+    cancelled_by = $8, return_reason = $9, return_refusal = $10, refunded_amount = $11, history = $12,
+    version = version + 1
+WHERE id = $1 AND version = $13
+RETURNING version
+"""
+
+
+def _moment(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _lines_json(order: Order) -> list[dict[str, Any]]:
+    return [
+        {
+            "product_id": line.bought.product_id,
+            "seller_id": line.bought.seller_id,
+            "title": line.bought.title,
+            "unit_amount": line.bought.unit_price.amount,
+            "quantity": line.bought.quantity,
+            "ready_at": None if line.ready_at is None else line.ready_at.isoformat(),
+        }
+        for line in order.lines
+    ]
+
+
+def _lines(stored: list[dict[str, Any]], currency: str) -> list[Line]:
+    return [
+        Line(
+            OrderLine(
+                product_id=item["product_id"],
+                seller_id=item["seller_id"],
+                title=item["title"],
+                unit_price=Money(int(item["unit_amount"]), currency),
+                quantity=int(item["quantity"]),
+            ),
+            ready_at=_moment(item["ready_at"]),
+        )
+        for item in stored
+    ]
+
+
+def _address_json(address: PostalAddress) -> dict[str, Any]:
+    return {
+        "recipient": address.recipient,
+        "line1": address.line1,
+        "line2": address.line2,
+        "city": address.city,
+        "region": address.region,
+        "postal_code": address.postal_code,
+        "country": address.country,
+        "phone": address.phone,
+    }
+
+
+def _order(row: Any) -> Order:
+    currency = row["currency"]
+    refunded = row["refunded_amount"]
+    return Order(
+        id=row["id"],
+        customer_id=row["customer_id"],
+        status=OrderStatus(row["status"]),
+        lines=_lines(row["lines"], currency),
+        total=Money(int(row["total_amount"]), currency),
+        address=PostalAddress(**row["address"]),
+        idempotency_key=row["idempotency_key"],
+        placed_at=row["placed_at"],
+        updated_at=row["updated_at"],
+        paid_at=row["paid_at"],
+        delivered_at=row["delivered_at"],
+        cancel_reason=row["cancel_reason"],
+        cancelled_by=row["cancelled_by"],
+        return_reason=row["return_reason"],
+        return_refusal=row["return_refusal"],
+        refunded=None if refunded is None else Money(int(refunded), currency),
+        history=[StatusChange(OrderStatus(h["status"]), datetime.fromisoformat(h["at"])) for h in row["history"]],
+        version=row["version"],
+    )
+
+
+def _values(order: Order) -> tuple[Any, ...]:
+    return (
+        order.id,
+        order.customer_id,
+        order.idempotency_key,
+        order.status.value,
+        _lines_json(order),
+        order.seller_ids,
+        order.total.currency,
+        order.total.amount,
+        _address_json(order.address),
+        order.placed_at,
+        order.updated_at,
+        order.paid_at,
+        order.delivered_at,
+        order.cancel_reason,
+        order.cancelled_by,
+        order.return_reason,
+        order.return_refusal,
+        None if order.refunded is None else order.refunded.amount,
+        [{"status": h.status.value, "at": h.at.isoformat()} for h in order.history],
+        order.version,
+    )
+
+
+def _changes(order: Order) -> tuple[Any, ...]:
+    """The parameters of ``_UPDATE``: what may change after checkout, then the version read."""
+    every = _values(order)
+    return (order.id, every[3], every[4], *every[10:])
+
+
+def _newest_first(
+    conditions: list[str], args: list[Any], status: OrderStatus | None, page: PageRequest
+) -> tuple[str, list[Any]]:
+    """The statement of one list: fixed fragments, every value a parameter."""
+    where, values = list(conditions), list(args)
+    if status is not None:
+        values.append(status.value)
+        where.append(f"status = ${len(values)}")
+    start = moment_after(page)
+    if start is not None:
+        values.extend(start)
+        where.append(f"(placed_at, id) < (${len(values) - 1}, ${len(values)})")
+    values.append(page.limit + 1)
+    sql = _SELECT
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return sql + f" ORDER BY placed_at DESC, id DESC LIMIT ${len(values)}", values
+
+
+class PostgresOrderRepository:
+    def __init__(self, conn: asyncpg.Connection, seen: SeenAggregates) -> None:
+        self.conn, self.seen = conn, seen
+
+    def _track(self, row: Any) -> Order:
+        order = _order(row)
+        self.seen.add(order)
+        return order
+
+    async def add(self, order: Order) -> None:
+        inserted = await self.conn.fetchval(_INSERT, *_values(order))
+        if not inserted:
+            raise DuplicateCheckout()
+        self.seen.add(order)
+
+    async def get(self, order_id: str) -> Order | None:
+        row = await self.conn.fetchrow(_SELECT + " WHERE id = $1", order_id)
+        return None if row is None else self._track(row)
+
+    async def by_idempotency_key(self, customer_id: str, idempotency_key: str) -> Order | None:
+        row = await self.conn.fetchrow(
+            _SELECT + " WHERE customer_id = $1 AND idempotency_key = $2", customer_id, idempotency_key
+        )
+        return None if row is None else self._track(row)
+
+    async def update(self, order: Order) -> None:
+        version = await self.conn.fetchval(_UPDATE, *_changes(order))
+        if version is None:
+            raise ChangedMeanwhile()
+        order.version = version
+        self.seen.add(order)
+
+    async def _list(
+        self, conditions: list[str], args: list[Any], status: OrderStatus | None, page: PageRequest
+    ) -> Page[Order]:
+        sql, values = _newest_first(conditions, args, status, page)
+        rows = await self.conn.fetch(sql, *values)
+        return page_of([self._track(r) for r in rows], page, list_position)
+
+    async def list_for_customer(self, customer_id: str, status: OrderStatus | None, page: PageRequest) -> Page[Order]:
+        return await self._list(["customer_id = $1"], [customer_id], status, page)
+
+    async def list_for_seller(self, seller_id: str, status: OrderStatus | None, page: PageRequest) -> Page[Order]:
+        return await self._list(["seller_ids @> ARRAY[$1::text]", "paid_at IS NOT NULL"], [seller_id], status, page)
+
+    async def list_all(self, status: OrderStatus | None, page: PageRequest) -> Page[Order]:
+        return await self._list([], [], status, page)
+
+
+class PostgresOrdersUnitOfWork(PostgresUnitOfWork):
+    # Typed as the port: the unit of work then satisfies ``OrdersUnitOfWork`` (a mutable protocol member).
+    orders: OrderRepository
+
+    def _open(self, conn: asyncpg.Connection) -> None:
+        self.orders = PostgresOrderRepository(conn, self.seen)
