@@ -1,0 +1,130 @@
+"""In-memory adapters of the payments ports; they behave exactly as ``adapters.postgres.payments``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from adapters.memory.store import MemoryTable, MemoryTransaction
+from adapters.memory.unit_of_work import MemoryUnitOfWork
+from adapters.tracking import SeenAggregates
+from core.payments.model import OPERATION_OF, Payment, list_position
+from core.shared.errors import Conflict
+from core.shared.pagination import Page, PageRequest, moment_after, page_of
+from ports.checkout import PaymentStatus
+from ports.payments import PaymentRepository, WebhookLog
+from ports.shared import EventPublisher
+
+_CHANGED_MEANWHILE = "this payment was changed meanwhile; read it again"
+
+
+class PaymentsTables:
+    def __init__(self) -> None:
+        self.payments = MemoryTable("payments")
+        self.by_order = MemoryTable("payments_by_order")  # order id -> payment id
+        self.webhooks = MemoryTable("payment_webhook_events")  # event id -> True
+
+
+class MemoryPaymentRepository:
+    def __init__(self, tables: PaymentsTables, tx: MemoryTransaction, seen: SeenAggregates) -> None:
+        self.tables, self.tx, self.seen = tables, tx, seen
+
+    def _track(self, payment: Payment | None) -> Payment | None:
+        if payment is not None:
+            self.seen.add(payment)
+        return payment
+
+    async def add(self, payment: Payment) -> None:
+        tables = self.tables
+
+        def unique() -> None:
+            if payment.id in tables.payments.rows or payment.order_id in tables.by_order.rows:
+                raise Conflict("this order has a payment already")
+
+        if self.tx.get(tables.by_order, payment.order_id) is not None or self.tx.get(tables.payments, payment.id):
+            raise Conflict("this order has a payment already")
+        self.tx.check_at_commit(unique)
+        self.tx.put(tables.payments, payment.id, payment)
+        self.tx.put(tables.by_order, payment.order_id, payment.id)
+        self.seen.add(payment)
+
+    async def get(self, payment_id: str) -> Payment | None:
+        return self._track(self.tx.get(self.tables.payments, payment_id))
+
+    async def for_order(self, order_id: str) -> Payment | None:
+        payment_id = self.tx.get(self.tables.by_order, order_id)
+        return None if payment_id is None else await self.get(payment_id)
+
+    async def update(self, payment: Payment) -> None:
+        # As "UPDATE ... WHERE version = $n" (see adapters.memory.sellers): the version read must still be
+        # the one this transaction sees, and nobody may commit a change of the payment before this commit.
+        table = self.tables.payments
+        current = self.tx.get(table, payment.id)
+        if current is None or current.version != payment.version:
+            raise Conflict(_CHANGED_MEANWHILE)
+        committed = table.rows.get(payment.id)
+        base = None if committed is None else committed.version
+
+        def unchanged() -> None:
+            now_committed = table.rows.get(payment.id)
+            if (None if now_committed is None else now_committed.version) != base:
+                raise Conflict(_CHANGED_MEANWHILE)
+
+        self.tx.check_at_commit(unchanged)
+        payment.version += 1
+        self.tx.put(table, payment.id, payment)
+        self.seen.add(payment)
+
+    async def due(self, now: datetime, limit: int) -> list[Payment]:
+        rows = [
+            p
+            for p in self.tx.scan(self.tables.payments)
+            if p.status in OPERATION_OF and p.next_attempt_at is not None and p.next_attempt_at <= now
+        ]
+        rows.sort(key=lambda p: (p.next_attempt_at, p.id))
+        return [p for p in rows[:limit] if self._track(p) is not None]
+
+    async def list(self, status: PaymentStatus | None, page: PageRequest) -> Page[Payment]:
+        start = moment_after(page)
+        rows = [
+            p
+            for p in self.tx.scan(self.tables.payments)
+            if (status is None or p.status is status) and (start is None or (p.created_at, p.id) < start)
+        ]
+        rows.sort(key=lambda p: (p.created_at, p.id), reverse=True)
+        for payment in rows:
+            self.seen.add(payment)
+        return page_of(rows[: page.limit + 1], page, list_position)
+
+
+class MemoryWebhookLog:
+    def __init__(self, tables: PaymentsTables, tx: MemoryTransaction) -> None:
+        self.table, self.tx = tables.webhooks, tx
+
+    async def remember(self, event_id: str) -> bool:
+        if self.tx.get(self.table, event_id) is not None:
+            return False
+        table = self.table
+
+        def first() -> None:
+            # As the primary key would: of two transactions noting one event, the second fails.
+            if event_id in table.rows:
+                raise Conflict("this webhook event was handled meanwhile")
+
+        self.tx.check_at_commit(first)
+        self.tx.put(self.table, event_id, True)
+        return True
+
+
+class MemoryPaymentsUnitOfWork(MemoryUnitOfWork):
+    # Typed as the ports: the unit of work then satisfies ``PaymentsUnitOfWork`` (mutable protocol members).
+    payments: PaymentRepository
+    webhooks: WebhookLog
+
+    def __init__(self, tables: PaymentsTables, publisher: EventPublisher) -> None:
+        super().__init__(publisher)
+        self.tables = tables
+        self._open()
+
+    def _open(self) -> None:
+        self.payments = MemoryPaymentRepository(self.tables, self.tx, self.seen)
+        self.webhooks = MemoryWebhookLog(self.tables, self.tx)
