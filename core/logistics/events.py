@@ -50,3 +50,15 @@ class ShipmentLost(Event):
 class ShipmentCancelled(Event):
     shipment_id: str
     order_id: str
+
+
+@domain_event("logistics.ShipmentHandedOver.v1", key="order_id")
+@attrs.frozen(kw_only=True)
+class ShipmentHandedOver(Event):
+    """An admin gave the parcel to a direct carrier (``carrier`` is their user id), who reports from now on."""
+
+    shipment_id: str
+    order_id: str
+    carrier: str
+    previous_carrier: str
+    by: str

@@ -1,0 +1,1 @@
+"""PostgreSQL adapters of the logistics ports (schema ``logistics`` of the shipments database)."""
