@@ -5,7 +5,9 @@ from __future__ import annotations
 from adapters.memory.stock import MemoryStockLevels, MemoryStockUnitOfWork, StockTables
 from config.runtime import Wiring
 from core.products import stock_use_cases as uc
+from core.products.stock_desk import StockForSagas
 from ports.catalog import StockLevels
+from ports.checkout import StockDesk
 from ports.stock import StockUnitOfWork
 
 DATABASE = "products"
@@ -23,3 +25,5 @@ def register(w: Wiring) -> None:
         w.container.register(StockUnitOfWork, factory=lambda: MemoryStockUnitOfWork(tables, w.bus))
         w.container.register(StockLevels, instance=MemoryStockLevels(tables))
     w.use_cases(uc.ShowStock, uc.SetStock, uc.ReserveStock, uc.ReleaseStock, uc.CommitStock)
+    # The orchestrator's sagas reserve, release and commit an order's stock through this desk.
+    w.container.register(StockDesk, StockForSagas)

@@ -1,0 +1,168 @@
+"""Sagas in the ``orchestrator`` schema; behave exactly as ``adapters.memory.orchestrator``."""
+
+from __future__ import annotations
+
+import builtins
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+import cattrs
+
+from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.tracking import SeenAggregates
+from core.orchestrator.model import LogEntry, Saga, SagaKind, SagaLine, SagaStatus, Step, list_position
+from core.shared.addresses import PostalAddress
+from core.shared.errors import Conflict
+from core.shared.money import Money
+from core.shared.pagination import Page, PageRequest, moment_after, page_of
+from ports.orchestrator import SagaRepository
+
+_SELECT = """
+SELECT id, kind, order_id, customer_id, status, step, seq, state, log, created_at, updated_at, version
+FROM orchestrator.sagas
+"""
+_INSERT = """
+INSERT INTO orchestrator.sagas (id, kind, order_id, customer_id, status, step, seq, state, log, created_at,
+                                updated_at, version)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+ON CONFLICT DO NOTHING
+RETURNING true
+"""
+# $12 is the version the saga was read at: a row someone changed since is not touched.
+_UPDATE = """
+UPDATE orchestrator.sagas
+SET kind = $2, order_id = $3, customer_id = $4, status = $5, step = $6, seq = $7, state = $8, log = $9,
+    created_at = $10, updated_at = $11, version = version + 1
+WHERE id = $1 AND version = $12
+RETURNING version
+"""
+# SKIP LOCKED: a saga another sweeper is claiming right now is left to it, not waited for.
+_CLAIM = """
+UPDATE orchestrator.sagas s SET updated_at = $2, version = s.version + 1
+FROM (SELECT id FROM orchestrator.sagas
+      WHERE status = 'running' AND updated_at < $1
+      ORDER BY updated_at, id LIMIT $3
+      FOR UPDATE SKIP LOCKED) claimed
+WHERE s.id = claimed.id
+RETURNING s.id, s.kind, s.order_id, s.customer_id, s.status, s.step, s.seq, s.state, s.log, s.created_at,
+          s.updated_at, s.version
+"""
+_ORDER = " ORDER BY created_at, id LIMIT "
+# One fixed statement per case, keyed by (a kind is given, a status is given, a cursor is given).
+_LIST = {
+    (False, False, False): _SELECT + _ORDER + "$1",
+    (True, False, False): _SELECT + " WHERE kind = $1" + _ORDER + "$2",
+    (False, True, False): _SELECT + " WHERE status = $1" + _ORDER + "$2",
+    (True, True, False): _SELECT + " WHERE kind = $1 AND status = $2" + _ORDER + "$3",
+    (False, False, True): _SELECT + " WHERE (created_at, id) > ($1, $2)" + _ORDER + "$3",
+    (True, False, True): _SELECT + " WHERE kind = $1 AND (created_at, id) > ($2, $3)" + _ORDER + "$4",
+    (False, True, True): _SELECT + " WHERE status = $1 AND (created_at, id) > ($2, $3)" + _ORDER + "$4",
+    (True, True, True): _SELECT + " WHERE kind = $1 AND status = $2 AND (created_at, id) > ($3, $4)" + _ORDER + "$5",
+}
+
+_state = cattrs.Converter()
+_state.register_unstructure_hook(datetime, lambda d: d.isoformat())
+_state.register_structure_hook(datetime, lambda v, _: datetime.fromisoformat(v))
+
+
+def _saga(row: Any) -> Saga:
+    state = row["state"]
+    return Saga(
+        id=row["id"],
+        kind=SagaKind(row["kind"]),
+        order_id=row["order_id"],
+        customer_id=row["customer_id"],
+        amount=_state.structure(state["amount"], Money),
+        status=SagaStatus(row["status"]),
+        step=Step(row["step"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        lines=_state.structure(state["lines"], list[SagaLine]),
+        address=None if state["address"] is None else _state.structure(state["address"], PostalAddress),
+        payment_token=state["payment_token"],
+        reason=state["reason"],
+        shipment_requested=state["shipment_requested"],
+        delivered_seen=state["delivered_seen"],
+        lost_seen=state["lost_seen"],
+        seq=row["seq"],
+        log=_state.structure(row["log"], list[LogEntry]),
+        version=row["version"],
+    )
+
+
+def _values(saga: Saga) -> tuple[Any, ...]:
+    state = {
+        "amount": _state.unstructure(saga.amount),
+        "lines": _state.unstructure(saga.lines),
+        "address": _state.unstructure(saga.address),
+        "payment_token": saga.payment_token,
+        "reason": saga.reason,
+        "shipment_requested": saga.shipment_requested,
+        "delivered_seen": saga.delivered_seen,
+        "lost_seen": saga.lost_seen,
+    }
+    return (
+        saga.id,
+        saga.kind.value,
+        saga.order_id,
+        saga.customer_id,
+        saga.status.value,
+        saga.step.value,
+        saga.seq,
+        state,
+        _state.unstructure(saga.log),
+        saga.created_at,
+        saga.updated_at,
+        saga.version,
+    )
+
+
+class PostgresSagaRepository:
+    def __init__(self, conn: asyncpg.Connection, seen: SeenAggregates) -> None:
+        self.conn, self.seen = conn, seen
+
+    def _track(self, row: Any) -> Saga:
+        saga = _saga(row)
+        self.seen.add(saga)
+        return saga
+
+    async def add(self, saga: Saga) -> None:
+        # DO NOTHING rather than a caught error, which would abort the whole transaction.
+        if not await self.conn.fetchval(_INSERT, *_values(saga)):
+            raise Conflict(f"saga {saga.id} exists already")
+        self.seen.add(saga)
+
+    async def get(self, saga_id: str) -> Saga | None:
+        row = await self.conn.fetchrow(_SELECT + " WHERE id = $1", saga_id)
+        return None if row is None else self._track(row)
+
+    async def update(self, saga: Saga) -> None:
+        version = await self.conn.fetchval(_UPDATE, *_values(saga))
+        if version is None:
+            raise Conflict("this saga was changed meanwhile; read it again")
+        saga.version = version
+        self.seen.add(saga)
+
+    async def list(self, kind: SagaKind | None, status: SagaStatus | None, page: PageRequest) -> Page[Saga]:
+        start = moment_after(page)
+        args: list[Any] = [f.value for f in (kind, status) if f is not None]
+        if start is not None:
+            args.extend(start)
+        statement = _LIST[(kind is not None, status is not None, start is not None)]
+        rows = await self.conn.fetch(statement, *args, page.limit + 1)
+        return page_of([self._track(r) for r in rows], page, list_position)
+
+    async def claim_stalled(self, untouched_since: datetime, now: datetime, limit: int) -> builtins.list[Saga]:
+        rows = await self.conn.fetch(_CLAIM, untouched_since, now, limit)
+        sagas = [self._track(r) for r in rows]
+        sagas.sort(key=lambda s: (s.updated_at, s.id))
+        return sagas
+
+
+class PostgresOrchestratorUnitOfWork(PostgresUnitOfWork):
+    # Typed as the port: the unit of work then satisfies ``OrchestratorUnitOfWork``.
+    sagas: SagaRepository
+
+    def _open(self, conn: asyncpg.Connection) -> None:
+        self.sagas = PostgresSagaRepository(conn, self.seen)
