@@ -17,6 +17,7 @@ import pytest
 from config.container import DATABASES, database_dsn
 from config.settings import Settings, load_settings
 from tests.support.http import ApiClient
+from tests.support.sandboxes import SandboxServers, free_port
 from tests.support.server import ServerThread
 
 PROFILES = ["memory", pytest.param("infra", marks=pytest.mark.infra)]
@@ -29,8 +30,9 @@ def memory_settings(**overrides: object) -> Settings:
     return load_settings({}, **{**FAST_HASHING, **overrides})
 
 
-async def _infra_settings() -> Settings:
-    """A fresh database for each of the app's PostgreSQL databases, and a scratch Redis database."""
+async def _infra_settings(sandboxes: SandboxServers) -> Settings:
+    """A fresh database for each of the app's PostgreSQL databases, a scratch Redis database, and the
+    sandbox gateway and carrier as servers of their own."""
     from tests.support.postgres import fresh_database
     from tests.support.redis import redis_url, scratch_redis, with_db
 
@@ -45,6 +47,12 @@ async def _infra_settings() -> Settings:
         profile="infra",
         redis_url=with_db(redis_url(), APP_REDIS_DB),
         outbox_poll_seconds=0.2,
+        payment_gateway_url=sandboxes.payments_url,
+        logistics_api_url=sandboxes.logistics_url,
+        # Short enough for tok_timeout to time out quickly (the sandbox answers it after 1 s).
+        payment_gateway_timeout_seconds=0.4,
+        payment_gateway_retries=1,
+        logistics_api_timeout_seconds=2.0,
         **dsns,
         **FAST_HASHING,
     )
@@ -71,8 +79,13 @@ async def _wipe(settings: Settings) -> None:
 
 @pytest.fixture(scope="session", params=PROFILES)
 def server(request: pytest.FixtureRequest) -> Iterator[ServerThread]:
-    settings = asyncio.run(_infra_settings()) if request.param == "infra" else memory_settings()
-    thread = ServerThread(settings).start()
+    if request.param == "infra":
+        port = free_port()
+        sandboxes = SandboxServers(app_port=port, slow_seconds=1.0)
+        thread = ServerThread(asyncio.run(_infra_settings(sandboxes)), port=port, sandboxes=sandboxes).start()
+    else:
+        thread = ServerThread(memory_settings()).start()
+    settings = thread.settings
     try:
         yield thread
     finally:
@@ -91,7 +104,7 @@ def api(server: ServerThread) -> ApiClient:
         server.call(_wipe(server.settings))
     # A fresh runtime too: in-process read models (the memory search index) and the clock start over.
     server.restart()
-    return ApiClient(server.base_url, after_write=server.settle)
+    return ApiClient(server.base_url, after_write=server.settle, clock=server.clock)
 
 
 # Every module of features/steps: a context's steps are found without editing this file.

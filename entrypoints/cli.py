@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from config.container import OUTBOX_RELAY, Runtime, bootstrap, migrate_all
+from config.sandboxes import DEFAULT_PORTS, KINDS, default_webhook_url, sandbox_app
 from config.settings import Settings, SettingsError, load_settings
 from core.auth.commands import GetAccount, SetRoles
 from core.auth.use_cases import GetAccountInfo, SetUserRoles
@@ -114,6 +115,19 @@ async def work(settings: Settings, names: list[str], groups: list[str] | None) -
         await runtime.close()
 
 
+async def sandbox(settings: Settings, kind: str, host: str, port: int, webhook_url: str | None) -> None:
+    """A sandbox (the payment gateway or the carrier) serving until stopped."""
+    runner = web.AppRunner(sandbox_app(kind, settings, port, webhook_url), access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        where = webhook_url or "nowhere"
+        log.info("sandbox %s serving on http://%s:%d, webhooks to %s", kind, host, port, where)
+        await _until_stopped()
+    finally:
+        await runner.cleanup()
+
+
 async def migrate(settings: Settings) -> None:
     for database, applied in (await migrate_all(settings)).items():
         print(f"{database}: {len(applied)} migration(s) applied" + (f": {', '.join(applied)}" if applied else ""))
@@ -146,6 +160,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("workers", nargs="+", choices=WORKERS)
     p = sub.add_parser("consume", help="run consumer groups (fed by the outbox relay until Kafka arrives)")
     p.add_argument("groups", nargs="+", choices=sorted(GROUPS))
+    p = sub.add_parser("sandbox", help="run a sandbox of an external API: the payment gateway or the carrier")
+    p.add_argument("kind", choices=KINDS)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    p.add_argument("--port", type=int, default=None, help="port to listen on (payments 8091, logistics 8092)")
+    p.add_argument("--webhook-url", default=None, help="where to send webhooks (default: the shop on MARKETPLACE_PORT)")
+    p.add_argument("--no-webhooks", action="store_true", help="send no webhooks")
     sub.add_parser("migrate", help="create the databases and apply every context's migrations")
     p = sub.add_parser("seed", help="load the demo catalogue (infra profile)")
     p.add_argument("--demo", action="store_true", required=True, help="the demo shop: sellers, a few hundred products")
@@ -171,6 +191,10 @@ def main(argv: list[str] | None = None) -> None:
         job = lambda: work(settings, args.workers, None)  # noqa: E731
     elif args.command == "consume":
         job = lambda: work(settings, [OUTBOX_RELAY], args.groups)  # noqa: E731
+    elif args.command == "sandbox":
+        hook = None if args.no_webhooks else args.webhook_url or default_webhook_url(args.kind, settings)
+        port = args.port or DEFAULT_PORTS[args.kind]
+        job = lambda: sandbox(settings, args.kind, args.host, port, hook)  # noqa: E731
     elif args.command == "migrate":
         job = lambda: migrate(settings)  # noqa: E731
     elif args.command == "seed":

@@ -26,6 +26,15 @@ log = logging.getLogger("marketplace.demo")
 
 ADMIN_EMAIL = "admin@demo.example"
 CUSTOMER_EMAIL = "customer@demo.example"
+# Where the demo customer's orders go.
+CUSTOMER_ADDRESS = {
+    "label": "Home",
+    "recipient": "Demo Customer",
+    "line1": "Invalidenstrasse 117",
+    "city": "Berlin",
+    "postal_code": "10115",
+    "country": "DE",
+}
 PASSWORD = "demo passphrase 2026"  # noqa: S105 - the demo accounts' published password
 OPERATOR = Principal("operator", frozenset({Role.ADMIN}), "demo")
 CONCURRENCY = 8
@@ -79,7 +88,9 @@ async def seed_demo(runtime: Runtime, base_url: str, count: int = 300) -> int:
         admin = await api.account(ADMIN_EMAIL, "Demo Admin")
         account = await runtime.resolve(GetAccountInfo)(GetAccount(OPERATOR, email=ADMIN_EMAIL))
         await runtime.resolve(SetUserRoles)(SetRoles(OPERATOR, account.user_id, frozenset({Role.ADMIN})))
-        await api.account(CUSTOMER_EMAIL, "Demo Customer")
+        customer = await api.account(CUSTOMER_EMAIL, "Demo Customer")
+        if not (await api.call("GET", "/api/v1/me/addresses", token=customer))["items"]:
+            await api.call("POST", "/api/v1/me/addresses", CUSTOMER_ADDRESS, customer, ok=201)
 
         categories = await _categories(api, admin)
         sellers = {s.email: await _seller(api, admin, s) for s in SELLERS}

@@ -22,8 +22,9 @@ class Reply:
 
 
 class ApiClient:
-    def __init__(self, base_url: str, after_write: Any = None) -> None:
+    def __init__(self, base_url: str, after_write: Any = None, clock: Any = None) -> None:
         self.base_url = base_url
+        self.clock = clock  # the shop's clock, when the test drives it (a ManualClock)
         self.session = requests.Session()
         self.token: str | None = None
         self._after_write = after_write

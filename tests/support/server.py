@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiohttp import web
 
@@ -19,16 +19,23 @@ from config.container import Runtime, bootstrap
 from config.settings import Settings
 from entrypoints.http.app import create_app
 
+if TYPE_CHECKING:
+    from tests.support.sandboxes import SandboxServers
+
 T = TypeVar("T")
 
 
 class ServerThread:
-    def __init__(self, settings: Settings) -> None:
+    """``sandboxes``: the sandbox gateway and carrier serving this shop over HTTP (the infra profile); they
+    start with the shop, on its clock, and start afresh with it. ``port`` 0 takes any free port."""
+
+    def __init__(self, settings: Settings, *, port: int = 0, sandboxes: SandboxServers | None = None) -> None:
         self.settings = settings
         self.clock = ManualClock()
         self.loop = asyncio.new_event_loop()
         self.runtime: Runtime | None = None
-        self.port = 0
+        self.port = port
+        self.sandboxes = sandboxes
         self._thread = threading.Thread(target=self.loop.run_forever, name="marketplace-test-server", daemon=True)
         self._runner: web.AppRunner | None = None
 
@@ -40,6 +47,8 @@ class ServerThread:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
     def start(self) -> ServerThread:
+        if self.sandboxes is not None:
+            self.sandboxes.start(self.settings, self.clock)
         self._thread.start()
         self.call(self._start())
         return self
@@ -67,6 +76,8 @@ class ServerThread:
         """A fresh runtime on the same port: the memory profile forgets everything."""
         self.call(self._close())
         self.clock = ManualClock()
+        if self.sandboxes is not None:
+            self.sandboxes.restart(self.clock)
         self.call(self._open())
 
     def settle(self) -> None:
@@ -78,3 +89,5 @@ class ServerThread:
         self.call(self._close())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(10)
+        if self.sandboxes is not None:
+            self.sandboxes.stop()

@@ -1,0 +1,98 @@
+"""A shop built through the API, as its users would: an admin, verified sellers with products in stock,
+customers with an address. For the tests that need many orders (the checkout journey, the reconciliation
+under faults, the restart of a saga) rather than one scenario's worth of steps."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from tests.support.http import ApiClient, Reply
+
+PASSWORD = "a shop builder's passphrase"
+
+
+def ok(reply: Reply, status: int = 200) -> Any:
+    assert reply.status == status, (reply.status, reply.body)
+    return reply.body
+
+
+class ShopBuilder:
+    """``make_admin(email)`` grants the admin role (the first admin cannot be made through the API)."""
+
+    def __init__(self, api: ApiClient, make_admin: Callable[[str], None], domain: str = "shop.example") -> None:
+        self.api, self.make_admin, self.domain = api, make_admin, domain
+        self.admin_token = ""
+        self.category_id = ""
+
+    def account(self, name: str) -> tuple[str, str]:
+        """Register and log in ``name@domain``; return (email, token)."""
+        email = f"{name}@{self.domain}"
+        ok(self.api.post("/api/v1/auth/register", {"email": email, "password": PASSWORD, "display_name": name}), 201)
+        token = ok(self.api.post("/api/v1/auth/login", {"email": email, "password": PASSWORD}, token=""))["token"]
+        return email, str(token)
+
+    def login(self, email: str) -> str:
+        return str(ok(self.api.post("/api/v1/auth/login", {"email": email, "password": PASSWORD}, token=""))["token"])
+
+    def admin(self) -> str:
+        if not self.admin_token:
+            email, _ = self.account("admin")
+            self.make_admin(email)
+            self.admin_token = self.login(email)
+            body = {"name": "Everything"}
+            self.category_id = ok(self.api.post("/api/v1/admin/categories", body, token=self.admin_token), 201)["id"]
+        return self.admin_token
+
+    def seller(self, name: str) -> str:
+        admin = self.admin()
+        email, token = self.account(name)
+        application = {"legal_name": f"{name} Ltd", "display_name": name, "country": "DE", "payout_reference": "acct_1"}
+        seller_id = ok(self.api.post("/api/v1/sellers/apply", application, token=token), 201)["seller_id"]
+        ok(self.api.post(f"/api/v1/admin/sellers/{seller_id}/verify", {}, token=admin))
+        # The role comes with the SellerVerified event: at once in-process, within a relay's poll otherwise.
+        for _ in range(100):
+            if "seller" in ok(self.api.get("/api/v1/me", token=token))["roles"]:
+                return token
+            time.sleep(0.1)
+        raise AssertionError(f"{email} never got the seller role")
+
+    def product(self, seller: str, title: str, price: int, stock: int, currency: str = "EUR") -> str:
+        card = {
+            "title": title,
+            "description": f"{title}, made to last and sold with care.",
+            "brand": "Builder",
+            "category_id": self.category_id,
+            "sku": title.upper().replace(" ", "-")[:40],
+            "price": {"amount": price, "currency": currency},
+        }
+        product_id = str(ok(self.api.post("/api/v1/seller/products", card, token=seller), 201)["id"])
+        base = f"/api/v1/seller/products/{product_id}"
+        ok(self.api.put(f"{base}/stock", {"quantity": stock}, token=seller))
+        ok(self.api.post(f"{base}/submit", {}, token=seller), 202)
+        # Moderation decides on the ProductSubmitted event: at once in-process, within a relay's poll otherwise.
+        for _ in range(100):
+            status = ok(self.api.get(base, token=seller))["status"]
+            if status == "published":
+                return product_id
+            time.sleep(0.1)
+        raise AssertionError(f"{title} was not published: {status}")
+
+    def customer(self, name: str) -> tuple[str, str]:
+        """A customer with a home address; return (token, address id)."""
+        _, token = self.account(name)
+        address = {
+            "recipient": name.title(),
+            "line1": "Hauptstrasse 1",
+            "city": "Berlin",
+            "postal_code": "10115",
+            "country": "DE",
+            "label": "Home",
+        }
+        address_id = ok(self.api.post("/api/v1/me/addresses", address, token=token), 201)["address_id"]
+        return token, str(address_id)
+
+    def stock(self, seller: str, product_id: str) -> dict[str, int]:
+        body: dict[str, int] = ok(self.api.get(f"/api/v1/seller/products/{product_id}/stock", token=seller))
+        return body
