@@ -92,7 +92,7 @@ async def main(profile: str, customers: int, concurrency: int) -> None:
         products: list[str] = []
         for _ in range(600):  # the demo catalogue fills in the background
             found = await call("GET", "/search/products?in_stock=true&limit=100")
-            products = [item["product_id"] for item in found["items"]]
+            products = [item["id"] for item in found["items"]]
             if len(products) >= 100:
                 break
             await asyncio.sleep(0.1)

@@ -8,21 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from core.shared.addresses import PostalAddress
 from ports.logistics import CarrierEvent, CarrierShipment, Parcel
-
-
-def address_json(address: PostalAddress) -> dict[str, Any]:
-    return {
-        "recipient": address.recipient,
-        "line1": address.line1,
-        "line2": address.line2,
-        "city": address.city,
-        "region": address.region,
-        "postal_code": address.postal_code,
-        "country": address.country,
-        "phone": address.phone,
-    }
 
 
 def parcels_json(parcels: Sequence[Parcel]) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import aiohttp
 
-from adapters.logistics_api import address_json, carrier_event, carrier_shipment, parcels_json
+from adapters.logistics_api import carrier_event, carrier_shipment, parcels_json
 from core.shared.addresses import PostalAddress
 from ports.logistics import CarrierEvent, CarrierRejected, CarrierShipment, CarrierUnavailable, Parcel
 
@@ -110,7 +110,7 @@ class HttpLogisticsApi:
     async def create_shipment(
         self, key: str, reference: str, address: PostalAddress, parcels: Sequence[Parcel]
     ) -> CarrierShipment:
-        body = {"reference": reference, "address": address_json(address), "parcels": parcels_json(parcels)}
+        body = {"reference": reference, "address": address.as_dict(), "parcels": parcels_json(parcels)}
         _, data = await self._request("POST", "/v1/shipments", body=body, key=key)
         return carrier_shipment(data)
 

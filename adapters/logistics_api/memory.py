@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from adapters.logistics_api import address_json, carrier_event, carrier_shipment, parcels_json
+from adapters.logistics_api import carrier_event, carrier_shipment, parcels_json
 from adapters.logistics_api.simulator import CarrierSimulator, ParcelRefused, UnknownParcel
 from core.shared.addresses import PostalAddress
 from ports.logistics import CarrierEvent, CarrierRejected, CarrierShipment, CarrierUnavailable, Parcel
@@ -23,7 +23,7 @@ class MemoryLogisticsApi:
     ) -> CarrierShipment:
         self._chaos()
         try:
-            parcel = await self.simulator.create(key, reference, address_json(address), parcels_json(parcels))
+            parcel = await self.simulator.create(key, reference, address.as_dict(), parcels_json(parcels))
         except ParcelRefused as refused:
             raise CarrierRejected(str(refused), 422) from None
         return carrier_shipment(parcel.as_json(self.simulator.label_base))

@@ -19,3 +19,7 @@ class PostalAddress:
     line2: str = ""
     region: str = ""
     phone: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The address as JSON holds it (``PostalAddress(**d)`` reads it back)."""
+        return attrs.asdict(self)

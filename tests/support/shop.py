@@ -90,8 +90,14 @@ class ShopBuilder:
             "country": "DE",
             "label": "Home",
         }
-        address_id = ok(self.api.post("/api/v1/me/addresses", address, token=token), 201)["address_id"]
-        return token, str(address_id)
+        # The profile an address book hangs on comes with the UserRegistered event (at once in-process,
+        # within a relay's poll otherwise).
+        for _ in range(100):
+            reply = self.api.post("/api/v1/me/addresses", address, token=token)
+            if reply.status != 404:
+                return token, str(ok(reply, 201)["address_id"])
+            time.sleep(0.1)
+        raise AssertionError(f"{name} never got a profile: {reply.body}")
 
     def stock(self, seller: str, product_id: str) -> dict[str, int]:
         body: dict[str, int] = ok(self.api.get(f"/api/v1/seller/products/{product_id}/stock", token=seller))

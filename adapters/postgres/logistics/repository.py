@@ -46,19 +46,6 @@ def _address(value: dict[str, Any]) -> PostalAddress:
     return PostalAddress(**value)
 
 
-def _address_json(address: PostalAddress) -> dict[str, Any]:
-    return {
-        "recipient": address.recipient,
-        "line1": address.line1,
-        "line2": address.line2,
-        "city": address.city,
-        "region": address.region,
-        "postal_code": address.postal_code,
-        "country": address.country,
-        "phone": address.phone,
-    }
-
-
 def _entry(value: dict[str, Any]) -> TrackingEvent:
     return TrackingEvent(
         status=ShipmentStatus(value["status"]),
@@ -106,7 +93,7 @@ def _values(s: Shipment) -> tuple[Any, ...]:
         s.carrier,
         s.tracking_number,
         s.label_url,
-        _address_json(s.address),
+        s.address.as_dict(),
         [{"product_id": i.product_id, "quantity": i.quantity} for i in s.items],
         s.status.value,
         [_entry_json(e) for e in s.timeline],

@@ -78,19 +78,6 @@ def _lines(stored: list[dict[str, Any]], currency: str) -> list[Line]:
     ]
 
 
-def _address_json(address: PostalAddress) -> dict[str, Any]:
-    return {
-        "recipient": address.recipient,
-        "line1": address.line1,
-        "line2": address.line2,
-        "city": address.city,
-        "region": address.region,
-        "postal_code": address.postal_code,
-        "country": address.country,
-        "phone": address.phone,
-    }
-
-
 def _order(row: Any) -> Order:
     currency = row["currency"]
     refunded = row["refunded_amount"]
@@ -126,7 +113,7 @@ def _values(order: Order) -> tuple[Any, ...]:
         order.seller_ids,
         order.total.currency,
         order.total.amount,
-        _address_json(order.address),
+        order.address.as_dict(),
         order.placed_at,
         order.updated_at,
         order.paid_at,
