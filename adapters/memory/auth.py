@@ -46,7 +46,7 @@ class MemoryAccountRepository:
         return self._track(self.tx.get(self.table, user_id))
 
     async def get_by_email(self, email: str) -> Account | None:
-        found = next((a for a in self.tx.scan(self.table) if a.email == email), None)
+        found = next(self.tx.scan(self.table, where=lambda a: a.email == email), None)
         return self._track(found)
 
     async def update(self, account: Account) -> None:

@@ -1,13 +1,16 @@
 """The in-process event bus: the ``EventPublisher`` of the memory profile and of a single process.
 
 Handlers subscribe per (consumer group, event type). ``publish`` hands each envelope to every handler
-subscribed to its type, in the order given (so one aggregate's events arrive in order). A handler that
-fails does not stop the others; ``publish`` raises once all were tried, so an outbox relay keeps the
-event and delivers it again (the consumers' inbox skips the handlers that already succeeded).
+subscribed to its type. Envelopes of one key (one aggregate) are delivered one after the other, in the
+order given; envelopes of different keys are delivered side by side, up to ``PARTITIONS`` keys at once,
+as a Kafka consumer group works its partitions (an outbox batch of many orders does not wait order by
+order). A handler that fails does not stop the others; ``publish`` raises once all were tried, so an outbox
+relay keeps the events and delivers them again (the consumers' inbox skips the handlers that succeeded).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
@@ -17,6 +20,9 @@ from core.shared.events import Event, EventEnvelope, correlation_id, from_envelo
 from ports.shared import EventHandler
 
 log = logging.getLogger(__name__)
+
+# How many keys' events are delivered at once.
+PARTITIONS = 8
 
 
 class DeliveryFailed(Exception):
@@ -36,15 +42,35 @@ class InProcessEventBus:
 
     async def publish(self, envelopes: Sequence[EventEnvelope]) -> None:
         failures: list[tuple[str, str, BaseException]] = []
+        by_key: dict[str, list[EventEnvelope]] = defaultdict(list)
         for envelope in envelopes:
             self.delivered.append(envelope)
-            subscribers = self._handlers.get(envelope.type, [])
-            if not subscribers:
-                continue
+            if envelope.type in self._handlers:
+                by_key[envelope.key].append(envelope)
+        if len(by_key) <= 1:
+            for keyed in by_key.values():
+                await self._deliver(keyed, failures)
+        else:
+            slots = asyncio.Semaphore(PARTITIONS)
+
+            async def deliver(keyed: list[EventEnvelope]) -> None:
+                async with slots:
+                    await self._deliver(keyed, failures)
+
+            await asyncio.gather(*(deliver(keyed) for keyed in by_key.values()))
+        if failures and all(isinstance(exc, Unavailable) for _, _, exc in failures):
+            # Only outages: a retry will do, nothing is wrong with the events themselves.
+            raise Unavailable(f"consumers unavailable: {failures[0][2]}")
+        if failures:
+            raise DeliveryFailed(failures)
+
+    async def _deliver(self, envelopes: list[EventEnvelope], failures: list[tuple[str, str, BaseException]]) -> None:
+        """One key's envelopes, in order, to each of their subscribers."""
+        for envelope in envelopes:
             event = from_envelope(envelope)
             token = correlation_id.set(envelope.correlation_id or envelope.id)
             try:
-                for group, handler in subscribers:
+                for group, handler in self._handlers[envelope.type]:
                     try:
                         await handler(event)
                     except Exception as exc:
@@ -52,8 +78,3 @@ class InProcessEventBus:
                         failures.append((group, envelope.type, exc))
             finally:
                 correlation_id.reset(token)
-        if failures and all(isinstance(exc, Unavailable) for _, _, exc in failures):
-            # Only outages: a retry will do, nothing is wrong with the events themselves.
-            raise Unavailable(f"consumers unavailable: {failures[0][2]}")
-        if failures:
-            raise DeliveryFailed(failures)

@@ -88,7 +88,7 @@ class MemoryShipmentRepository:
         self.seen.add(shipment)
 
     async def on_the_way(self, carrier: str, limit: int) -> list[Shipment]:
-        rows = [s for s in self.tx.scan(self.table) if s.carrier == carrier and s.status.on_the_way]
+        rows = list(self.tx.scan(self.table, where=lambda s: s.carrier == carrier and s.status.on_the_way))
         rows.sort(key=lambda s: (s.tracked_at or _NEVER, s.id))
         for shipment in rows[:limit]:
             self.seen.add(shipment)

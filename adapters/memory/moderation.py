@@ -52,7 +52,9 @@ class MemoryCaseRepository:
         return self._track(self.tx.get(self.table, case_id))
 
     async def for_subject(self, subject_type: str, subject_id: str) -> list[Case]:
-        found = [c for c in self.tx.scan(self.table) if (c.subject.type, c.subject.id) == (subject_type, subject_id)]
+        found = list(
+            self.tx.scan(self.table, where=lambda c: (c.subject.type, c.subject.id) == (subject_type, subject_id))
+        )
         found.sort(key=lambda c: c.subject.revision)
         for case in found:
             self.seen.add(case)
@@ -75,7 +77,7 @@ class MemoryCaseRepository:
 
     async def list(self, status: CaseStatus, page: PageRequest) -> Page[Case]:
         after = moment_after(page)
-        rows = [c for c in self.tx.scan(self.table) if c.status is status]
+        rows = list(self.tx.scan(self.table, where=lambda c: c.status is status))
         if status is CaseStatus.OPEN:
             rows = [c for c in rows if after is None or (c.opened_at, c.id) > after]
             rows.sort(key=lambda c: (c.opened_at, c.id))

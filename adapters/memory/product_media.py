@@ -51,14 +51,14 @@ class MemoryImageRepository:
         return image
 
     async def list_for_product(self, product_id: str) -> list[ProductImage]:
-        images = _in_order([i for i in self.tx.scan(self.table) if i.product_id == product_id])
+        images = _in_order(list(self.tx.scan(self.table, where=lambda i: i.product_id == product_id)))
         for image in images:
             self.seen.add(image)
         return images
 
     async def ready_for_products(self, product_ids: Sequence[str]) -> list[ProductImage]:
         wanted = set(product_ids)
-        return _in_order([i for i in self.tx.scan(self.table) if i.product_id in wanted and i.ready])
+        return _in_order(list(self.tx.scan(self.table, where=lambda i: i.product_id in wanted and i.ready)))
 
     async def update(self, image: ProductImage) -> None:
         self.tx.put(self.table, image.image_id, image)

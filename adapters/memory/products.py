@@ -151,7 +151,7 @@ class MemoryProductRepository:
 
     async def live_of_seller(self, seller_id: str) -> list[Product]:
         await self._uow.hold_lock()
-        live = [p for p in self.tx.scan(self.table) if p.seller_id == seller_id and p.live is not None]
+        live = list(self.tx.scan(self.table, where=lambda p: p.seller_id == seller_id and p.live is not None))
         live.sort(key=lambda p: p.id)
         return [p for p in live if self._track(p)]
 

@@ -84,7 +84,7 @@ class MemoryListingRepository:
         self.tx.delete(self.table, product_id)
 
     async def count(self, seller_id: str) -> int:
-        return sum(1 for owner in self.tx.scan(self.table) if owner == seller_id)
+        return sum(1 for _ in self.tx.scan(self.table, where=lambda owner: owner == seller_id))
 
 
 class MemorySellersUnitOfWork(MemoryUnitOfWork):

@@ -31,11 +31,15 @@ class StockTables:
 def _holds(tx: MemoryTransaction, tables: StockTables, product_ids: Sequence[str]) -> dict[str, dict[str, int]]:
     """Per product, the units each order still holds of it."""
     holds: dict[str, dict[str, int]] = {product_id: {} for product_id in product_ids}
-    for reservation in tx.scan(tables.reservations):
-        if reservation.state is ReservationState.RESERVED:
-            for line in reservation.lines:
-                if line.product_id in holds:
-                    holds[line.product_id][reservation.order_id] = line.quantity
+
+    def holding(reservation: StockReservation) -> bool:
+        held = reservation.state is ReservationState.RESERVED
+        return held and any(line.product_id in holds for line in reservation.lines)
+
+    for reservation in tx.scan(tables.reservations, where=holding):
+        for line in reservation.lines:
+            if line.product_id in holds:
+                holds[line.product_id][reservation.order_id] = line.quantity
     return holds
 
 

@@ -27,12 +27,15 @@ class MemoryTransaction:
         self._checks: list[Callable[[], None]] = []
 
     def get(self, table: MemoryTable, key: str) -> Any | None:
+        row = self._row(table, key)
+        return None if row is None else copy.deepcopy(row)
+
+    def _row(self, table: MemoryTable, key: str) -> Any | None:
+        """The row as this transaction sees it, not copied: only to read."""
         staged = self._staged.get((table.name, key))
         if staged is not None:
-            value = staged[1]
-            return None if value is _DELETED else copy.deepcopy(value)
-        row = table.rows.get(key)
-        return None if row is None else copy.deepcopy(row)
+            return None if staged[1] is _DELETED else staged[1]
+        return table.rows.get(key)
 
     def put(self, table: MemoryTable, key: str, value: Any) -> None:
         self._staged[(table.name, key)] = (table, _stored_copy(value))
@@ -40,14 +43,16 @@ class MemoryTransaction:
     def delete(self, table: MemoryTable, key: str) -> None:
         self._staged[(table.name, key)] = (table, _DELETED)
 
-    def scan(self, table: MemoryTable) -> Iterator[Any]:
-        """Every row as this transaction sees it (committed rows overlaid with staged writes)."""
+    def scan(self, table: MemoryTable, where: Callable[[Any], bool] | None = None) -> Iterator[Any]:
+        """Every row as this transaction sees it (committed rows overlaid with staged writes), or those
+        ``where`` keeps: it reads each row before any copy is made (as an index would), so it must not
+        change it."""
         keys = set(table.rows)
         keys.update(k for (name, k) in self._staged if name == table.name)
         for key in sorted(keys):
-            row = self.get(table, key)
-            if row is not None:
-                yield row
+            row = self._row(table, key)
+            if row is not None and (where is None or where(row)):
+                yield copy.deepcopy(row)
 
     def check_at_commit(self, check: Callable[[], None]) -> None:
         """Run ``check`` (a uniqueness rule, say) just before the writes apply; it raises to refuse."""

@@ -53,7 +53,7 @@ class MemoryAddressRepository:
         return address
 
     async def list_for_user(self, user_id: str) -> list[Address]:
-        book = [a for a in self.tx.scan(self.table) if a.user_id == user_id]
+        book = list(self.tx.scan(self.table, where=lambda a: a.user_id == user_id))
         book.sort(key=lambda a: (a.created_at, a.id))
         return book
 

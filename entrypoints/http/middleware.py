@@ -114,6 +114,15 @@ def make_middlewares(
             elif exc.status == 405 and headers:
                 detail = f"{request.method} is not allowed here; use {headers['Allow']}"
             return problem_response(request, exc.status, detail, headers=headers)
+        except ConnectionResetError:
+            # The client went away mid-request: nobody to answer, and nothing wrong on our side.
+            log.info(
+                "%s %s: the client closed the connection (request id %s)",
+                request.method,
+                request.path,
+                request.get(REQUEST_ID),
+            )
+            raise
         except Exception:
             log.exception(
                 "unhandled error in %s %s (request id %s)", request.method, request.path, request.get(REQUEST_ID)
