@@ -81,6 +81,11 @@ def _operation(endpoint: Endpoint, registry: SchemaRegistry) -> dict[str, Any]:
             "description": "OK" if endpoint.status == 200 else "Created",
             "content": {"application/json": {"schema": registry.of(endpoint.response)}},
         }
+        for status, meaning in endpoint.also:
+            responses[str(status)] = {
+                "description": meaning,
+                "content": {"application/json": {"schema": registry.of(endpoint.response)}},
+            }
     for status in _statuses(endpoint):
         responses[str(status)] = _problem(registry, status)
     operation["responses"] = responses

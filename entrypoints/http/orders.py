@@ -126,6 +126,7 @@ ENDPOINTS = [
         body=CheckoutBody,
         response=c.OrderView,
         status=201,
+        also=((200, "The order an earlier checkout with the same Idempotency-Key made: nothing new was made"),),
         errors=(409,),
         description=f"Send a fresh `{IDEMPOTENCY_KEY}` header (1 to 100 letters, digits, `_-:.`) per checkout: a "
         "retry with the same key answers 200 with the order the first attempt made, never a second order. "

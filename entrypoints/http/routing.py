@@ -94,6 +94,8 @@ class Endpoint:
     query: type | None = None
     response: Any = None
     status: int = 200
+    # Other success statuses answering the same schema, each with what it means (a replayed request, say).
+    also: tuple[tuple[int, str], ...] = ()
     errors: tuple[int, ...] = ()
     description: str = ""
 
