@@ -94,6 +94,15 @@ Feature: Checkout
     And "shop@example.com" sees 5 on hand, 0 reserved and 5 available of "Espresso cup"
     And the gateway has captured nothing
 
+  Scenario: A parcel the carrier will not take cancels the order, voids the payment and gives the stock back
+    Given "ann@example.com" has the address "Base" in "McMurdo", "AQ"
+    And "ann@example.com" adds 2 "Espresso cup" to her cart
+    When "ann@example.com" checks out to "Base" paying with "tok_visa"
+    And "shop@example.com" marks the order ready to ship
+    Then the order is "cancelled" because "the carrier cannot deliver this order"
+    And the payment of the order is "voided" for 25.00 EUR
+    And "shop@example.com" sees 5 on hand, 0 reserved and 5 available of "Espresso cup"
+
   Scenario: A duplicated gateway webhook changes nothing
     Given "ann@example.com" adds 1 "Espresso cup" to her cart
     When "ann@example.com" checks out to "Home" paying with "tok_visa"

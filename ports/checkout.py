@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from core.shared.addresses import PostalAddress
+from core.shared.errors import Conflict
 from core.shared.money import Money
 
 
@@ -126,6 +127,10 @@ class OrderDesk(Protocol):
         ...
 
 
+class ShipmentRefused(Conflict):
+    """The carrier will not take the parcel (an address it does not serve): asking again will not help."""
+
+
 @dataclass(frozen=True)
 class ShipmentState:
     shipment_id: str
@@ -140,7 +145,8 @@ class ShippingDesk(Protocol):
         self, order_id: str, customer_id: str, address: PostalAddress, items: Sequence[OrderedItem]
     ) -> ShipmentState:
         """Book the order's parcel with the carrier (one shipment per order; a repeat returns it).
-        Raises ``Unavailable`` when the carrier cannot be reached: the saga tries again later."""
+        Raises ``Unavailable`` when the carrier cannot be reached (the saga tries again later), and
+        ``ShipmentRefused`` when it will not take the parcel."""
         ...
 
     async def cancel(self, order_id: str) -> bool:

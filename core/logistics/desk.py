@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from core.logistics.model import API_CARRIER, Shipment, ShipmentItem, ShipmentStatus
 from core.shared.addresses import PostalAddress
 from core.shared.errors import Conflict, Unavailable
-from ports.checkout import OrderedItem, ShipmentState
+from ports.checkout import OrderedItem, ShipmentRefused, ShipmentState
 from ports.logistics import CarrierRejected, CarrierUnavailable, LogisticsApi, LogisticsUnitOfWork, Parcel, ParcelItem
 from ports.shared import Clock, IdGenerator
 
@@ -39,7 +39,7 @@ class ShipmentsForSagas:
         self, order_id: str, customer_id: str, address: PostalAddress, items: Sequence[OrderedItem]
     ) -> ShipmentState:
         """Book the parcel and store the shipment; a repeat returns the stored one. ``Unavailable`` when
-        the carrier cannot be reached; ``Conflict`` when it refuses the parcel (an address it cannot serve):
+        the carrier cannot be reached; ``ShipmentRefused`` when it refuses the parcel (an address it cannot serve):
         trying again will not help."""
         stored = await self._stored(order_id)
         if stored is not None:
@@ -50,7 +50,7 @@ class ShipmentsForSagas:
         except CarrierUnavailable as exc:
             raise Unavailable(f"the carrier is unavailable: {exc}") from exc
         except CarrierRejected as exc:
-            raise Conflict(f"the carrier refused the parcel: {exc.message}") from exc
+            raise ShipmentRefused(f"the carrier refused the parcel: {exc.message}") from exc
         shipment = Shipment.book(
             shipment_id=self.ids.new_id(),
             order_id=order_id,

@@ -279,6 +279,11 @@ class Saga(Aggregate):
         else:
             self._move(Step.AWAIT_PICKUP, booked, now)
 
+    def shipment_refused(self, reason: str, now: datetime) -> None:
+        """The carrier will not take the parcel: the order is cancelled, its payment voided, its stock back."""
+        self._expect(Step.CREATE_SHIPMENT)
+        self._cancel_order(f"the carrier cannot deliver this order: {reason}", now)
+
     def shipment_settled(self, now: datetime) -> None:
         self._expect(Step.SETTLE_SHIPMENT)
         done = "payment captured, stock committed, order shipped"

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from core.orchestrator.model import Saga, Step
 from core.shared.errors import Conflict, DomainError, Unavailable
-from ports.checkout import OrderDesk, PaymentDesk, PaymentStatus, ShippingDesk, StockDesk
+from ports.checkout import OrderDesk, PaymentDesk, PaymentStatus, ShipmentRefused, ShippingDesk, StockDesk
 from ports.orchestrator import OrchestratorUnitOfWork
 from ports.shared import Clock
 
@@ -114,7 +114,11 @@ class SagaRunner:
             case Step.CREATE_SHIPMENT:
                 if saga.address is None:
                     raise Conflict("the saga has no delivery address")
-                shipment = await self.shipping.create(order, saga.customer_id, saga.address, saga.items)
+                try:
+                    shipment = await self.shipping.create(order, saga.customer_id, saga.address, saga.items)
+                except ShipmentRefused as refused:
+                    reason = refused.message
+                    return lambda s, now: s.shipment_refused(reason, now)
                 return lambda s, now: s.shipment_booked(shipment, now)
             case Step.SETTLE_SHIPMENT:
                 await self.payments.capture(order)

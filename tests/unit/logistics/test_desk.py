@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from core.logistics.model import ShipmentStatus
-from core.shared.errors import Conflict, Unavailable
+from core.shared.errors import Unavailable
+from ports.checkout import ShipmentRefused
 
 from .conftest import ANN, HOME, ITEMS, UNSERVED, LogisticsApp
 
@@ -58,7 +59,7 @@ async def test_an_unreachable_carrier_is_unavailable_and_stores_nothing(logistic
 
 
 async def test_an_address_the_carrier_refuses_is_a_conflict(logistics: LogisticsApp) -> None:
-    with pytest.raises(Conflict, match="refused"):
+    with pytest.raises(ShipmentRefused, match="refused"):
         await logistics.desk.create("o-1", ANN.user_id, UNSERVED, ITEMS)
     assert await logistics.stored("o-1") is None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.orchestrator.model import SagaStatus, Signal, Step
-from ports.checkout import PaymentStatus
+from ports.checkout import PaymentStatus, ShipmentRefused
 
 from .conftest import SagasApp
 
@@ -84,3 +84,21 @@ async def test_a_cancellation_after_shipping_changes_nothing(sagas: SagasApp) ->
     await sagas.hear(Signal.ORDER_CANCELLED, reason="too late")
     assert sagas.desks.calls == before
     assert (await sagas.saga()).step is Step.AWAIT_DELIVERY
+
+
+async def test_a_parcel_the_carrier_refuses_cancels_the_order_voids_and_releases(sagas: SagasApp) -> None:
+    await sagas.place()
+    sagas.desks.failing["shipping.create"] = ShipmentRefused("the carrier refused the parcel: no service in AQ")
+    await sagas.hear(Signal.ORDER_READY_TO_SHIP)
+    assert sagas.desks.calls[-6:] == [
+        "shipping.create",
+        "orders.cancel: the carrier cannot deliver this order: the carrier refused the parcel: no service in AQ",
+        "shipping.cancel",  # nothing was booked: harmless
+        "payments.state",
+        "payments.void",
+        "stock.release",
+    ]
+    saga = await sagas.saga()
+    assert saga.status is SagaStatus.CANCELLED
+    assert saga.reason == "the carrier cannot deliver this order: the carrier refused the parcel: no service in AQ"
+    assert sagas.desks.released == 1
