@@ -10,6 +10,7 @@ import asyncio
 import pkgutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -58,23 +59,45 @@ async def _infra_settings(sandboxes: SandboxServers) -> Settings:
     )
 
 
-async def _wipe(settings: Settings) -> None:
-    """Empty every table (but the migrations record) and the Redis database: a clean shop."""
-    from tests.support.redis import scratch_redis
+class Wiper:
+    """Empties every table (but the migrations record) and the Redis database: a clean shop. It keeps a
+    connection per database and the TRUNCATE of its tables (migrated once, they do not change), since it
+    runs before every infra test. Used on the server's event loop only."""
 
-    for database in DATABASES:
-        conn = await asyncpg.connect(database_dsn(settings, database))
-        try:
-            tables = await conn.fetch(
-                "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) AS name FROM pg_tables "
-                "WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> 'schema_migrations'"
-            )
-            if tables:
-                await conn.execute(f"TRUNCATE {', '.join(t['name'] for t in tables)}")
-        finally:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.connections: dict[str, asyncpg.Connection] = {}
+        self.statements: dict[str, str] = {}
+        self.redis: Any = None
+
+    async def wipe(self) -> None:
+        from tests.support.redis import scratch_redis
+
+        for database in DATABASES:
+            conn = self.connections.get(database)
+            if conn is None or conn.is_closed():
+                conn = self.connections[database] = await asyncpg.connect(database_dsn(self.settings, database))
+                tables = await conn.fetch(
+                    "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) AS name FROM pg_tables "
+                    "WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> 'schema_migrations'"
+                )
+                self.statements[database] = f"TRUNCATE {', '.join(t['name'] for t in tables)}" if tables else ""
+            if self.statements[database]:
+                await conn.execute(self.statements[database])
+        if self.redis is None:
+            self.redis = await scratch_redis(APP_REDIS_DB)
+        else:
+            await self.redis.flushdb()
+
+    async def close(self) -> None:
+        for conn in self.connections.values():
             await conn.close()
-    client = await scratch_redis(APP_REDIS_DB)
-    await client.aclose()
+        if self.redis is not None:
+            await self.redis.aclose()
+
+
+# Each infra server's wiper, by the server's id.
+WIPERS: dict[int, Wiper] = {}
 
 
 @pytest.fixture(scope="session", params=PROFILES)
@@ -86,9 +109,15 @@ def server(request: pytest.FixtureRequest) -> Iterator[ServerThread]:
     else:
         thread = ServerThread(memory_settings()).start()
     settings = thread.settings
+    wiper = Wiper(settings) if settings.uses_infra else None
+    if wiper is not None:
+        WIPERS[id(thread)] = wiper
     try:
         yield thread
     finally:
+        if wiper is not None:
+            thread.call(wiper.close())
+            del WIPERS[id(thread)]
         thread.stop()
         if settings.uses_infra:
             from tests.support.postgres import drop_database
@@ -101,7 +130,7 @@ def server(request: pytest.FixtureRequest) -> Iterator[ServerThread]:
 def api(server: ServerThread) -> ApiClient:
     """A client of a shop emptied for this test."""
     if server.settings.uses_infra:
-        server.call(_wipe(server.settings))
+        server.call(WIPERS[id(server)].wipe())
     # A fresh runtime too: in-process read models (the memory search index) and the clock start over.
     server.restart()
     return ApiClient(server.base_url, after_write=server.settle, clock=server.clock)
