@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.bad_input import assert_problem
 from tests.support.http import ApiClient, Reply
 
 CART_HEADER = "X-Cart-Token"
@@ -99,12 +100,6 @@ def _cart(api: ApiClient, shop: dict[str, str]) -> Any:
     return reply.body
 
 
-def _is_problem(reply: Reply, status: int) -> None:
-    assert reply.status == status, reply.body
-    assert reply.headers["Content-Type"].startswith("application/problem+json")
-    assert reply.body["status"] == status
-
-
 @pytest.mark.parametrize("row", BAD, ids=_label)
 def test_bad_input_is_refused_and_changes_nothing(api: ApiClient, shop: dict[str, str], row: Any) -> None:
     method, template, body, field, status = row
@@ -112,7 +107,7 @@ def test_bad_input_is_refused_and_changes_nothing(api: ApiClient, shop: dict[str
 
     reply = _as_guest(api, shop, method, template, body)
 
-    _is_problem(reply, status)
+    assert_problem(reply, status)
     if field:
         assert field in reply.problem_fields, reply.body
     assert "draft" not in str(reply.body).lower()
@@ -127,7 +122,7 @@ def test_an_unknown_cart_token_is_a_404_naming_the_header(
 
     reply = _as_guest(api, shop, method, path, body, headers={CART_HEADER: "no-such-cart-token"})
 
-    _is_problem(reply, 404)
+    assert_problem(reply, 404)
     assert reply.problem_fields == [CART_HEADER]
     assert _cart(api, shop) == before
 
@@ -138,7 +133,7 @@ def test_without_a_cart_token_or_a_login_the_cart_routes_answer_401(
 ) -> None:
     reply = api.request(method, _fill(path, shop), _fill(body, shop), token="")
 
-    _is_problem(reply, 401)
+    assert_problem(reply, 401)
 
 
 def test_a_bad_bearer_token_is_refused_even_with_a_good_cart_token(api: ApiClient, shop: dict[str, str]) -> None:
@@ -146,5 +141,5 @@ def test_a_bad_bearer_token_is_refused_even_with_a_good_cart_token(api: ApiClien
 
     reply = _as_guest(api, shop, "POST", ITEMS, {"product_id": "{product_id}"}, headers={"Authorization": "Bearer x"})
 
-    _is_problem(reply, 401)
+    assert_problem(reply, 401)
     assert _cart(api, shop) == before

@@ -16,6 +16,7 @@ import attrs
 import pytest
 
 from ports.storage import ObjectStorage
+from tests.support.bad_input import assert_problem
 from tests.support.http import ApiClient, Reply
 
 IMAGES = "/api/v1/seller/products/{product_id}/images"
@@ -147,11 +148,7 @@ def test_bad_input_is_refused_and_changes_nothing(api: ApiClient, server: Any, s
     else:
         reply = api.request(method, path, body, token=shop["seller"])
 
-    assert reply.status == status, reply.body
-    assert reply.headers["Content-Type"].startswith("application/problem+json")
-    assert reply.body["status"] == status
-    if field:
-        assert field in reply.problem_fields, reply.body
+    assert_problem(reply, status, field)
     assert _state(api, server, shop) == before
     assert [i["status"] for i in before[0]["items"]] == ["ready", "pending"]
     assert before[2] is False

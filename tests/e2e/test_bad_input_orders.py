@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.orders_shop import checkout, open_shop
+from tests.support.bad_input import assert_problem
 from tests.support.http import ApiClient, Reply
 
 ORDERS = "/api/v1/orders"
@@ -118,11 +119,7 @@ def test_bad_input_is_refused_and_changes_nothing(api: ApiClient, shop: dict[str
         reply = api.request(method, path, body, token=token, headers=headers)
     else:
         reply = api.request(method, path, _fill(payload, shop), token=token)
-    assert reply.status == status, reply.body
-    assert reply.headers["Content-Type"].startswith("application/problem+json")
-    assert reply.body["status"] == status
-    if field:
-        assert field in reply.problem_fields, reply.body
+    assert_problem(reply, status, field)
     assert "tok_visa" not in str(reply.body)
     assert _state(api, shop) == before
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from core.payments.webhooks import SIGNATURE_HEADER, signature_header
+from tests.support.bad_input import assert_problem
 from tests.support.http import ApiClient, Reply
 
 PASSWORD = "correct horse battery"
@@ -76,10 +77,7 @@ def test_bad_input_is_refused_and_changes_nothing(api: ApiClient, shop: dict[str
         reply = api.get(f"{path}?{payload}" if payload else path, token=token)
     else:
         reply = api.request(method, path, payload, token=token)
-    assert reply.status == status, reply.body
-    assert reply.headers["Content-Type"].startswith("application/problem+json")
-    if field:
-        assert field in reply.problem_fields, reply.body
+    assert_problem(reply, status, field)
     assert _state(api, shop) == before
 
 

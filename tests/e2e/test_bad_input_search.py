@@ -14,6 +14,7 @@ from core.shared.events import to_envelope
 from core.shared.money import Money
 from core.shared.pagination import encode_cursor
 from ports.search import SearchIndex
+from tests.support.bad_input import assert_problem
 from tests.support.http import ApiClient, Reply
 
 PRODUCTS = "/api/v1/search/products"
@@ -109,10 +110,7 @@ def test_bad_input_is_refused_and_changes_nothing(api: ApiClient, shop: dict[str
     before = _state(api)
     assert before[0]["total"] == 1
     reply: Reply = api.request(method, f"{path}?{query}" if query else path)
-    assert reply.status == status, reply.body
-    assert reply.headers["Content-Type"].startswith("application/problem+json")
-    assert reply.body["status"] == status
-    assert field in reply.problem_fields, reply.body
+    assert_problem(reply, status, field)
     assert _state(api) == before
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.bad_input import assert_problem
 from tests.support.http import ApiClient, Reply
 
 STOCK = "/api/v1/seller/products/{product_id}/stock"
@@ -80,11 +81,7 @@ def test_bad_input_is_refused_and_changes_nothing(api: ApiClient, shop: dict[str
 
     reply: Reply = api.request(method, template.format(**shop), body, token=shop["seller"])
 
-    assert reply.status == status, reply.body
-    assert reply.headers["Content-Type"].startswith("application/problem+json")
-    assert reply.body["status"] == status
-    if field:
-        assert field in reply.problem_fields, reply.body
+    assert_problem(reply, status, field)
     assert _stock(api, shop) == before
     assert before[0]["on_hand"] == before[1]["on_hand"] == 12
 
