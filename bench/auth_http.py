@@ -78,12 +78,18 @@ async def start_server(profile: str) -> tuple[subprocess.Popen[bytes], str]:
         subprocess.run([*cli, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603, ASYNC221
     server = subprocess.Popen([*cli, "serve"], env=env)  # noqa: S603, ASYNC220
     base = f"http://127.0.0.1:{env['MARKETPLACE_PORT']}"
+    await wait_ready(base, server)
+    return server, f"{base}/api/v1"
+
+
+async def wait_ready(base: str, server: subprocess.Popen[bytes], seconds: float = 30) -> None:
+    """Until the server at ``base`` says it is ready; a server that never does is killed."""
     async with aiohttp.ClientSession() as http:
-        for _ in range(100):
+        for _ in range(int(seconds * 10)):
             try:
                 async with http.get(f"{base}/health/ready") as r:
                     if r.status == 200:
-                        return server, f"{base}/api/v1"
+                        return
             except aiohttp.ClientConnectionError:
                 pass
             await asyncio.sleep(0.1)

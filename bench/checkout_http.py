@@ -29,7 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 import asyncpg
 
-from bench.auth_http import free_port, measure, peak_rss_mib
+from bench.auth_http import free_port, measure, peak_rss_mib, wait_ready
 
 PASSWORD = "a benchmark buyer's passphrase"  # noqa: S105 - a benchmark account
 CLI = [sys.executable, "-m", "entrypoints.cli"]
@@ -38,20 +38,6 @@ DEMO_PRODUCTS = 300
 
 class NoProfileYet(Exception):
     pass
-
-
-async def _wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(300):
-            try:
-                async with http.get(f"{base}/health/ready") as r:
-                    if r.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.1)
-    server.kill()
-    raise SystemExit("the server did not become ready")
 
 
 async def _fresh_databases(env: dict[str, str]) -> dict[str, str]:
@@ -102,7 +88,7 @@ async def _start(profile: str) -> tuple[list[subprocess.Popen[bytes]], subproces
 
 async def main(profile: str, customers: int, concurrency: int) -> None:
     helpers, server, base = await _start(profile)
-    await _wait_ready(base, server)
+    await wait_ready(base, server)
     api = f"{base}/api/v1"
     run_id = uuid.uuid4().hex[:6]
     rng = random.Random(7)  # a reproducible workload

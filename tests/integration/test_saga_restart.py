@@ -29,7 +29,7 @@ from tests.support.http import ApiClient
 from tests.support.postgres import drop_database, fresh_database
 from tests.support.redis import redis_url, scratch_redis, with_db
 from tests.support.sandboxes import SandboxServers, free_port
-from tests.support.shop import ShopBuilder, ok
+from tests.support.shop import ShopBuilder, eventually, ok
 
 pytestmark = pytest.mark.infra
 
@@ -37,16 +37,6 @@ REDIS_DB = 11
 ORDERS = 6
 START_STOCK = 20
 QUANTITY = 2
-
-
-def _wait_for(what: str, check: Callable[[], bool], seconds: float = 90) -> None:
-    """Poll until ``check`` holds: the shop's workers run on their own time, in another process."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"gave up waiting: {what}")
 
 
 class Shop:
@@ -74,7 +64,7 @@ class Shop:
             except requests.RequestException:
                 return False
 
-        _wait_for("the shop to start", up, 60)
+        eventually("the shop to start", up, 60)
 
     def kill(self) -> None:
         assert self.process is not None
@@ -170,7 +160,7 @@ def test_a_killed_shop_finishes_every_saga_when_it_starts_again(shop: tuple[Shop
 
     sandboxes.call(_set(lambda: sandboxes.gateway.set_faults(0.0, 0.0)))  # type: ignore[union-attr]
     server.start()
-    _wait_for("every order to be paid", lambda: set(statuses().values()) == {"paid"})
+    eventually("every order to be paid", lambda: set(statuses().values()) == {"paid"}, 90)
     ledger = sandboxes.gateway.ledger()["EUR"]  # type: ignore[union-attr]
     assert ledger["authorized"] == {"amount": ORDERS * QUANTITY * 1800, "count": ORDERS}, ledger
     assert builder.stock(seller, product_id)["reserved"] == ORDERS * QUANTITY
@@ -189,13 +179,13 @@ def test_a_killed_shop_finishes_every_saga_when_it_starts_again(shop: tuple[Shop
         replies = [api.get(f"/api/v1/orders/{o}/tracking", token=t) for o, t in orders.items()]
         return [r.body for r in replies if r.status == 200]
 
-    _wait_for("every parcel to be booked", lambda: len(tracked()) == ORDERS)
+    eventually("every parcel to be booked", lambda: len(tracked()) == ORDERS, 90)
     for parcel in tracked():
         reply = requests.post(
             f"{sandboxes.logistics_url}/sandbox/shipments/{parcel['tracking_number']}/deliver", timeout=10
         )
         assert reply.status_code == 200, reply.text
-    _wait_for("every order to be delivered", lambda: set(statuses().values()) == {"delivered"})
+    eventually("every order to be delivered", lambda: set(statuses().values()) == {"delivered"}, 90)
 
     ledger = sandboxes.gateway.ledger()["EUR"]  # type: ignore[union-attr]
     assert ledger["authorized"]["count"] == ORDERS, ledger

@@ -6,11 +6,25 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from tests.support.http import ApiClient, Reply
 
 PASSWORD = "a shop builder's passphrase"
+T = TypeVar("T")
+
+
+def eventually(what: str, attempt: Callable[[], T], seconds: float = 10) -> T:
+    """What ``attempt`` returns once it is truthy: what comes by events (at once in-process, within a
+    relay's poll on infra, or from a server in another process) is waited for, never assumed."""
+    deadline = time.monotonic() + seconds
+    while True:
+        result = attempt()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting: {what}")
+        time.sleep(0.1)
 
 
 def ok(reply: Reply, status: int = 200) -> Any:
@@ -51,12 +65,11 @@ class ShopBuilder:
         application = {"legal_name": f"{name} Ltd", "display_name": name, "country": "DE", "payout_reference": "acct_1"}
         seller_id = ok(self.api.post("/api/v1/sellers/apply", application, token=token), 201)["seller_id"]
         ok(self.api.post(f"/api/v1/admin/sellers/{seller_id}/verify", {}, token=admin))
-        # The role comes with the SellerVerified event: at once in-process, within a relay's poll otherwise.
-        for _ in range(100):
-            if "seller" in ok(self.api.get("/api/v1/me", token=token))["roles"]:
-                return token
-            time.sleep(0.1)
-        raise AssertionError(f"{email} never got the seller role")
+        # The role comes with the SellerVerified event.
+        eventually(
+            f"{email} to get the seller role", lambda: "seller" in ok(self.api.get("/api/v1/me", token=token))["roles"]
+        )
+        return token
 
     def product(self, seller: str, title: str, price: int, stock: int, currency: str = "EUR") -> str:
         card = {
@@ -71,13 +84,9 @@ class ShopBuilder:
         base = f"/api/v1/seller/products/{product_id}"
         ok(self.api.put(f"{base}/stock", {"quantity": stock}, token=seller))
         ok(self.api.post(f"{base}/submit", {}, token=seller), 202)
-        # Moderation decides on the ProductSubmitted event: at once in-process, within a relay's poll otherwise.
-        for _ in range(100):
-            status = ok(self.api.get(base, token=seller))["status"]
-            if status == "published":
-                return product_id
-            time.sleep(0.1)
-        raise AssertionError(f"{title} was not published: {status}")
+        # Moderation decides on the ProductSubmitted event.
+        eventually(f"{title} to be published", lambda: ok(self.api.get(base, token=seller))["status"] == "published")
+        return product_id
 
     def customer(self, name: str) -> tuple[str, str]:
         """A customer with a home address; return (token, address id)."""
@@ -90,14 +99,13 @@ class ShopBuilder:
             "country": "DE",
             "label": "Home",
         }
-        # The profile an address book hangs on comes with the UserRegistered event (at once in-process,
-        # within a relay's poll otherwise).
-        for _ in range(100):
+
+        # The profile an address book hangs on comes with the UserRegistered event (404 until then).
+        def add() -> Reply | None:
             reply = self.api.post("/api/v1/me/addresses", address, token=token)
-            if reply.status != 404:
-                return token, str(ok(reply, 201)["address_id"])
-            time.sleep(0.1)
-        raise AssertionError(f"{name} never got a profile: {reply.body}")
+            return None if reply.status == 404 else reply
+
+        return token, str(ok(eventually(f"{name} to get a profile", add), 201)["address_id"])
 
     def stock(self, seller: str, product_id: str) -> dict[str, int]:
         body: dict[str, int] = ok(self.api.get(f"/api/v1/seller/products/{product_id}/stock", token=seller))
