@@ -139,8 +139,8 @@ class Settings:
     max_images_per_product: int = attrs.field(default=10, validator=_positive)
 
     # Product cards: how long a public card stays cached; it bounds how stale a card can be shown when an
-    # invalidation was lost (the cache was down when the card changed).
-    product_cache_ttl_seconds: int = attrs.field(default=300, validator=_positive)
+    # invalidation was lost (the cache was down when the card changed). 0 turns the card cache off.
+    product_cache_ttl_seconds: int = attrs.field(default=300, validator=_not_negative)
 
     # HTTP
     max_body_bytes: int = attrs.field(default=1024 * 1024, validator=_positive)

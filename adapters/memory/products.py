@@ -243,3 +243,16 @@ class MemoryProductCache:
     async def forget(self, product_ids: Sequence[str]) -> None:
         for product_id in product_ids:
             self._cards.pop(product_id, None)
+
+
+class NoProductCache:
+    """The card cache turned off (``MARKETPLACE_PRODUCT_CACHE_TTL_SECONDS=0``): it never holds a card."""
+
+    async def get(self, product_id: str) -> PublicCard | None:
+        return None
+
+    async def put(self, card: PublicCard) -> None:
+        return None
+
+    async def forget(self, product_ids: Sequence[str]) -> None:
+        return None

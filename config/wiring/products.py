@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from adapters.memory.products import CatalogTables, MemoryCatalogUnitOfWork, MemoryProductCache
+from adapters.memory.products import CatalogTables, MemoryCatalogUnitOfWork, MemoryProductCache, NoProductCache
 from config.runtime import Wiring
 from core.products import use_cases as uc
 from ports.catalog import ProductCatalog, ProductImages, ProductOwnership, StockLevels
@@ -41,6 +41,8 @@ def register(w: Wiring) -> None:
             return MemoryCatalogUnitOfWork(tables, w.bus)
 
         c.register(ProductCache, instance=MemoryProductCache(c.resolve(Clock), ttl))
+    if ttl == 0:
+        c.register(ProductCache, instance=NoProductCache())
     c.register(CatalogUnitOfWork, factory=catalog)
     c.register(ProductOwnership, factory=lambda: uc.CatalogOwnership(catalog))
     c.register(
