@@ -81,7 +81,7 @@ def _ms(text: str) -> float:
 
 
 def run_wrk(wrk: str, url: str, seconds: float, connections: int, token: str = "") -> dict[str, float]:
-    command = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    command = [wrk, "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency", url]
     if token:
         command[1:1] = ["-H", f"Authorization: Bearer {token}"]
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603

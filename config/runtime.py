@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Collection, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import punq
@@ -15,7 +15,10 @@ from adapters.memory.inbox import MemoryInbox
 from config.settings import Settings
 from entrypoints.workers.outbox_relay import OutboxRelayWorker
 from entrypoints.workers.periodic import PeriodicWorker
-from ports.shared import HealthCheck, Inbox
+from ports.shared import HealthCheck, Inbox, UnitOfWork, UnitOfWorkFactory
+
+T = TypeVar("T")
+U = TypeVar("U", bound=UnitOfWork)
 
 
 @attrs.define
@@ -31,9 +34,19 @@ class Runtime:
     inboxes: dict[str, Inbox] = attrs.Factory(dict)
     _closers: list[Callable[[], Awaitable[Any]]] = attrs.Factory(list)
     _tasks: list[asyncio.Task[None]] = attrs.Factory(list)
+    _built: dict[Any, Any] = attrs.Factory(dict)
 
-    def resolve(self, key: Any) -> Any:
-        return self.container.resolve(key)
+    def resolve(self, key: type[T]) -> T:
+        """The one instance of ``key`` (a use case, a desk...), built by the container on first use.
+
+        Use cases are stateless (a unit of work is opened inside each call), so one instance serves every
+        request, consumer and worker: the object graph is built once, not per call.
+        """
+        try:
+            built: T = self._built[key]
+        except KeyError:
+            built = self._built[key] = self.container.resolve(key)
+        return built
 
     def inbox(self, group: str) -> Inbox:
         """Where consumer ``group`` remembers what it handled (its context's database on infra)."""
@@ -111,7 +124,16 @@ class Wiring:
 
     def use_cases(self, *classes: type) -> None:
         for use_case in classes:
-            self.container.register(use_case)
+            self.container.register(use_case, scope=punq.Scope.singleton)
+
+    def units_of_work(self, port: type[U], open_unit: Callable[[], U]) -> None:
+        """How ``port``'s units of work are opened: use cases that take ``UnitOfWorkFactory[port]`` get
+        ``open_unit`` and call it once per transaction."""
+        self.container.register(_factory_key(port), instance=open_unit)
+
+    def units_of_work_of(self, port: type[U]) -> Callable[[], U]:
+        opener: Callable[[], U] = self.container.resolve(_factory_key(port))
+        return opener
 
     def inbox_in(self, database: str, group: str) -> None:
         """Consumer ``group`` keeps its inbox in ``database`` (on infra; in memory otherwise)."""
@@ -119,3 +141,8 @@ class Wiring:
             from adapters.postgres.inbox import PostgresInbox
 
             self.runtime.inboxes[group] = PostgresInbox(self.pool(database))
+
+
+def _factory_key(port: type[UnitOfWork]) -> Any:
+    """The container's key for ``port``'s factory: the very type use cases annotate their argument with."""
+    return UnitOfWorkFactory[port]  # type: ignore[valid-type,misc]

@@ -20,6 +20,7 @@ from core.auth.use_cases import GetAccountInfo, SetUserRoles
 from core.shared.errors import DomainError
 from core.shared.security import Principal, Role
 from entrypoints.consumers import GROUPS
+from entrypoints.http import access_log
 from entrypoints.http.app import create_app
 
 log = logging.getLogger("marketplace")
@@ -182,6 +183,7 @@ def main(argv: list[str] | None = None) -> None:
     except SettingsError as exc:
         sys.exit(f"marketplace: bad configuration: {exc}")
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    access_log.configure()
     job: Callable[[], Awaitable[None]]
     if args.command in ("serve", "run"):
         host = args.host or settings.host

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from core.shared.pagination import Page, PageRequest
+from core.shared.security import Role
 from ports.shared import UnitOfWork
 
 if TYPE_CHECKING:
@@ -49,6 +50,10 @@ class SessionStore(Protocol):
         ...
 
     async def list_for_user(self, user_id: str) -> list[Session]: ...
+
+    async def change_roles(self, user_id: str, roles: frozenset[Role]) -> None:
+        """Every live session of ``user_id`` carries ``roles`` from now on (expiries unchanged)."""
+        ...
 
 
 class FailureCounter(Protocol):

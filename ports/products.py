@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from core.shared.documents import JsonDocument
 from core.shared.pagination import Page, PageRequest
 from ports.shared import UnitOfWork
 
 if TYPE_CHECKING:
     from core.products.categories import Category
     from core.products.commands import PublicCard
-    from core.products.model import Product, ProductStatus
+    from core.products.model import Product, ProductStatus, ShownCard
 
 
 class CategoryRepository(Protocol):
@@ -107,6 +108,15 @@ class CatalogUnitOfWork(UnitOfWork, Protocol):
     suspended_sellers: SuspendedSellers
 
 
+class ShopCards(Protocol):
+    """The shop's read of one card: the card, its category's lineage, its seller's standing, its
+    availability and its images, together (the shop's busiest read; one query on PostgreSQL)."""
+
+    async def shown(self, product_id: str) -> ShownCard | None:
+        """None when there is no such product."""
+        ...
+
+
 class ProductCache(Protocol):
     """Public cards by product id, in front of the database (cache-aside).
 
@@ -115,6 +125,10 @@ class ProductCache(Protocol):
     """
 
     async def get(self, product_id: str) -> PublicCard | None: ...
+
+    async def get_document(self, product_id: str) -> JsonDocument | None:
+        """The same card as ``core.shared.documents.render`` wrote it: what the shop serves, unread."""
+        ...
 
     async def put(self, card: PublicCard) -> None: ...
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, TypeAlias, TypeVar
 
 from core.shared.events import Event, EventEnvelope
 
@@ -38,6 +38,14 @@ class UnitOfWork(Protocol):
     ) -> None: ...
 
     async def commit(self) -> None: ...
+
+
+UnitOfWorkT = TypeVar("UnitOfWorkT", bound=UnitOfWork)
+
+# What a use case holds to reach its context's data: each call opens a new unit of work
+# (``async with self.uow() as uow:``). Use cases are built once and shared by every request, so no two
+# calls ever share a transaction.
+UnitOfWorkFactory: TypeAlias = Callable[[], UnitOfWorkT]
 
 
 class EventPublisher(Protocol):

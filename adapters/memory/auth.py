@@ -5,12 +5,16 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+import attrs
+
 from adapters.memory.store import MemoryTable, MemoryTransaction
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.tracking import SeenAggregates
 from core.auth.model import Account, Session
 from core.shared.errors import Conflict, ValidationFailed
 from core.shared.pagination import Page, PageRequest, page_of
+from core.shared.security import Role
+from ports.auth import AccountRepository
 from ports.shared import Clock, EventPublisher
 
 if TYPE_CHECKING:
@@ -67,6 +71,9 @@ class MemoryAccountRepository:
 
 
 class MemoryAuthUnitOfWork(MemoryUnitOfWork):
+    # Typed as the port: the unit of work then satisfies it (a mutable protocol member).
+    accounts: AccountRepository
+
     def __init__(self, tables: AuthTables, publisher: EventPublisher) -> None:
         super().__init__(publisher)
         self.tables = tables
@@ -107,6 +114,10 @@ class MemorySessionStore:
 
     async def list_for_user(self, user_id: str) -> list[Session]:
         return [s for s in list(self._sessions.values()) if s.user_id == user_id and await self.get(s.id)]
+
+    async def change_roles(self, user_id: str, roles: frozenset[Role]) -> None:
+        for session in await self.list_for_user(user_id):
+            self._sessions[session.id] = attrs.evolve(session, roles=roles)
 
 
 class MemoryFailureCounter:

@@ -10,6 +10,7 @@ from adapters.tracking import SeenAggregates
 from core.logistics.model import Shipment, ShipmentStatus, list_position
 from core.shared.errors import Conflict
 from core.shared.pagination import Page, PageRequest, moment_after, page_of
+from ports.logistics import ShipmentRepository
 from ports.shared import EventPublisher
 
 _CHANGED_MEANWHILE = "this shipment was changed meanwhile; read it again"
@@ -112,6 +113,9 @@ class MemoryShipmentRepository:
 
 
 class MemoryLogisticsUnitOfWork(MemoryUnitOfWork):
+    # Typed as the port: the unit of work then satisfies it (a mutable protocol member).
+    shipments: ShipmentRepository
+
     def __init__(self, tables: LogisticsTables, publisher: EventPublisher) -> None:
         super().__init__(publisher)
         self.tables = tables

@@ -8,6 +8,7 @@ from adapters.tracking import SeenAggregates
 from core.moderation.model import Case, CaseStatus, Fingerprint
 from core.shared.errors import Conflict
 from core.shared.pagination import Page, PageRequest, moment_after, page_of
+from ports.moderation import CaseRepository, FingerprintRepository
 from ports.shared import EventPublisher
 
 CHANGED_MEANWHILE = "the case was changed meanwhile: read it again"
@@ -107,6 +108,10 @@ class MemoryFingerprintRepository:
 
 
 class MemoryModerationUnitOfWork(MemoryUnitOfWork):
+    # Typed as the port: the unit of work then satisfies it (a mutable protocol member).
+    cases: CaseRepository
+    fingerprints: FingerprintRepository
+
     def __init__(self, tables: ModerationTables, publisher: EventPublisher) -> None:
         super().__init__(publisher)
         self.tables = tables

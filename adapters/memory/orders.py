@@ -9,6 +9,7 @@ from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.tracking import SeenAggregates
 from core.orders.model import ChangedMeanwhile, DuplicateCheckout, Order, OrderStatus, list_position
 from core.shared.pagination import Page, PageRequest, moment_after, page_of
+from ports.orders import OrderRepository
 from ports.shared import EventPublisher
 
 
@@ -97,6 +98,9 @@ def _sellers(order: Order) -> Iterable[str]:
 
 
 class MemoryOrdersUnitOfWork(MemoryUnitOfWork):
+    # Typed as the port: the unit of work then satisfies it (a mutable protocol member).
+    orders: OrderRepository
+
     def __init__(self, tables: OrdersTables, publisher: EventPublisher) -> None:
         super().__init__(publisher)
         self.tables = tables

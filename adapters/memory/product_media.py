@@ -14,6 +14,7 @@ from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.tracking import SeenAggregates
 from core.products.media import MediaPolicy, ProductImage
 from core.shared.errors import Conflict
+from ports.product_media import ImageRepository
 from ports.shared import EventPublisher
 
 
@@ -70,6 +71,9 @@ class MemoryImageRepository:
 
 
 class MemoryMediaUnitOfWork(MemoryUnitOfWork):
+    # Typed as the port: the unit of work then satisfies it (a mutable protocol member).
+    images: ImageRepository
+
     def __init__(self, tables: MediaTables, publisher: EventPublisher) -> None:
         super().__init__(publisher)
         self.tables = tables

@@ -9,7 +9,6 @@ by the injected clock, as Redis keeps its entries with a TTL.
 from __future__ import annotations
 
 import asyncio
-import copy
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -19,6 +18,7 @@ from adapters.tracking import SeenAggregates
 from core.products.categories import Category, CategoryTree
 from core.products.commands import PublicCard
 from core.products.model import Product, ProductStatus
+from core.shared.documents import JsonDocument, read, render
 from core.shared.errors import Conflict
 from core.shared.pagination import Page, PageRequest, moment_after, moment_key, page_of
 from ports.products import CategoryRepository, ProductRepository, SuspendedSellers
@@ -222,23 +222,30 @@ class MemoryCatalogUnitOfWork(LockingMemoryUnitOfWork):
 
 
 class MemoryProductCache:
+    """Cards as the shop serves them (their JSON documents), each until its TTL: immutable bytes, so a
+    hit hands out the stored document as it is, and nothing a reader does can change what is stored."""
+
     def __init__(self, clock: Clock, ttl_seconds: int) -> None:
         self.clock = clock
         self.ttl = timedelta(seconds=ttl_seconds)
-        self._cards: dict[str, tuple[PublicCard, datetime]] = {}
+        self._cards: dict[str, tuple[JsonDocument, datetime]] = {}
 
     async def get(self, product_id: str) -> PublicCard | None:
+        document = await self.get_document(product_id)
+        return None if document is None else read(document, PublicCard)
+
+    async def get_document(self, product_id: str) -> JsonDocument | None:
         entry = self._cards.get(product_id)
         if entry is None:
             return None
-        card, expires_at = entry
+        document, expires_at = entry
         if expires_at <= self.clock.now():
             del self._cards[product_id]
             return None
-        return copy.deepcopy(card)
+        return document
 
     async def put(self, card: PublicCard) -> None:
-        self._cards[card.id] = (copy.deepcopy(card), self.clock.now() + self.ttl)
+        self._cards[card.id] = (render(card), self.clock.now() + self.ttl)
 
     async def forget(self, product_ids: Sequence[str]) -> None:
         for product_id in product_ids:
@@ -249,6 +256,9 @@ class NoProductCache:
     """The card cache turned off (``MARKETPLACE_PRODUCT_CACHE_TTL_SECONDS=0``): it never holds a card."""
 
     async def get(self, product_id: str) -> PublicCard | None:
+        return None
+
+    async def get_document(self, product_id: str) -> JsonDocument | None:
         return None
 
     async def put(self, card: PublicCard) -> None:

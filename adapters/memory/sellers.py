@@ -8,6 +8,7 @@ from adapters.tracking import SeenAggregates
 from core.sellers.model import Seller, SellerStatus, list_position
 from core.shared.errors import Conflict
 from core.shared.pagination import Page, PageRequest, moment_after, page_of
+from ports.sellers import ListingRepository, SellerRepository
 from ports.shared import EventPublisher
 
 _CHANGED_MEANWHILE = "this seller account was changed meanwhile; read it again"
@@ -88,6 +89,10 @@ class MemoryListingRepository:
 
 
 class MemorySellersUnitOfWork(MemoryUnitOfWork):
+    # Typed as the port: the unit of work then satisfies it (a mutable protocol member).
+    sellers: SellerRepository
+    listings: ListingRepository
+
     def __init__(self, tables: SellersTables, publisher: EventPublisher) -> None:
         super().__init__(publisher)
         self.tables = tables

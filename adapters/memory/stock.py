@@ -17,6 +17,7 @@ from adapters.tracking import SeenAggregates
 from core.products.stock import ReservationState, StockItem, StockReservation
 from core.shared.errors import Conflict
 from ports.shared import EventPublisher
+from ports.stock import ReservationRepository, StockRepository
 
 Lock = Callable[[], Awaitable[None]]
 
@@ -101,6 +102,10 @@ class MemoryReservationRepository:
 
 
 class MemoryStockUnitOfWork(LockingMemoryUnitOfWork):
+    # Typed as the port: the unit of work then satisfies it (a mutable protocol member).
+    stock: StockRepository
+    reservations: ReservationRepository
+
     def __init__(self, tables: StockTables, publisher: EventPublisher) -> None:
         super().__init__(publisher, tables.lock)
         self.tables = tables

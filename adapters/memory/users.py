@@ -8,6 +8,7 @@ from adapters.tracking import SeenAggregates
 from core.shared.errors import Conflict
 from core.users.model import Address, Profile
 from ports.shared import EventPublisher
+from ports.users import AddressRepository, ProfileRepository
 
 
 class UsersTables:
@@ -71,6 +72,10 @@ class MemoryAddressRepository:
 
 
 class MemoryUsersUnitOfWork(MemoryUnitOfWork):
+    # Typed as the port: the unit of work then satisfies it (a mutable protocol member).
+    profiles: ProfileRepository
+    addresses: AddressRepository
+
     def __init__(self, tables: UsersTables, publisher: EventPublisher) -> None:
         super().__init__(publisher)
         self.tables = tables

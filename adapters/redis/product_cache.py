@@ -1,74 +1,36 @@
-"""Public product cards cached in Redis: ``product_card:<product id>`` holds the card as JSON, with a TTL.
+"""Public product cards cached in Redis: ``product_card:v2:<product id>`` holds the card as the shop serves
+it (its JSON document, ``core.shared.documents.render``), with a TTL.
 
-The TTL bounds how long a card can stay stale when an invalidation was lost (Redis was down when the card
-changed, or a reader put an older card back just after a writer dropped it). Any Redis failure, not only
-"down", is reported as ``Unavailable``: the shop then reads the database and the cache is a speed-up again
-once Redis answers. An entry that cannot be read back (written by another version) counts as a miss.
+A hit is passed on as the stored bytes, unread (``get_document``): the shop's card read then costs one
+GET and no decoding. The key is versioned: entries another version wrote under another shape are never
+read as documents. The TTL bounds how long a card can stay stale when an invalidation was lost (Redis was
+down when the card changed, or a reader put an older card back just after a writer dropped it). Any
+Redis failure, not only "down", is reported as ``Unavailable``: the shop then reads the database and the
+cache is a speed-up again once Redis answers. An entry that cannot be read back counts as a miss.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
 
 import redis.asyncio as aioredis
+from redis.client import NEVER_DECODE
 from redis.exceptions import RedisError
 
-from core.products.commands import AttributeView, CategoryRef, PublicCard
+from core.products.commands import PublicCard
+from core.shared.documents import JsonDocument, read, render
 from core.shared.errors import Unavailable
-from core.shared.money import Money
 
 log = logging.getLogger(__name__)
 
-PREFIX = "product_card:"
+PREFIX = "product_card:v2:"
 # DEL takes many keys; a bounded batch keeps one command from blocking Redis for long.
 _FORGET_BATCH = 500
 
 
 def card_key(product_id: str) -> str:
     return PREFIX + product_id
-
-
-def _encode(card: PublicCard) -> str:
-    return json.dumps(
-        {
-            "id": card.id,
-            "seller_id": card.seller_id,
-            "title": card.title,
-            "description": card.description,
-            "brand": card.brand,
-            "category": {"id": card.category.id, "name": card.category.name, "path": card.category.path},
-            "attributes": [{"name": a.name, "kind": a.kind, "value": a.value} for a in card.attributes],
-            "price": {"amount": card.price.amount, "currency": card.price.currency},
-            "available": card.available,
-            "in_stock": card.in_stock,
-            "image_urls": card.image_urls,
-            "published_at": card.published_at.isoformat(),
-        },
-        separators=(",", ":"),
-    )
-
-
-def _decode(raw: str) -> PublicCard:
-    d: dict[str, Any] = json.loads(raw)
-    category = d["category"]
-    return PublicCard(
-        id=d["id"],
-        seller_id=d["seller_id"],
-        title=d["title"],
-        description=d["description"],
-        brand=d["brand"],
-        category=CategoryRef(category["id"], category["name"], list(category["path"])),
-        attributes=[AttributeView(a["name"], a["kind"], a["value"]) for a in d["attributes"]],
-        price=Money(int(d["price"]["amount"]), d["price"]["currency"]),
-        available=int(d["available"]),
-        in_stock=bool(d["in_stock"]),
-        image_urls=list(d["image_urls"]),
-        published_at=datetime.fromisoformat(d["published_at"]),
-    )
 
 
 def _unavailable(doing: str, error: Exception) -> Unavailable:
@@ -81,21 +43,28 @@ class RedisProductCache:
         self.ttl_seconds = ttl_seconds
 
     async def get(self, product_id: str) -> PublicCard | None:
-        try:
-            raw = await self.redis.get(card_key(product_id))
-        except (RedisError, OSError) as error:
-            raise _unavailable("reading a card", error) from error
-        if raw is None:
+        document = await self.get_document(product_id)
+        if document is None:
             return None
         try:
-            return _decode(raw if isinstance(raw, str) else raw.decode())
-        except (ValueError, KeyError, TypeError) as error:
+            return read(document, PublicCard)
+        except ValueError as error:
             log.warning("unreadable cached card %s (%s): treated as a miss", product_id, error)
             return None
 
+    async def get_document(self, product_id: str) -> JsonDocument | None:
+        try:
+            # Bytes as stored: the client decodes every other answer to text, this one is served as is.
+            raw = await self.redis.execute_command(  # type: ignore[no-untyped-call]
+                "GET", card_key(product_id), **{NEVER_DECODE: True}
+            )
+        except (RedisError, OSError) as error:
+            raise _unavailable("reading a card", error) from error
+        return None if raw is None else JsonDocument(raw)
+
     async def put(self, card: PublicCard) -> None:
         try:
-            await self.redis.set(card_key(card.id), _encode(card), ex=self.ttl_seconds)
+            await self.redis.set(card_key(card.id), render(card).content, ex=self.ttl_seconds)
         except (RedisError, OSError) as error:
             raise _unavailable("storing a card", error) from error
 

@@ -22,10 +22,12 @@ import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import attrs
 import redis.asyncio as aioredis
 
 from adapters.redis.client import unavailable_when_down
 from core.auth.model import Session
+from core.shared.security import Role
 from ports.shared import Clock
 
 SESSION_PREFIX = "session:"
@@ -78,6 +80,7 @@ def _encode(session: Session) -> str:
             "expires_at": session.expires_at.isoformat(),
             "address": session.address,
             "user_agent": session.user_agent,
+            "roles": None if session.roles is None else sorted(r.value for r in session.roles),
         },
         separators=(",", ":"),
     )
@@ -92,6 +95,7 @@ def _decode(raw: str | bytes) -> Session:
         expires_at=datetime.fromisoformat(data["expires_at"]),
         address=data.get("address", ""),
         user_agent=data.get("user_agent", ""),
+        roles=None if data.get("roles") is None else frozenset(Role(r) for r in data["roles"]),
     )
 
 
@@ -144,6 +148,19 @@ class RedisSessionStore:
         with unavailable_when_down("revoking a user's sessions"):
             revoked = await self._remove_all(keys=[index_key(user_id)], args=[now, keep or "", SESSION_PREFIX])
         return int(revoked)
+
+    async def change_roles(self, user_id: str, roles: frozenset[Role]) -> None:
+        # SET XX: a session removed meanwhile (a logout) stays removed; KEEPTTL: its expiry stays its own.
+        sessions = await self.list_for_user(user_id)
+        if not sessions:
+            return
+        with unavailable_when_down("changing the roles of a user's sessions"):
+            async with self.redis.pipeline(transaction=False) as batch:
+                for session in sessions:
+                    batch.set(
+                        session_key(session.id), _encode(attrs.evolve(session, roles=roles)), xx=True, keepttl=True
+                    )
+                await batch.execute()
 
     async def list_for_user(self, user_id: str) -> list[Session]:
         """The user's live sessions, soonest to expire first."""

@@ -32,12 +32,12 @@ def register(w: Wiring) -> None:
         from adapters.redis.sessions import RedisSessionStore
 
         pool, nudge = w.pool(DATABASE), w.nudge(DATABASE)
-        c.register(AuthUnitOfWork, factory=lambda: PostgresAuthUnitOfWork(pool, nudge))
+        w.units_of_work(AuthUnitOfWork, lambda: PostgresAuthUnitOfWork(pool, nudge))
         c.register(SessionStore, instance=RedisSessionStore(w.redis, c.resolve(Clock)))
         c.register(FailureCounter, instance=RedisFailureCounter(w.redis))
     else:
         tables = AuthTables()
-        c.register(AuthUnitOfWork, factory=lambda: MemoryAuthUnitOfWork(tables, w.bus))
+        w.units_of_work(AuthUnitOfWork, lambda: MemoryAuthUnitOfWork(tables, w.bus))
         c.register(SessionStore, instance=MemorySessionStore(c.resolve(Clock)))
         c.register(FailureCounter, instance=MemoryFailureCounter())
     w.inbox_in(DATABASE, group="auth")
@@ -55,4 +55,6 @@ def register(w: Wiring) -> None:
         uc.GetAccountInfo,
         uc.ListAllAccounts,
         uc.DeleteMyAccount,
+        uc.ShareRolesWithSessions,
+        uc.EndSessionsOfDeletedAccount,
     )

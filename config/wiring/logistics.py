@@ -31,7 +31,7 @@ def register(w: Wiring) -> None:
         from adapters.postgres.logistics.repository import PostgresLogisticsUnitOfWork
 
         pool, nudge = w.pool(DATABASE), w.nudge(DATABASE)
-        w.container.register(LogisticsUnitOfWork, factory=lambda: PostgresLogisticsUnitOfWork(pool, nudge))
+        w.units_of_work(LogisticsUnitOfWork, lambda: PostgresLogisticsUnitOfWork(pool, nudge))
         client = HttpLogisticsApi(
             s.logistics_api_url,
             s.logistics_api_key,
@@ -44,7 +44,7 @@ def register(w: Wiring) -> None:
         from adapters.logistics_api.memory import MemoryLogisticsApi
 
         tables = LogisticsTables()
-        w.container.register(LogisticsUnitOfWork, factory=lambda: MemoryLogisticsUnitOfWork(tables, w.bus))
+        w.units_of_work(LogisticsUnitOfWork, lambda: MemoryLogisticsUnitOfWork(tables, w.bus))
         simulator = CarrierSimulator(w.container.resolve(Clock), step_seconds=s.sandbox_carrier_step_seconds)
         w.container.register(CarrierSimulator, instance=simulator)
         w.container.register(LogisticsApi, instance=MemoryLogisticsApi(simulator))
@@ -63,7 +63,7 @@ def register(w: Wiring) -> None:
     w.container.register(
         ShippingDesk,
         factory=lambda: ShipmentsForSagas(
-            w.container.resolve(LogisticsUnitOfWork),
+            w.units_of_work_of(LogisticsUnitOfWork),
             w.container.resolve(LogisticsApi),
             w.container.resolve(IdGenerator),
             w.container.resolve(Clock),

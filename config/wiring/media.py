@@ -43,10 +43,10 @@ def register(w: Wiring) -> None:
         from adapters.postgres.products.media import PostgresMediaUnitOfWork, PostgresProductImages
 
         pool, nudge = w.pool(DATABASE), w.nudge(DATABASE)
-        c.register(MediaUnitOfWork, factory=lambda: PostgresMediaUnitOfWork(pool, nudge))
+        w.units_of_work(MediaUnitOfWork, lambda: PostgresMediaUnitOfWork(pool, nudge))
         c.register(ProductImages, instance=PostgresProductImages(pool, policy))
     else:
         tables = MediaTables()
-        c.register(MediaUnitOfWork, factory=lambda: MemoryMediaUnitOfWork(tables, w.bus))
+        w.units_of_work(MediaUnitOfWork, lambda: MemoryMediaUnitOfWork(tables, w.bus))
         c.register(ProductImages, instance=MemoryProductImages(tables, policy))
     w.use_cases(uc.RequestImageUpload, uc.ConfirmImageUpload, uc.ListProductImages, uc.RemoveProductImage)

@@ -27,10 +27,10 @@ def register(w: Wiring) -> None:
         from adapters.postgres.moderation.repository import PostgresModerationUnitOfWork
 
         pool, nudge = w.pool(DATABASE), w.nudge(DATABASE)
-        c.register(ModerationUnitOfWork, factory=lambda: PostgresModerationUnitOfWork(pool, nudge))
+        w.units_of_work(ModerationUnitOfWork, lambda: PostgresModerationUnitOfWork(pool, nudge))
     else:
         tables = ModerationTables()
-        c.register(ModerationUnitOfWork, factory=lambda: MemoryModerationUnitOfWork(tables, w.bus))
+        w.units_of_work(ModerationUnitOfWork, lambda: MemoryModerationUnitOfWork(tables, w.bus))
     w.inbox_in(DATABASE, group="moderation")
     w.use_cases(
         uc.OpenModerationCase,

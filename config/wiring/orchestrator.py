@@ -22,10 +22,10 @@ def register(w: Wiring) -> None:
         from adapters.postgres.orchestrator.repository import PostgresOrchestratorUnitOfWork
 
         pool, nudge = w.pool(DATABASE), w.nudge(DATABASE)
-        w.container.register(OrchestratorUnitOfWork, factory=lambda: PostgresOrchestratorUnitOfWork(pool, nudge))
+        w.units_of_work(OrchestratorUnitOfWork, lambda: PostgresOrchestratorUnitOfWork(pool, nudge))
     else:
         tables = SagaTables()
-        w.container.register(OrchestratorUnitOfWork, factory=lambda: MemoryOrchestratorUnitOfWork(tables, w.bus))
+        w.units_of_work(OrchestratorUnitOfWork, lambda: MemoryOrchestratorUnitOfWork(tables, w.bus))
     w.inbox_in(DATABASE, group="orchestrator")
     w.use_cases(
         uc.StartCheckoutSaga,
@@ -38,7 +38,7 @@ def register(w: Wiring) -> None:
     stall = w.settings.saga_stall_seconds
 
     async def sweep() -> int:
-        sweeper: uc.ResumeStalledSagas = w.container.resolve(uc.ResumeStalledSagas)
+        sweeper = w.runtime.resolve(uc.ResumeStalledSagas)
         return await sweeper(ResumeStalled(stall, SWEEP_BATCH))
 
     w.runtime.add_periodic(PeriodicWorker(SWEEPER, sweep, w.settings.saga_sweep_seconds))

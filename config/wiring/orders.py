@@ -23,16 +23,17 @@ def register(w: Wiring) -> None:
         from adapters.postgres.orders.repository import PostgresOrdersUnitOfWork
 
         pool, nudge = w.pool(DATABASE), w.nudge(DATABASE)
-        c.register(OrdersUnitOfWork, factory=lambda: PostgresOrdersUnitOfWork(pool, nudge))
+        w.units_of_work(OrdersUnitOfWork, lambda: PostgresOrdersUnitOfWork(pool, nudge))
     else:
         tables = OrdersTables()
-        c.register(OrdersUnitOfWork, factory=lambda: MemoryOrdersUnitOfWork(tables, w.bus))
+        w.units_of_work(OrdersUnitOfWork, lambda: MemoryOrdersUnitOfWork(tables, w.bus))
     w.inbox_in(DATABASE, group="orders")
     window = w.settings.return_window_days
     c.register(
-        uc.RequestReturn, factory=lambda: uc.RequestReturn(c.resolve(OrdersUnitOfWork), c.resolve(Clock), window)
+        uc.RequestReturn,
+        factory=lambda: uc.RequestReturn(w.units_of_work_of(OrdersUnitOfWork), c.resolve(Clock), window),
     )
-    c.register(OrderDesk, factory=lambda: OrdersForSagas(lambda: c.resolve(OrdersUnitOfWork), c.resolve(Clock)))
+    c.register(OrderDesk, factory=lambda: OrdersForSagas(w.units_of_work_of(OrdersUnitOfWork), c.resolve(Clock)))
     w.use_cases(
         uc.Checkout,
         uc.ListMyOrders,

@@ -73,7 +73,7 @@ def register(w: Wiring) -> None:
         gateway = SimulatedPaymentGateway(simulator, s.payment_gateway_retries)
 
     calls = GatewayCalls(sessions, gateway, clock, policy)
-    c.register(PaymentsUnitOfWork, factory=sessions)
+    w.units_of_work(PaymentsUnitOfWork, sessions)
     c.register(PaymentGateway, instance=gateway)
     c.register(GatewayCalls, instance=calls)
     c.register(PaymentDesk, instance=PaymentsForSagas(sessions, calls, c.resolve(IdGenerator), clock, policy))

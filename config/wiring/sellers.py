@@ -13,10 +13,10 @@ def register(w: Wiring) -> None:
         from adapters.postgres.sellers.repository import PostgresSellersUnitOfWork
 
         pool, nudge = w.pool(DATABASE), w.nudge(DATABASE)
-        w.container.register(SellersUnitOfWork, factory=lambda: PostgresSellersUnitOfWork(pool, nudge))
+        w.units_of_work(SellersUnitOfWork, lambda: PostgresSellersUnitOfWork(pool, nudge))
     else:
         tables = SellersTables()
-        w.container.register(SellersUnitOfWork, factory=lambda: MemorySellersUnitOfWork(tables, w.bus))
+        w.units_of_work(SellersUnitOfWork, lambda: MemorySellersUnitOfWork(tables, w.bus))
     w.inbox_in(DATABASE, group="sellers")
     w.use_cases(
         uc.ApplyAsSeller,

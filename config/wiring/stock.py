@@ -18,11 +18,11 @@ def register(w: Wiring) -> None:
         from adapters.postgres.products.stock import PostgresStockLevels, PostgresStockUnitOfWork
 
         pool, nudge = w.pool(DATABASE), w.nudge(DATABASE)
-        w.container.register(StockUnitOfWork, factory=lambda: PostgresStockUnitOfWork(pool, nudge))
+        w.units_of_work(StockUnitOfWork, lambda: PostgresStockUnitOfWork(pool, nudge))
         w.container.register(StockLevels, instance=PostgresStockLevels(pool))
     else:
         tables = StockTables()
-        w.container.register(StockUnitOfWork, factory=lambda: MemoryStockUnitOfWork(tables, w.bus))
+        w.units_of_work(StockUnitOfWork, lambda: MemoryStockUnitOfWork(tables, w.bus))
         w.container.register(StockLevels, instance=MemoryStockLevels(tables))
     w.use_cases(uc.ShowStock, uc.SetStock, uc.ReserveStock, uc.ReleaseStock, uc.CommitStock)
     # The orchestrator's sagas reserve, release and commit an order's stock through this desk.

@@ -15,14 +15,14 @@ def register(w: Wiring) -> None:
         from adapters.postgres.users.repository import PostgresUsersUnitOfWork
 
         pool, nudge = w.pool(DATABASE), w.nudge(DATABASE)
-        w.container.register(UsersUnitOfWork, factory=lambda: PostgresUsersUnitOfWork(pool, nudge))
+        w.units_of_work(UsersUnitOfWork, lambda: PostgresUsersUnitOfWork(pool, nudge))
     else:
         tables = UsersTables()
-        w.container.register(UsersUnitOfWork, factory=lambda: MemoryUsersUnitOfWork(tables, w.bus))
+        w.units_of_work(UsersUnitOfWork, lambda: MemoryUsersUnitOfWork(tables, w.bus))
     w.inbox_in(DATABASE, group="users")
     # What checkout reads of a customer's address book.
     c = w.container
-    c.register(AddressBook, factory=lambda: UserAddressBook(lambda: c.resolve(UsersUnitOfWork)))
+    c.register(AddressBook, factory=lambda: UserAddressBook(w.units_of_work_of(UsersUnitOfWork)))
     w.use_cases(
         uc.CreateUserProfile,
         uc.EraseUser,

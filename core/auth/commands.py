@@ -55,6 +55,19 @@ class SetRoles:
 
 
 @attrs.frozen
+class ShareRoles:
+    """The roles a user was given, for their sessions."""
+
+    user_id: str
+    roles: frozenset[Role]
+
+
+@attrs.frozen
+class EndSessions:
+    user_id: str
+
+
+@attrs.frozen
 class AdjustRoles:
     """A role another context grants or withdraws (a verified seller becomes a seller), not a person."""
 

@@ -149,9 +149,17 @@ def session_id_of(token: str) -> str:
 
 @attrs.frozen
 class Session:
+    """A login. It carries its user's roles, so a request is authenticated by reading the session alone;
+    a role change rewrites the roles of the user's live sessions. ``roles`` is None in a session stored
+    before sessions carried them: its user's account is read instead."""
+
     id: str
     user_id: str
     created_at: datetime
     expires_at: datetime
     address: str = ""
     user_agent: str = ""
+    roles: frozenset[Role] | None = None
+
+    def principal(self) -> Principal | None:
+        return None if self.roles is None else Principal(self.user_id, self.roles, self.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import attrs
@@ -12,6 +13,7 @@ from core.auth.commands import (
     Authenticate,
     ChangePassword,
     DeleteAccount,
+    EndSessions,
     GetAccount,
     ListAccounts,
     ListSessions,
@@ -22,6 +24,7 @@ from core.auth.commands import (
     SessionIssued,
     SessionView,
     SetRoles,
+    ShareRoles,
 )
 from core.auth.model import (
     PASSWORD_MAX,
@@ -38,13 +41,16 @@ from core.shared.errors import (
     PermissionDenied,
     TooManyRequests,
     Unauthenticated,
+    Unavailable,
     Validation,
     ValidationFailed,
 )
 from core.shared.pagination import Page
 from core.shared.security import Principal, Role
 from ports.auth import AuthUnitOfWork, FailureCounter, PasswordHasher, SessionStore, TokenGenerator
-from ports.shared import Clock, IdGenerator
+from ports.shared import Clock, IdGenerator, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
 
 
 @attrs.frozen
@@ -93,7 +99,9 @@ def account_view(account: Account) -> AccountView:
 
 
 class RegisterUser:
-    def __init__(self, uow: AuthUnitOfWork, hasher: PasswordHasher, ids: IdGenerator, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory[AuthUnitOfWork], hasher: PasswordHasher, ids: IdGenerator, clock: Clock
+    ) -> None:
         self.uow, self.hasher, self.ids, self.clock = uow, hasher, ids, clock
 
     async def __call__(self, command: Register) -> AccountView:
@@ -113,8 +121,8 @@ class RegisterUser:
             v.errors.extend(e.errors)
         v.raise_if_any()
         password_hash = await self.hasher.hash(command.password)
-        async with self.uow:
-            if await self.uow.accounts.get_by_email(email) is not None:
+        async with self.uow() as uow:
+            if await uow.accounts.get_by_email(email) is not None:
                 raise Conflict("an account with this email already exists")
             account = Account.register(
                 user_id=self.ids.new_id(),
@@ -123,8 +131,8 @@ class RegisterUser:
                 display_name=display_name,
                 now=self.clock.now(),
             )
-            await self.uow.accounts.add(account)
-            await self.uow.commit()
+            await uow.accounts.add(account)
+            await uow.commit()
         return account_view(account)
 
 
@@ -136,7 +144,7 @@ class LogIn:
 
     def __init__(
         self,
-        uow: AuthUnitOfWork,
+        uow: UnitOfWorkFactory[AuthUnitOfWork],
         sessions: SessionStore,
         failures: FailureCounter,
         hasher: PasswordHasher,
@@ -156,8 +164,8 @@ class LogIn:
         if address_key:
             await _refuse_if_throttled(self.failures, address_key, self.policy.failures_per_address)
 
-        async with self.uow:
-            account = await self.uow.accounts.get_by_email(email)
+        async with self.uow() as uow:
+            account = await uow.accounts.get_by_email(email)
             if len(command.password) > PASSWORD_MAX:
                 ok = False  # no password is that long: refuse without spending a hash on it
             elif account is None:
@@ -175,8 +183,8 @@ class LogIn:
                 account.rehash(await self.hasher.hash(command.password))
             now = self.clock.now()
             account.logged_in(command.address, now)
-            await self.uow.accounts.update(account)
-            await self.uow.commit()
+            await uow.accounts.update(account)
+            await uow.commit()
 
         await self.failures.clear(account_key)
         token = self.tokens.new_token()
@@ -187,10 +195,21 @@ class LogIn:
             expires_at=now + timedelta(seconds=self.policy.session_ttl_seconds),
             address=command.address,
             user_agent=command.user_agent[:200],
+            roles=account.roles,
         )
         await self.sessions.add(session)
+        await self._roles_still_current(account)
         await self._keep_sessions_bounded(account.id)
         return SessionIssued(token=token, user_id=account.id, expires_at=session.expires_at)
+
+    async def _roles_still_current(self, account: Account) -> None:
+        """A role change that committed after the account was read here rewrote the user's sessions before
+        this one existed: read the roles again, now that the session is stored, and give it the new ones.
+        (A change that commits later finds the session and rewrites it itself.)"""
+        async with self.uow() as uow:
+            current = await uow.accounts.get(account.id)
+        if current is not None and current.roles != account.roles:
+            await self.sessions.change_roles(account.id, current.roles)
 
     async def _dummy(self) -> str:
         if self._dummy_hash is None:
@@ -207,7 +226,7 @@ class LogIn:
 class AuthenticateSession:
     """Token -> principal. Refuses expired, revoked and orphaned sessions."""
 
-    def __init__(self, uow: AuthUnitOfWork, sessions: SessionStore, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[AuthUnitOfWork], sessions: SessionStore, clock: Clock) -> None:
         self.uow, self.sessions, self.clock = uow, sessions, clock
 
     async def __call__(self, command: Authenticate) -> Principal:
@@ -216,8 +235,11 @@ class AuthenticateSession:
         session = await self.sessions.get(session_id_of(command.token))
         if session is None or session.expires_at <= self.clock.now():
             raise Unauthenticated("the session has expired or was revoked; log in again")
-        async with self.uow:
-            account = await self.uow.accounts.get(session.user_id)
+        principal = session.principal()
+        if principal is not None:
+            return principal  # the one lookup a request costs
+        async with self.uow() as uow:
+            account = await uow.accounts.get(session.user_id)
         if account is None:
             await self.sessions.remove(session.id)
             raise Unauthenticated("the session has expired or was revoked; log in again")
@@ -264,7 +286,7 @@ class ChangeMyPassword:
 
     def __init__(
         self,
-        uow: AuthUnitOfWork,
+        uow: UnitOfWorkFactory[AuthUnitOfWork],
         sessions: SessionStore,
         hasher: PasswordHasher,
         confirm: PasswordConfirmation,
@@ -273,8 +295,8 @@ class ChangeMyPassword:
         self.uow, self.sessions, self.hasher, self.confirm, self.clock = uow, sessions, hasher, confirm, clock
 
     async def __call__(self, command: ChangePassword) -> None:
-        async with self.uow:
-            account = await self.uow.accounts.get(command.principal.user_id)
+        async with self.uow() as uow:
+            account = await uow.accounts.get(command.principal.user_id)
             if account is None:
                 raise Unauthenticated("the account no longer exists")
             await self.confirm(account, command.current_password, "current_password")
@@ -282,28 +304,31 @@ class ChangeMyPassword:
             if command.new_password == command.current_password:
                 raise ValidationFailed.of("new_password", "must differ from the current password")
             account.change_password(await self.hasher.hash(command.new_password), self.clock.now())
-            await self.uow.accounts.update(account)
-            await self.uow.commit()
+            await uow.accounts.update(account)
+            await uow.commit()
         await self.sessions.remove_all(account.id, keep=command.principal.session_id)
 
 
 class SetUserRoles:
-    """An admin sets a user's roles (customer is always kept)."""
+    """An admin sets a user's roles (customer is always kept); the user's sessions carry them at once."""
 
-    def __init__(self, uow: AuthUnitOfWork, clock: Clock) -> None:
-        self.uow, self.clock = uow, clock
+    def __init__(self, uow: UnitOfWorkFactory[AuthUnitOfWork], sessions: SessionStore, clock: Clock) -> None:
+        self.uow, self.sessions, self.clock = uow, sessions, clock
 
     async def __call__(self, command: SetRoles) -> AccountView:
         command.principal.require(Role.ADMIN)
         if command.user_id == command.principal.user_id and Role.ADMIN not in command.roles:
             raise Conflict("an admin cannot remove their own admin role")
-        async with self.uow:
-            account = await self.uow.accounts.get(command.user_id)
+        async with self.uow() as uow:
+            account = await uow.accounts.get(command.user_id)
             if account is None:
                 raise NotFound("no such user")
-            if account.set_roles(command.roles, command.principal.user_id, self.clock.now()):
-                await self.uow.accounts.update(account)
-                await self.uow.commit()
+            changed = account.set_roles(command.roles, command.principal.user_id, self.clock.now())
+            if changed:
+                await uow.accounts.update(account)
+                await uow.commit()
+        if changed:
+            await share_roles(self.sessions, account.id, account.roles)
         return account_view(account)
 
 
@@ -311,46 +336,78 @@ class AdjustUserRoles:
     """Runs on other contexts' events (a seller verified or suspended). Safe to repeat; an account that
     is gone is left alone."""
 
-    def __init__(self, uow: AuthUnitOfWork, clock: Clock) -> None:
-        self.uow, self.clock = uow, clock
+    def __init__(self, uow: UnitOfWorkFactory[AuthUnitOfWork], sessions: SessionStore, clock: Clock) -> None:
+        self.uow, self.sessions, self.clock = uow, sessions, clock
 
     async def __call__(self, command: AdjustRoles) -> None:
-        async with self.uow:
-            account = await self.uow.accounts.get(command.user_id)
+        async with self.uow() as uow:
+            account = await uow.accounts.get(command.user_id)
             if account is None:
                 return
             roles = (account.roles | command.add) - command.remove
-            if account.set_roles(roles, command.by, self.clock.now()):
-                await self.uow.accounts.update(account)
-                await self.uow.commit()
+            if not account.set_roles(roles, command.by, self.clock.now()):
+                return
+            await uow.accounts.update(account)
+            await uow.commit()
+        await share_roles(self.sessions, account.id, account.roles)
+
+
+async def share_roles(sessions: SessionStore, user_id: str, roles: frozenset[Role]) -> None:
+    """The user's sessions take the roles just committed. If the session store is down, the change is
+    durable all the same: ``ShareRolesWithSessions`` applies it when the RolesChanged event comes."""
+    try:
+        await sessions.change_roles(user_id, roles)
+    except Unavailable as error:
+        log.warning("sessions of %s keep their roles until RolesChanged is handled: %s", user_id, error)
+
+
+class ShareRolesWithSessions:
+    """Runs on RolesChanged: the user's live sessions carry the new roles (safe to repeat)."""
+
+    def __init__(self, sessions: SessionStore) -> None:
+        self.sessions = sessions
+
+    async def __call__(self, command: ShareRoles) -> None:
+        await self.sessions.change_roles(command.user_id, command.roles)
+
+
+class EndSessionsOfDeletedAccount:
+    """Runs on AccountDeleted: no session outlives its account, even if the deletion's own revocation
+    was cut short (safe to repeat)."""
+
+    def __init__(self, sessions: SessionStore) -> None:
+        self.sessions = sessions
+
+    async def __call__(self, command: EndSessions) -> None:
+        await self.sessions.remove_all(command.user_id)
 
 
 class GetAccountInfo:
-    def __init__(self, uow: AuthUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[AuthUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: GetAccount) -> AccountView:
-        async with self.uow:
+        async with self.uow() as uow:
             if command.email is not None:
                 command.principal.require(Role.ADMIN)
-                account = await self.uow.accounts.get_by_email(normalise_email(command.email))
+                account = await uow.accounts.get_by_email(normalise_email(command.email))
             else:
                 user_id = command.user_id or command.principal.user_id
                 command.principal.require_self_or_admin(user_id)
-                account = await self.uow.accounts.get(user_id)
+                account = await uow.accounts.get(user_id)
         if account is None:
             raise NotFound("no such user")
         return account_view(account)
 
 
 class ListAllAccounts:
-    def __init__(self, uow: AuthUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[AuthUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: ListAccounts) -> Page[AccountView]:
         command.principal.require(Role.ADMIN)
-        async with self.uow:
-            page = await self.uow.accounts.list(command.page)
+        async with self.uow() as uow:
+            page = await uow.accounts.list(command.page)
         return Page([account_view(a) for a in page.items], page.next_cursor)
 
 
@@ -358,19 +415,23 @@ class DeleteMyAccount:
     """Remove the credentials and every session; the users context erases the profile on the event."""
 
     def __init__(
-        self, uow: AuthUnitOfWork, sessions: SessionStore, confirm: PasswordConfirmation, clock: Clock
+        self,
+        uow: UnitOfWorkFactory[AuthUnitOfWork],
+        sessions: SessionStore,
+        confirm: PasswordConfirmation,
+        clock: Clock,
     ) -> None:
         self.uow, self.sessions, self.confirm, self.clock = uow, sessions, confirm, clock
 
     async def __call__(self, command: DeleteAccount) -> None:
-        async with self.uow:
-            account = await self.uow.accounts.get(command.principal.user_id)
+        async with self.uow() as uow:
+            account = await uow.accounts.get(command.principal.user_id)
             if account is None:
                 raise NotFound("no such user")
             await self.confirm(account, command.password, "password")
             if Role.ADMIN in account.roles:
                 raise PermissionDenied("an admin account must lose its admin role before deletion")
             account.delete(self.clock.now())
-            await self.uow.accounts.remove(account)
-            await self.uow.commit()
+            await uow.accounts.remove(account)
+            await uow.commit()
         await self.sessions.remove_all(account.id)

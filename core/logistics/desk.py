@@ -14,7 +14,7 @@ from core.shared.addresses import PostalAddress
 from core.shared.errors import Conflict, Unavailable
 from ports.checkout import OrderedItem, ShipmentRefused, ShipmentState
 from ports.logistics import CarrierRejected, CarrierUnavailable, LogisticsApi, LogisticsUnitOfWork, Parcel, ParcelItem
-from ports.shared import Clock, IdGenerator
+from ports.shared import Clock, IdGenerator, UnitOfWorkFactory
 
 
 def shipment_state(shipment: Shipment) -> ShipmentState:
@@ -28,12 +28,14 @@ def shipment_state(shipment: Shipment) -> ShipmentState:
 
 
 class ShipmentsForSagas:
-    def __init__(self, uow: LogisticsUnitOfWork, api: LogisticsApi, ids: IdGenerator, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory[LogisticsUnitOfWork], api: LogisticsApi, ids: IdGenerator, clock: Clock
+    ) -> None:
         self.uow, self.api, self.ids, self.clock = uow, api, ids, clock
 
     async def _stored(self, order_id: str) -> Shipment | None:
-        async with self.uow:
-            return await self.uow.shipments.by_order(order_id)
+        async with self.uow() as uow:
+            return await uow.shipments.by_order(order_id)
 
     async def create(
         self, order_id: str, customer_id: str, address: PostalAddress, items: Sequence[OrderedItem]
@@ -63,9 +65,9 @@ class ShipmentsForSagas:
             now=self.clock.now(),
         )
         try:
-            async with self.uow:
-                await self.uow.shipments.add(shipment)
-                await self.uow.commit()
+            async with self.uow() as uow:
+                await uow.shipments.add(shipment)
+                await uow.commit()
         except Conflict:
             # The same order booked twice at once: the carrier gave both the same parcel (same key); the
             # other call stored it first.
@@ -90,13 +92,13 @@ class ShipmentsForSagas:
                 raise Unavailable(f"the carrier is unavailable: {exc}") from exc
             except CarrierRejected as exc:
                 raise Conflict(f"the carrier refused to cancel the parcel: {exc.message}") from exc
-        async with self.uow:
-            shipment = await self.uow.shipments.by_order(order_id)
+        async with self.uow() as uow:
+            shipment = await uow.shipments.by_order(order_id)
             if shipment is None or shipment.status is ShipmentStatus.CANCELLED:
                 return True
             if shipment.status is not ShipmentStatus.ACCEPTED:
                 return False
             shipment.cancel(self.clock.now())
-            await self.uow.shipments.update(shipment)
-            await self.uow.commit()
+            await uow.shipments.update(shipment)
+            await uow.commit()
         return True

@@ -30,7 +30,7 @@ from core.shared.errors import Conflict, NotFound, Validation
 from core.shared.pagination import Page
 from core.shared.security import Role
 from ports.logistics import CarrierRejected, CarrierUnavailable, LogisticsApi, LogisticsUnitOfWork
-from ports.shared import Clock
+from ports.shared import Clock, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ class RecordCarrierUpdate:
     number, or a parcel handed to a direct carrier since, is ignored (the caller still answers 200, so the
     carrier stops resending it). Returns whether the shipment changed."""
 
-    def __init__(self, uow: LogisticsUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[LogisticsUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: CarrierUpdate) -> bool:
@@ -111,14 +111,14 @@ class RecordCarrierUpdate:
         return False  # unreachable: the loop returns or raises
 
     async def _record(self, command: CarrierUpdate) -> bool:
-        async with self.uow:
-            shipment = await self.uow.shipments.by_tracking_number(command.tracking_number)
+        async with self.uow() as uow:
+            shipment = await uow.shipments.by_tracking_number(command.tracking_number)
             if shipment is None or shipment.carrier != API_CARRIER:
                 return False
             if not apply_update(shipment, command, self.clock.now()):
                 return False
-            await self.uow.shipments.update(shipment)
-            await self.uow.commit()
+            await uow.shipments.update(shipment)
+            await uow.commit()
         return True
 
 
@@ -126,12 +126,12 @@ class PollCarrier:
     """The shipment poller's pass: a webhook can be lost, so ask the API carrier about each parcel on its
     way (the least recently asked first) and record what is new. Returns how many parcels it asked about."""
 
-    def __init__(self, uow: LogisticsUnitOfWork, api: LogisticsApi, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[LogisticsUnitOfWork], api: LogisticsApi, clock: Clock) -> None:
         self.uow, self.api, self.clock = uow, api, clock
 
     async def __call__(self, command: TrackParcels) -> int:
-        async with self.uow:
-            due = await self.uow.shipments.on_the_way(API_CARRIER, command.limit)
+        async with self.uow() as uow:
+            due = await uow.shipments.on_the_way(API_CARRIER, command.limit)
         asked = 0
         for shipment in due:
             try:
@@ -160,16 +160,16 @@ class PollCarrier:
     async def _record(self, shipment_id: str, updates: list[CarrierUpdate]) -> None:
         for _attempt in range(_ATTEMPTS):
             try:
-                async with self.uow:
-                    shipment = await self.uow.shipments.get(shipment_id)
+                async with self.uow() as uow:
+                    shipment = await uow.shipments.get(shipment_id)
                     if shipment is None or shipment.carrier != API_CARRIER:
                         return
                     now = self.clock.now()
                     for update in updates:
                         apply_update(shipment, update, now)
                     shipment.tracked(now)
-                    await self.uow.shipments.update(shipment)
-                    await self.uow.commit()
+                    await uow.shipments.update(shipment)
+                    await uow.commit()
                 return
             except Conflict:
                 continue  # a webhook recorded news of this parcel meanwhile: apply ours to what it is now
@@ -180,12 +180,12 @@ class PollCarrier:
 class ShowTracking:
     """The customer's own parcel: another customer's order, or one not shipped yet, is not found."""
 
-    def __init__(self, uow: LogisticsUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[LogisticsUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: GetTracking) -> TrackingView:
-        async with self.uow:
-            shipment = await self.uow.shipments.by_order(command.order_id)
+        async with self.uow() as uow:
+            shipment = await uow.shipments.by_order(command.order_id)
         principal = command.principal
         if shipment is None or (shipment.customer_id != principal.user_id and Role.ADMIN not in principal.roles):
             raise NotFound("this order has no shipment to track")
@@ -201,13 +201,13 @@ class ShowTracking:
 class ListCarrierShipments:
     """A direct carrier's shipments, newest first."""
 
-    def __init__(self, uow: LogisticsUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[LogisticsUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: ListHandedShipments) -> Page[ShipmentView]:
         command.principal.require(Role.CARRIER)
-        async with self.uow:
-            page = await self.uow.shipments.list(command.page, carrier=command.principal.user_id)
+        async with self.uow() as uow:
+            page = await uow.shipments.list(command.page, carrier=command.principal.user_id)
         return Page([shipment_view(s) for s in page.items], page.next_cursor)
 
 
@@ -227,7 +227,7 @@ def _line(v: Validation, value: str, field: str, max_len: int) -> str:
 class ReportShipmentStatus:
     """A direct carrier reports a parcel handed to them; another's parcel is not found."""
 
-    def __init__(self, uow: LogisticsUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[LogisticsUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: ReportStatus) -> ShipmentView:
@@ -245,29 +245,29 @@ class ReportShipmentStatus:
         v.check(occurred_at <= now, "occurred_at", "must not be in the future")
         v.raise_if_any()
         assert status is not None
-        async with self.uow:
-            shipment = await self.uow.shipments.by_tracking_number(command.tracking_number)
+        async with self.uow() as uow:
+            shipment = await uow.shipments.by_tracking_number(command.tracking_number)
             if shipment is None or shipment.carrier != command.principal.user_id:
                 raise NotFound("no such shipment among those handed to you")
             changed = shipment.report(
                 status, location=location, occurred_at=occurred_at, source=TrackingSource.CARRIER, now=now
             )
             if changed:
-                await self.uow.shipments.update(shipment)
-                await self.uow.commit()
+                await uow.shipments.update(shipment)
+                await uow.commit()
         return shipment_view(shipment)
 
 
 class ListAllShipments:
     """The admin's list, newest first, of one status or all."""
 
-    def __init__(self, uow: LogisticsUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[LogisticsUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: ListShipments) -> Page[ShipmentView]:
         command.principal.require(Role.ADMIN)
-        async with self.uow:
-            page = await self.uow.shipments.list(command.page, status=command.status)
+        async with self.uow() as uow:
+            page = await uow.shipments.list(command.page, status=command.status)
         return Page([shipment_view(s) for s in page.items], page.next_cursor)
 
 
@@ -275,7 +275,7 @@ class HandToCarrier:
     """An admin hands a parcel on its way to a direct carrier. The carrier is any user id: roles live in
     the auth context, which this one cannot ask; a user without the carrier role simply never sees it."""
 
-    def __init__(self, uow: LogisticsUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[LogisticsUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: HandOver) -> ShipmentView:
@@ -288,11 +288,11 @@ class HandToCarrier:
             f"must be a user id of 1 to {CARRIER_ID_MAX} characters",
         )
         v.raise_if_any()
-        async with self.uow:
-            shipment = await self.uow.shipments.get(command.shipment_id)
+        async with self.uow() as uow:
+            shipment = await uow.shipments.get(command.shipment_id)
             if shipment is None:
                 raise NotFound("no such shipment")
             if shipment.hand_to(carrier, command.principal.user_id, self.clock.now()):
-                await self.uow.shipments.update(shipment)
-                await self.uow.commit()
+                await uow.shipments.update(shipment)
+                await uow.commit()
         return shipment_view(shipment)

@@ -9,7 +9,7 @@ from core.shared.errors import NotFound, Validation
 from core.shared.pagination import Page
 from core.shared.security import Role
 from ports.moderation import ModerationUnitOfWork
-from ports.shared import Clock, IdGenerator
+from ports.shared import Clock, IdGenerator, UnitOfWorkFactory
 
 REASONS_MAX = 10
 REASON_MIN, REASON_MAX = 3, 300
@@ -55,41 +55,43 @@ class OpenModerationCase:
     Safe to repeat: a revision that already has a case (or is older than one that has) is left alone.
     """
 
-    def __init__(self, uow: ModerationUnitOfWork, ids: IdGenerator, clock: Clock, policy: ModerationPolicy) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory[ModerationUnitOfWork], ids: IdGenerator, clock: Clock, policy: ModerationPolicy
+    ) -> None:
         self.uow, self.ids, self.clock, self.policy = uow, ids, clock, policy
 
     async def __call__(self, command: OpenCase) -> CaseView | None:
         subject = command.subject
-        async with self.uow:
-            earlier = await self.uow.cases.for_subject(subject.type, subject.id)
+        async with self.uow() as uow:
+            earlier = await uow.cases.for_subject(subject.type, subject.id)
             if any(c.subject.revision >= subject.revision for c in earlier):
                 return None
             now = self.clock.now()
             for old in earlier:
                 if old.status is CaseStatus.OPEN:
                     old.supersede(subject.revision, now)
-                    await self.uow.cases.update(old)
+                    await uow.cases.update(old)
             fingerprint = Fingerprint.of(subject, command.content)
-            approved = await self.uow.fingerprints.similar(fingerprint)
+            approved = await uow.fingerprints.similar(fingerprint)
             findings = evaluate(command.content, fingerprint, approved, self.policy)
             case = Case.open(
                 case_id=self.ids.new_id(), subject=subject, content=command.content, findings=findings, now=now
             )
-            await self.uow.cases.add(case)
+            await uow.cases.add(case)
             if case.approved:
-                await self.uow.fingerprints.put(fingerprint)
-            await self.uow.commit()
+                await uow.fingerprints.put(fingerprint)
+            await uow.commit()
         return case_view(case)
 
 
 class ListModerationCases:
-    def __init__(self, uow: ModerationUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[ModerationUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: ListCases) -> Page[CaseSummary]:
         command.principal.require(Role.MODERATOR)
-        async with self.uow:
-            page = await self.uow.cases.list(command.status, command.page)
+        async with self.uow() as uow:
+            page = await uow.cases.list(command.status, command.page)
         return Page([case_summary(c) for c in page.items], page.next_cursor)
 
 
@@ -101,30 +103,30 @@ async def _case(uow: ModerationUnitOfWork, case_id: str) -> Case:
 
 
 class ShowModerationCase:
-    def __init__(self, uow: ModerationUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[ModerationUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: GetCase) -> CaseView:
         command.principal.require(Role.MODERATOR)
-        async with self.uow:
-            case = await _case(self.uow, command.case_id)
+        async with self.uow() as uow:
+            case = await _case(uow, command.case_id)
         return case_view(case)
 
 
 class ApproveCase:
     """A moderator publishes the revision; its fingerprint joins the approved ones."""
 
-    def __init__(self, uow: ModerationUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[ModerationUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: Approve) -> CaseView:
         command.principal.require(Role.MODERATOR)
-        async with self.uow:
-            case = await _case(self.uow, command.case_id)
+        async with self.uow() as uow:
+            case = await _case(uow, command.case_id)
             case.decide(approved=True, reasons=(), by=command.principal.user_id, now=self.clock.now())
-            await self.uow.cases.update(case)
-            await self.uow.fingerprints.put(Fingerprint.of(case.subject, case.content))
-            await self.uow.commit()
+            await uow.cases.update(case)
+            await uow.fingerprints.put(Fingerprint.of(case.subject, case.content))
+            await uow.commit()
         return case_view(case)
 
 
@@ -145,15 +147,15 @@ def check_reasons(reasons: list[str]) -> list[str]:
 
 
 class RejectCase:
-    def __init__(self, uow: ModerationUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[ModerationUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: Reject) -> CaseView:
         command.principal.require(Role.MODERATOR)
         reasons = check_reasons(command.reasons)
-        async with self.uow:
-            case = await _case(self.uow, command.case_id)
+        async with self.uow() as uow:
+            case = await _case(uow, command.case_id)
             case.decide(approved=False, reasons=reasons, by=command.principal.user_id, now=self.clock.now())
-            await self.uow.cases.update(case)
-            await self.uow.commit()
+            await uow.cases.update(case)
+            await uow.commit()
         return case_view(case)

@@ -15,15 +15,14 @@ from core.orders.model import SYSTEM, ChangedMeanwhile, Order, OrderStatus
 from core.shared.errors import NotFound
 from core.shared.money import Money
 from ports.orders import OrdersUnitOfWork
-from ports.shared import Clock
+from ports.shared import Clock, UnitOfWorkFactory
 
-OrdersSessions = Callable[[], OrdersUnitOfWork]
 Move = Callable[[Order], None]
 ATTEMPTS = 5
 
 
 class OrdersForSagas:
-    def __init__(self, orders: OrdersSessions, clock: Clock) -> None:
+    def __init__(self, orders: UnitOfWorkFactory[OrdersUnitOfWork], clock: Clock) -> None:
         self.orders, self.clock = orders, clock
 
     async def _move(self, order_id: str, target: OrderStatus, move: Move) -> None:

@@ -36,7 +36,7 @@ from core.shared.security import Principal, Role
 from ports.catalog import ProductCatalog
 from ports.checkout import AddressBook, CartContents
 from ports.orders import OrdersUnitOfWork
-from ports.shared import Clock, IdGenerator
+from ports.shared import Clock, IdGenerator, UnitOfWorkFactory
 
 ADDRESS_ID_MAX = 64
 
@@ -107,7 +107,7 @@ class Checkout:
 
     def __init__(
         self,
-        uow: OrdersUnitOfWork,
+        uow: UnitOfWorkFactory[OrdersUnitOfWork],
         cart: CartContents,
         catalog: ProductCatalog,
         addresses: AddressBook,
@@ -143,9 +143,9 @@ class Checkout:
             now=self.clock.now(),
         )
         try:
-            async with self.uow:
-                await self.uow.orders.add(order)
-                await self.uow.commit()
+            async with self.uow() as uow:
+                await uow.orders.add(order)
+                await uow.commit()
         except DuplicateCheckout:
             winner = await self._earlier(customer, key)
             if winner is None:  # cannot be: the key is taken by a committed order
@@ -154,8 +154,8 @@ class Checkout:
         return CheckoutResult(order_view(order), placed=True)
 
     async def _earlier(self, customer: str, key: str) -> CheckoutResult | None:
-        async with self.uow:
-            order = await self.uow.orders.by_idempotency_key(customer, key)
+        async with self.uow() as uow:
+            order = await uow.orders.by_idempotency_key(customer, key)
         return None if order is None else CheckoutResult(order_view(order), placed=False)
 
     async def _lines(self, customer: str) -> list[OrderLine]:
@@ -184,47 +184,47 @@ class Checkout:
 
 
 class ListMyOrders:
-    def __init__(self, uow: OrdersUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[OrdersUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: ListMine) -> Page[OrderView]:
-        async with self.uow:
-            page = await self.uow.orders.list_for_customer(command.principal.user_id, command.status, command.page)
+        async with self.uow() as uow:
+            page = await uow.orders.list_for_customer(command.principal.user_id, command.status, command.page)
         return Page([order_view(o) for o in page.items], page.next_cursor)
 
 
 class ShowMyOrder:
-    def __init__(self, uow: OrdersUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[OrdersUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: ShowOrder) -> OrderView:
-        async with self.uow:
-            order = await _own_order(self.uow, command.principal, command.order_id)
+        async with self.uow() as uow:
+            order = await _own_order(uow, command.principal, command.order_id)
         return order_view(order)
 
 
 class CancelMyOrder:
     """Before shipment the customer may call the order off; the saga then undoes what was done."""
 
-    def __init__(self, uow: OrdersUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[OrdersUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: CancelOrder) -> OrderView:
         v = Validation()
         reason = check_reason(v, command.reason or "", required=False)
         v.raise_if_any()
-        async with self.uow:
-            order = await _own_order(self.uow, command.principal, command.order_id)
+        async with self.uow() as uow:
+            order = await _own_order(uow, command.principal, command.order_id)
             order.cancel(reason, CUSTOMER, self.clock.now())
-            await self.uow.orders.update(order)
-            await self.uow.commit()
+            await uow.orders.update(order)
+            await uow.commit()
         return order_view(order)
 
 
 class RequestReturn:
     """A delivered order goes back within the return window; the refund saga gives the money back."""
 
-    def __init__(self, uow: OrdersUnitOfWork, clock: Clock, window_days: int) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[OrdersUnitOfWork], clock: Clock, window_days: int) -> None:
         self.uow, self.clock = uow, clock
         self.window = timedelta(days=window_days)
 
@@ -232,56 +232,56 @@ class RequestReturn:
         v = Validation()
         reason = check_reason(v, command.reason, required=True)
         v.raise_if_any()
-        async with self.uow:
-            order = await _own_order(self.uow, command.principal, command.order_id)
+        async with self.uow() as uow:
+            order = await _own_order(uow, command.principal, command.order_id)
             order.request_return(reason, self.window, self.clock.now())
-            await self.uow.orders.update(order)
-            await self.uow.commit()
+            await uow.orders.update(order)
+            await uow.commit()
         return order_view(order)
 
 
 class ListSellerOrders:
     """The seller's lines of paid (and later) orders, newest first."""
 
-    def __init__(self, uow: OrdersUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[OrdersUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: ListForSeller) -> Page[SellerOrderView]:
         command.principal.require(Role.SELLER)
         seller = command.principal.user_id
-        async with self.uow:
-            page = await self.uow.orders.list_for_seller(seller, command.status, command.page)
+        async with self.uow() as uow:
+            page = await uow.orders.list_for_seller(seller, command.status, command.page)
         return Page([seller_order_view(o, seller) for o in page.items], page.next_cursor)
 
 
 class MarkLinesReady:
     """The seller packed their lines; once every seller has, the order is ready to ship. A repeat is a no-op."""
 
-    def __init__(self, uow: OrdersUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[OrdersUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: LinesReady) -> SellerOrderView:
         command.principal.require(Role.SELLER)
         seller = command.principal.user_id
-        async with self.uow:
-            order = await self.uow.orders.get(command.order_id)
+        async with self.uow() as uow:
+            order = await uow.orders.get(command.order_id)
             # An order without the seller's lines (or never paid) is none of their business.
             if order is None or not order.lines_of(seller) or order.paid_at is None:
                 raise NotFound("no such order")
             if order.mark_ready(seller, self.clock.now()):
-                await self.uow.orders.update(order)
-                await self.uow.commit()
+                await uow.orders.update(order)
+                await uow.commit()
         return seller_order_view(order, seller)
 
 
 class ListOrders:
     """The admin's list of every order, newest first."""
 
-    def __init__(self, uow: OrdersUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[OrdersUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: ListAll) -> Page[OrderView]:
         command.principal.require(Role.ADMIN)
-        async with self.uow:
-            page = await self.uow.orders.list_all(command.status, command.page)
+        async with self.uow() as uow:
+            page = await uow.orders.list_all(command.status, command.page)
         return Page([order_view(o) for o in page.items], page.next_cursor)

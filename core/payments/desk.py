@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from core.payments.model import TOKEN_MAX, Operation, Payment, RetryPolicy
-from core.payments.operations import GatewayCalls, PaymentSessions
+from core.payments.operations import GatewayCalls
 from core.shared.errors import Conflict, NotFound, Unavailable, Validation
 from core.shared.money import Money
 from ports.checkout import PaymentState, PaymentStatus
-from ports.shared import Clock, IdGenerator
+from ports.payments import PaymentsUnitOfWork
+from ports.shared import Clock, IdGenerator, UnitOfWorkFactory
 
 _TRIES = 5
 _Choice = Callable[[Payment], Operation | None]
@@ -35,7 +36,12 @@ _VOID_OR_REFUND: dict[PaymentStatus, Operation | None] = {
 
 class PaymentsForSagas:
     def __init__(
-        self, sessions: PaymentSessions, calls: GatewayCalls, ids: IdGenerator, clock: Clock, policy: RetryPolicy
+        self,
+        sessions: UnitOfWorkFactory[PaymentsUnitOfWork],
+        calls: GatewayCalls,
+        ids: IdGenerator,
+        clock: Clock,
+        policy: RetryPolicy,
     ) -> None:
         self.sessions, self.calls, self.ids, self.clock, self.policy = sessions, calls, ids, clock, policy
 

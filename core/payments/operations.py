@@ -15,11 +15,10 @@ from datetime import datetime
 from core.payments.model import Operation, Payment, RetryPolicy
 from core.shared.errors import Conflict, NotFound
 from ports.payments import GatewayOutcome, GatewayRejected, GatewayUnavailable, PaymentGateway, PaymentsUnitOfWork
-from ports.shared import Clock
+from ports.shared import Clock, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
-PaymentSessions = Callable[[], PaymentsUnitOfWork]
 Change = Callable[[Payment, datetime], object]
 
 # A change that lost a race reads the payment again; the winner has usually settled it by then.
@@ -27,7 +26,13 @@ _TRIES = 5
 
 
 class GatewayCalls:
-    def __init__(self, sessions: PaymentSessions, gateway: PaymentGateway, clock: Clock, policy: RetryPolicy) -> None:
+    def __init__(
+        self,
+        sessions: UnitOfWorkFactory[PaymentsUnitOfWork],
+        gateway: PaymentGateway,
+        clock: Clock,
+        policy: RetryPolicy,
+    ) -> None:
         self.sessions, self.gateway, self.clock, self.policy = sessions, gateway, clock, policy
 
     async def call(self, payment: Payment) -> Payment:

@@ -17,13 +17,13 @@ from core.payments.commands import (
     WebhookReceipt,
 )
 from core.payments.model import Operation, Payment, RetryPolicy
-from core.payments.operations import GatewayCalls, PaymentSessions
+from core.payments.operations import GatewayCalls
 from core.payments.webhooks import EVENT_TYPES
 from core.shared.errors import Conflict, NotFound, ValidationFailed
 from core.shared.pagination import Page
 from core.shared.security import Role
-from ports.payments import GatewayAuthorization, GatewayOperation, GatewayOutcome, GatewayStatus
-from ports.shared import Clock
+from ports.payments import GatewayAuthorization, GatewayOperation, GatewayOutcome, GatewayStatus, PaymentsUnitOfWork
+from ports.shared import Clock, UnitOfWorkFactory
 
 _TRIES = 5
 
@@ -65,7 +65,7 @@ def payment_summary(payment: Payment) -> PaymentSummary:
 class ShowOrderPayment:
     """The customer reads their own order's payment; anyone else's reads as not found."""
 
-    def __init__(self, sessions: PaymentSessions) -> None:
+    def __init__(self, sessions: UnitOfWorkFactory[PaymentsUnitOfWork]) -> None:
         self.sessions = sessions
 
     async def __call__(self, command: GetOrderPayment) -> PaymentView:
@@ -79,7 +79,7 @@ class ShowOrderPayment:
 class ListAllPayments:
     """The admin's list, newest first, of one status (``authorizing``: those the worker retries) or all."""
 
-    def __init__(self, sessions: PaymentSessions) -> None:
+    def __init__(self, sessions: UnitOfWorkFactory[PaymentsUnitOfWork]) -> None:
         self.sessions = sessions
 
     async def __call__(self, command: ListPayments) -> Page[PaymentSummary]:
@@ -94,7 +94,9 @@ class RetryPaymentOperations:
     second worker leaves it alone), reconciled by its idempotency key (the gateway may have done it) or
     called again, and its outcome committed. Returns how many payments it took on."""
 
-    def __init__(self, sessions: PaymentSessions, calls: GatewayCalls, clock: Clock, policy: RetryPolicy) -> None:
+    def __init__(
+        self, sessions: UnitOfWorkFactory[PaymentsUnitOfWork], calls: GatewayCalls, clock: Clock, policy: RetryPolicy
+    ) -> None:
         self.sessions, self.calls, self.clock, self.policy = sessions, calls, clock, policy
 
     async def __call__(self, command: RetryDue) -> int:
@@ -145,7 +147,7 @@ class ReceiveGatewayEvent:
     (as the worker would). Its event id is remembered in the same transaction: a redelivery, or an event
     about an operation already settled, changes nothing."""
 
-    def __init__(self, sessions: PaymentSessions, clock: Clock) -> None:
+    def __init__(self, sessions: UnitOfWorkFactory[PaymentsUnitOfWork], clock: Clock) -> None:
         self.sessions, self.clock = sessions, clock
 
     async def __call__(self, event: GatewayEvent) -> WebhookReceipt:

@@ -18,7 +18,7 @@ from core.shared.errors import Conflict, NotFound, ValidationFailed
 from core.shared.security import Principal
 from ports.catalog import ProductOwnership
 from ports.product_media import MediaUnitOfWork
-from ports.shared import Clock, IdGenerator
+from ports.shared import Clock, IdGenerator, UnitOfWorkFactory
 from ports.storage import ObjectStorage
 
 
@@ -116,7 +116,7 @@ class RequestImageUpload:
 
     def __init__(
         self,
-        uow: MediaUnitOfWork,
+        uow: UnitOfWorkFactory[MediaUnitOfWork],
         ownership: ProductOwnership,
         storage: ObjectStorage,
         ids: IdGenerator,
@@ -137,20 +137,20 @@ class RequestImageUpload:
         target = await self.storage.upload_target(
             image_key(product_id, image_id, content_type), content_type, command.size, self.policy.upload_window
         )
-        async with self.uow:
-            images = await self.uow.images.list_for_product(product_id)
+        async with self.uow() as uow:
+            images = await uow.images.list_for_product(product_id)
             abandoned = [i for i in images if i.abandoned(now)]
             kept = [i for i in images if not i.abandoned(now)]
             if len(kept) >= self.policy.max_images_per_product:
                 raise Conflict(f"a product has at most {self.policy.max_images_per_product} images")
             for image in abandoned:
-                await self.uow.images.remove(image)
+                await uow.images.remove(image)
             position = max((i.position for i in kept), default=0) + 1
             image = ProductImage.pending(
                 image_id, product_id, principal.user_id, content_type, command.size, position, target.expires_at, now
             )
-            await self.uow.images.add(image)
-            await self.uow.commit()
+            await uow.images.add(image)
+            await uow.commit()
         for gone in abandoned:
             await self.storage.delete(gone.key)
         upload = UploadInstructions(target.url, target.method, dict(target.headers), target.expires_at)
@@ -160,25 +160,27 @@ class RequestImageUpload:
 class ConfirmImageUpload:
     """The file arrived as declared: the image is ready. Otherwise the pending image and its file go."""
 
-    def __init__(self, uow: MediaUnitOfWork, storage: ObjectStorage, clock: Clock, policy: MediaPolicy) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory[MediaUnitOfWork], storage: ObjectStorage, clock: Clock, policy: MediaPolicy
+    ) -> None:
         self.uow, self.storage, self.clock, self.policy = uow, storage, clock, policy
 
     async def __call__(self, command: ConfirmUpload) -> ImageView:
         now = self.clock.now()
-        async with self.uow:
-            image = await _own_image(self.uow, command.principal, command.product_id, command.image_id)
+        async with self.uow() as uow:
+            image = await _own_image(uow, command.principal, command.product_id, command.image_id)
             if image.ready:  # confirmed already: a repeated confirm changes nothing
                 return image_view(image, self.policy)
             stored = await self.storage.stat(image.key)
             problems = image.upload_problems(stored.content_type if stored else None, stored.size if stored else None)
             if stored is None or problems:
-                await self.uow.images.remove(image)
-                await self.uow.commit()
+                await uow.images.remove(image)
+                await uow.commit()
             else:
                 image.mark_ready(stored.size, now)
-                await self.uow.images.update(image)
-                image.images_changed(await _ready_urls(self.uow, self.policy, image.product_id), now)
-                await self.uow.commit()
+                await uow.images.update(image)
+                image.images_changed(await _ready_urls(uow, self.policy, image.product_id), now)
+                await uow.commit()
         if problems:
             await self.storage.delete(image.key)
             raise ValidationFailed(problems)
@@ -186,30 +188,34 @@ class ConfirmImageUpload:
 
 
 class ListProductImages:
-    def __init__(self, uow: MediaUnitOfWork, ownership: ProductOwnership, clock: Clock, policy: MediaPolicy) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory[MediaUnitOfWork], ownership: ProductOwnership, clock: Clock, policy: MediaPolicy
+    ) -> None:
         self.uow, self.ownership, self.clock, self.policy = uow, ownership, clock, policy
 
     async def __call__(self, command: ListImages) -> list[ImageView]:
         await _own_product(self.ownership, command.principal, command.product_id)
         now = self.clock.now()
-        async with self.uow:
-            images = await self.uow.images.list_for_product(command.product_id)
+        async with self.uow() as uow:
+            images = await uow.images.list_for_product(command.product_id)
         return [image_view(i, self.policy) for i in images if not i.abandoned(now)]
 
 
 class RemoveProductImage:
     """The image leaves the card, and its file leaves the store."""
 
-    def __init__(self, uow: MediaUnitOfWork, storage: ObjectStorage, clock: Clock, policy: MediaPolicy) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory[MediaUnitOfWork], storage: ObjectStorage, clock: Clock, policy: MediaPolicy
+    ) -> None:
         self.uow, self.storage, self.clock, self.policy = uow, storage, clock, policy
 
     async def __call__(self, command: RemoveImage) -> None:
         now = self.clock.now()
-        async with self.uow:
-            image = await _own_image(self.uow, command.principal, command.product_id, command.image_id)
-            await self.uow.images.remove(image)
+        async with self.uow() as uow:
+            image = await _own_image(uow, command.principal, command.product_id, command.image_id)
+            await uow.images.remove(image)
             if image.ready:
-                urls = await _ready_urls(self.uow, self.policy, image.product_id, without=image.image_id)
+                urls = await _ready_urls(uow, self.policy, image.product_id, without=image.image_id)
                 image.images_changed(urls, now)
-            await self.uow.commit()
+            await uow.commit()
         await self.storage.delete(image.key)

@@ -24,6 +24,7 @@ from enum import StrEnum
 
 import attrs
 
+from core.products.categories import Category
 from core.products.events import (
     ProductAttribute,
     ProductCreated,
@@ -351,3 +352,15 @@ class Product(Aggregate):
 
     def _unpublished(self, reason: str, now: datetime) -> None:
         self.record(ProductUnpublished(occurred_at=now, product_id=self.id, seller_id=self.seller_id, reason=reason))
+
+
+@attrs.frozen
+class ShownCard:
+    """A card as the shop reads it (``ports.products.ShopCards``): the card, and what the rest of the
+    products context knows of it now."""
+
+    product: Product
+    lineage: list[Category]  # the live version's category and its ancestors; [] without a live version
+    seller_suspended: bool
+    available: int
+    image_urls: list[str]  # of its ready images, in display order

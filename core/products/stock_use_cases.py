@@ -22,7 +22,7 @@ from core.products.stock import (
 from core.shared.errors import Conflict, NotFound, Validation
 from core.shared.security import Principal
 from ports.catalog import ProductOwnership
-from ports.shared import Clock
+from ports.shared import Clock, UnitOfWorkFactory
 from ports.stock import StockUnitOfWork
 
 PRODUCT_ID_MAX = 64
@@ -102,20 +102,20 @@ def _check_order_id(v: Validation, order_id: str) -> None:
 
 
 class ShowStock:
-    def __init__(self, uow: StockUnitOfWork, ownership: ProductOwnership) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[StockUnitOfWork], ownership: ProductOwnership) -> None:
         self.uow, self.ownership = uow, ownership
 
     async def __call__(self, command: GetStock) -> StockView:
         await _own_product(self.ownership, command.principal, command.product_id)
-        async with self.uow:
-            item = await self.uow.stock.get(command.product_id)
+        async with self.uow() as uow:
+            item = await uow.stock.get(command.product_id)
         return stock_view(command.product_id, item)
 
 
 class SetStock:
     """The seller counted their product: this many units are on hand (never below what orders hold)."""
 
-    def __init__(self, uow: StockUnitOfWork, ownership: ProductOwnership, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[StockUnitOfWork], ownership: ProductOwnership, clock: Clock) -> None:
         self.uow, self.ownership, self.clock = uow, ownership, clock
 
     async def __call__(self, command: SetOnHand) -> StockView:
@@ -124,40 +124,40 @@ class SetStock:
         v.raise_if_any()
         await _own_product(self.ownership, command.principal, command.product_id)
         now = self.clock.now()
-        async with self.uow:
-            item = (await self.uow.stock.lock([command.product_id])).get(command.product_id)
+        async with self.uow() as uow:
+            item = (await uow.stock.lock([command.product_id])).get(command.product_id)
             if item is None:
                 item = StockItem.empty(command.product_id, command.principal.user_id, now)
                 item.set_on_hand(command.quantity, now)
-                await self.uow.stock.add(item)
+                await uow.stock.add(item)
             else:
                 item.set_on_hand(command.quantity, now)
-                await self.uow.stock.update(item)
-            await self.uow.commit()
+                await uow.stock.update(item)
+            await uow.commit()
         return stock_view(command.product_id, item)
 
 
 class ReserveStock:
     """Hold units of every line of an order, or of none: it never oversells, and it happens once per order."""
 
-    def __init__(self, uow: StockUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[StockUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: ReserveForOrder) -> ReservationView:
         self._check(command)
-        async with self.uow:
-            reservation = await self.uow.reservations.lock(command.order_id)
+        async with self.uow() as uow:
+            reservation = await uow.reservations.lock(command.order_id)
             if reservation is not None:
                 if not same_lines(reservation.lines, command.lines):
                     raise Conflict(f"order {command.order_id} reserved other lines before")
                 return reservation_view(reservation)
-            items = await self.uow.stock.lock([line.product_id for line in command.lines])
+            items = await uow.stock.lock([line.product_id for line in command.lines])
             reservation = StockReservation.place(command.order_id, command.lines, items, self.clock.now())
-            await self.uow.reservations.add(reservation)
+            await uow.reservations.add(reservation)
             if reservation.state is ReservationState.RESERVED:
                 for product_id in reservation.product_ids:
-                    await self.uow.stock.update(items[product_id])
-            await self.uow.commit()
+                    await uow.stock.update(items[product_id])
+            await uow.commit()
         return reservation_view(reservation)
 
     @staticmethod
@@ -183,40 +183,40 @@ class ReleaseStock:
     reservation as it was. A committed order's units have left: releasing them is a ``Conflict``.
     """
 
-    def __init__(self, uow: StockUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[StockUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: ReleaseForOrder) -> ReservationView | None:
         v = Validation()
         _check_order_id(v, command.order_id)
         v.raise_if_any()
-        async with self.uow:
-            reservation = await self.uow.reservations.lock(command.order_id)
+        async with self.uow() as uow:
+            reservation = await uow.reservations.lock(command.order_id)
             if reservation is None:
                 return None
-            items = await self.uow.stock.lock(reservation.product_ids)
+            items = await uow.stock.lock(reservation.product_ids)
             if reservation.release(items, self.clock.now()):
-                await _store(self.uow, reservation, items)
+                await _store(uow, reservation, items)
         return reservation_view(reservation)
 
 
 class CommitStock:
     """The order shipped: its reserved units leave the stock for good."""
 
-    def __init__(self, uow: StockUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[StockUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: CommitForOrder) -> ReservationView:
         v = Validation()
         _check_order_id(v, command.order_id)
         v.raise_if_any()
-        async with self.uow:
-            reservation = await self.uow.reservations.lock(command.order_id)
+        async with self.uow() as uow:
+            reservation = await uow.reservations.lock(command.order_id)
             if reservation is None:
                 raise NotFound(f"order {command.order_id} has reserved no stock")
-            items = await self.uow.stock.lock(reservation.product_ids)
+            items = await uow.stock.lock(reservation.product_ids)
             if reservation.commit(items, self.clock.now()):
-                await _store(self.uow, reservation, items)
+                await _store(uow, reservation, items)
         return reservation_view(reservation)
 
 

@@ -37,7 +37,7 @@ from core.shared.errors import NotFound, PermissionDenied, Validation
 from core.shared.pagination import Page
 from core.shared.security import Principal, Role
 from ports.sellers import SellersUnitOfWork
-from ports.shared import Clock
+from ports.shared import Clock, UnitOfWorkFactory
 
 
 def application_view(seller: Seller) -> ApplicationView:
@@ -86,7 +86,7 @@ def storefront_view(seller: Seller, product_count: int) -> StorefrontView:
 class ApplyAsSeller:
     """A logged-in user asks to become a seller: one account per user; a rejected applicant may try again."""
 
-    def __init__(self, uow: SellersUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[SellersUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: Apply) -> ApplicationView:
@@ -98,25 +98,25 @@ class ApplyAsSeller:
         )
         user_id = command.principal.user_id
         now = self.clock.now()
-        async with self.uow:
-            seller = await self.uow.sellers.get(user_id)
+        async with self.uow() as uow:
+            seller = await uow.sellers.get(user_id)
             if seller is None:
                 seller = Seller.apply(user_id, application, now)
-                await self.uow.sellers.add(seller)
+                await uow.sellers.add(seller)
             else:
                 seller.apply_again(application, now)
-                await self.uow.sellers.update(seller)
-            await self.uow.commit()
+                await uow.sellers.update(seller)
+            await uow.commit()
         return application_view(seller)
 
 
 class ShowMyApplication:
-    def __init__(self, uow: SellersUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[SellersUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: GetMyApplication) -> ApplicationView:
-        async with self.uow:
-            seller = await self.uow.sellers.get(command.principal.user_id)
+        async with self.uow() as uow:
+            seller = await uow.sellers.get(command.principal.user_id)
         if seller is None:
             raise NotFound("you have not applied to become a seller")
         return application_view(seller)
@@ -125,15 +125,15 @@ class ShowMyApplication:
 class ShowStorefront:
     """The public storefront: only a verified seller has one; any other status reads as no seller at all."""
 
-    def __init__(self, uow: SellersUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[SellersUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: GetStorefront) -> StorefrontView:
-        async with self.uow:
-            seller = await self.uow.sellers.get(command.seller_id)
+        async with self.uow() as uow:
+            seller = await uow.sellers.get(command.seller_id)
             if seller is None or not seller.is_public:
                 raise NotFound("no such seller")
-            count = await self.uow.listings.count(seller.id)
+            count = await uow.listings.count(seller.id)
         return storefront_view(seller, count)
 
 
@@ -149,18 +149,18 @@ async def _own_verified(uow: SellersUnitOfWork, principal: Principal) -> Seller:
 
 
 class ShowMyStorefront:
-    def __init__(self, uow: SellersUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[SellersUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: GetMyStorefront) -> StorefrontView:
-        async with self.uow:
-            seller = await _own_verified(self.uow, command.principal)
-            count = await self.uow.listings.count(seller.id)
+        async with self.uow() as uow:
+            seller = await _own_verified(uow, command.principal)
+            count = await uow.listings.count(seller.id)
         return storefront_view(seller, count)
 
 
 class EditMyStorefront:
-    def __init__(self, uow: SellersUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[SellersUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: EditStorefront) -> StorefrontView:
@@ -173,8 +173,8 @@ class EditMyStorefront:
         if not command.clear_logo:
             logo = check_logo_url(v, command.logo_url)
         v.raise_if_any()
-        async with self.uow:
-            seller = await _own_verified(self.uow, command.principal)
+        async with self.uow() as uow:
+            seller = await _own_verified(uow, command.principal)
             changed = seller.edit_storefront(
                 display_name=name,
                 description=description,
@@ -183,22 +183,22 @@ class EditMyStorefront:
                 now=self.clock.now(),
             )
             if changed:
-                await self.uow.sellers.update(seller)
-            count = await self.uow.listings.count(seller.id)
-            await self.uow.commit()
+                await uow.sellers.update(seller)
+            count = await uow.listings.count(seller.id)
+            await uow.commit()
         return storefront_view(seller, count)
 
 
 class ListSellerAccounts:
     """The admin's list, typically of pending applications, oldest first."""
 
-    def __init__(self, uow: SellersUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[SellersUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: ListSellers) -> Page[SellerSummary]:
         command.principal.require(Role.ADMIN)
-        async with self.uow:
-            page = await self.uow.sellers.list(command.status, command.page)
+        async with self.uow() as uow:
+            page = await uow.sellers.list(command.status, command.page)
         return Page([seller_summary(s) for s in page.items], page.next_cursor)
 
 
@@ -215,17 +215,17 @@ def _checked_reason(reason: str) -> str:
 class _Decision:
     """An admin's decision on a seller account: load, move it (the model refuses impossible moves), store."""
 
-    def __init__(self, uow: SellersUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[SellersUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def _decide(self, principal: Principal, seller_id: str, move: Move) -> SellerSummary:
-        async with self.uow:
-            seller = await self.uow.sellers.get(seller_id)
+        async with self.uow() as uow:
+            seller = await uow.sellers.get(seller_id)
             if seller is None:
                 raise NotFound("no such seller")
             move(seller, principal.user_id, self.clock.now())
-            await self.uow.sellers.update(seller)
-            await self.uow.commit()
+            await uow.sellers.update(seller)
+            await uow.commit()
         return seller_summary(seller)
 
 
@@ -262,37 +262,37 @@ class ReinstateSeller(_Decision):
 class RecordListing:
     """Runs on products.ProductPublished. Safe to repeat: a product is in its seller's set once."""
 
-    def __init__(self, uow: SellersUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[SellersUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: ListProduct) -> None:
-        async with self.uow:
-            await self.uow.listings.add(command.seller_id, command.product_id)
-            await self.uow.commit()
+        async with self.uow() as uow:
+            await uow.listings.add(command.seller_id, command.product_id)
+            await uow.commit()
 
 
 class RemoveListing:
     """Runs on products.ProductUnpublished. Safe to repeat, and for a product never listed."""
 
-    def __init__(self, uow: SellersUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[SellersUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: UnlistProduct) -> None:
-        async with self.uow:
-            await self.uow.listings.remove(command.product_id)
-            await self.uow.commit()
+        async with self.uow() as uow:
+            await uow.listings.remove(command.product_id)
+            await uow.commit()
 
 
 class CloseSellerAccount:
     """Runs on auth.AccountDeleted: the seller account closes and keeps no personal data; the products
     context takes the shop's cards down on SellerClosed. Safe to repeat; a user who never applied is fine."""
 
-    def __init__(self, uow: SellersUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[SellersUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: CloseSeller) -> None:
-        async with self.uow:
-            seller = await self.uow.sellers.get(command.user_id)
+        async with self.uow() as uow:
+            seller = await uow.sellers.get(command.user_id)
             if seller is not None and seller.close(self.clock.now()):
-                await self.uow.sellers.update(seller)
-                await self.uow.commit()
+                await uow.sellers.update(seller)
+                await uow.commit()

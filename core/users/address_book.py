@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from core.shared.addresses import PostalAddress
+from ports.shared import UnitOfWorkFactory
 from ports.users import UsersUnitOfWork
-
-UsersSessions = Callable[[], UsersUnitOfWork]
 
 
 class UserAddressBook:
     """Each call opens a unit of work of its own (from ``users``, a factory), so one instance serves any
     number of concurrent checkouts."""
 
-    def __init__(self, users: UsersSessions) -> None:
+    def __init__(self, users: UnitOfWorkFactory[UsersUnitOfWork]) -> None:
         self.users = users
 
     async def address(self, user_id: str, address_id: str) -> PostalAddress | None:

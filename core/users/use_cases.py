@@ -32,7 +32,7 @@ from core.users.model import (
     check_phone,
     clean_text,
 )
-from ports.shared import Clock, IdGenerator
+from ports.shared import Clock, IdGenerator, UnitOfWorkFactory
 from ports.users import UsersUnitOfWork
 
 
@@ -77,44 +77,44 @@ async def _profile(uow: UsersUnitOfWork, user_id: str) -> Profile:
 class CreateUserProfile:
     """Runs on auth.UserRegistered: every account gets a profile. Safe to repeat."""
 
-    def __init__(self, uow: UsersUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[UsersUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: CreateProfile) -> None:
-        async with self.uow:
-            if await self.uow.profiles.get(command.user_id) is not None:
+        async with self.uow() as uow:
+            if await uow.profiles.get(command.user_id) is not None:
                 return
-            await self.uow.profiles.add(Profile.create(command.user_id, command.display_name, self.clock.now()))
-            await self.uow.commit()
+            await uow.profiles.add(Profile.create(command.user_id, command.display_name, self.clock.now()))
+            await uow.commit()
 
 
 class EraseUser:
     """Runs on auth.AccountDeleted: the profile and the address book go, nothing personal stays."""
 
-    def __init__(self, uow: UsersUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[UsersUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: EraseUserData) -> None:
-        async with self.uow:
-            profile = await self.uow.profiles.get(command.user_id)
-            await self.uow.addresses.remove_all_for_user(command.user_id)
+        async with self.uow() as uow:
+            profile = await uow.profiles.get(command.user_id)
+            await uow.addresses.remove_all_for_user(command.user_id)
             if profile is not None:
                 profile.erase(self.clock.now())
-                await self.uow.profiles.remove(profile)
-            await self.uow.commit()
+                await uow.profiles.remove(profile)
+            await uow.commit()
 
 
 class ShowProfile:
-    def __init__(self, uow: UsersUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[UsersUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: GetProfile) -> ProfileView:
-        async with self.uow:
-            return profile_view(await _profile(self.uow, command.principal.user_id))
+        async with self.uow() as uow:
+            return profile_view(await _profile(uow, command.principal.user_id))
 
 
 class EditProfile:
-    def __init__(self, uow: UsersUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[UsersUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: UpdateProfile) -> ProfileView:
@@ -124,21 +124,21 @@ class EditProfile:
             name = clean_text(v, command.display_name, "display_name", max_len=DISPLAY_NAME_MAX)
         phone = check_phone(v, command.phone)
         v.raise_if_any()
-        async with self.uow:
-            profile = await _profile(self.uow, command.principal.user_id)
+        async with self.uow() as uow:
+            profile = await _profile(uow, command.principal.user_id)
             profile.update(display_name=name, phone=phone, clear_phone=command.clear_phone, now=self.clock.now())
-            await self.uow.profiles.update(profile)
-            await self.uow.commit()
+            await uow.profiles.update(profile)
+            await uow.commit()
         return profile_view(profile)
 
 
 class ChangePreferences:
-    def __init__(self, uow: UsersUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[UsersUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: UpdatePreferences) -> PreferencesView:
-        async with self.uow:
-            profile = await _profile(self.uow, command.principal.user_id)
+        async with self.uow() as uow:
+            profile = await _profile(uow, command.principal.user_id)
             current = profile.preferences
             notifications = current.notifications
             if command.notifications:
@@ -156,32 +156,32 @@ class ChangePreferences:
             wanted.check(v)
             v.raise_if_any()
             profile.change_preferences(wanted, self.clock.now())
-            await self.uow.profiles.update(profile)
-            await self.uow.commit()
+            await uow.profiles.update(profile)
+            await uow.commit()
         p = profile.preferences
         return PreferencesView(p.language, p.currency, p.notifications)
 
 
 class AddUserAddress:
-    def __init__(self, uow: UsersUnitOfWork, ids: IdGenerator, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[UsersUnitOfWork], ids: IdGenerator, clock: Clock) -> None:
         self.uow, self.ids, self.clock = uow, ids, clock
 
     async def __call__(self, command: AddAddress) -> AddressView:
         fields = command.fields.cleaned()
         user_id = command.principal.user_id
         now = self.clock.now()
-        async with self.uow:
-            profile = await _profile(self.uow, user_id)
-            book = await self.uow.addresses.list_for_user(user_id)
+        async with self.uow() as uow:
+            profile = await _profile(uow, user_id)
+            book = await uow.addresses.list_for_user(user_id)
             if len(book) >= MAX_ADDRESSES:
                 raise Conflict(f"an address book holds at most {MAX_ADDRESSES} addresses")
             make_default = command.make_default or not book
             if make_default:
-                await _clear_default(self.uow, book)
+                await _clear_default(uow, book)
             address = Address(self.ids.new_id(), user_id, fields, make_default, now, now)
-            await self.uow.addresses.add(address)
+            await uow.addresses.add(address)
             profile.address_added(address, now)
-            await self.uow.commit()
+            await uow.commit()
         return address_view(address)
 
 
@@ -193,12 +193,12 @@ async def _clear_default(uow: UsersUnitOfWork, book: list[Address]) -> None:
 
 
 class ListUserAddresses:
-    def __init__(self, uow: UsersUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[UsersUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: ListAddresses) -> list[AddressView]:
-        async with self.uow:
-            book = await self.uow.addresses.list_for_user(command.principal.user_id)
+        async with self.uow() as uow:
+            book = await uow.addresses.list_for_user(command.principal.user_id)
         return [address_view(a) for a in book]
 
 
@@ -213,7 +213,7 @@ async def _own_address(uow: UsersUnitOfWork, user_id: str, address_id: str) -> A
 class ChangeUserAddress:
     EDITABLE = frozenset(attrs.fields_dict(AddressFields))
 
-    def __init__(self, uow: UsersUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[UsersUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: ChangeAddress) -> AddressView:
@@ -222,40 +222,40 @@ class ChangeUserAddress:
             raise ValidationFailed.of(unknown[0], "is not an address field")
         user_id = command.principal.user_id
         now = self.clock.now()
-        async with self.uow:
-            profile = await _profile(self.uow, user_id)
-            address = await _own_address(self.uow, user_id, command.address_id)
+        async with self.uow() as uow:
+            profile = await _profile(uow, user_id)
+            address = await _own_address(uow, user_id, command.address_id)
             changes: dict[str, Any] = {k: ("" if v is None and k != "phone" else v) for k, v in command.changes.items()}
             address.fields = attrs.evolve(address.fields, **changes).cleaned()
             if command.make_default and not address.is_default:
-                book = await self.uow.addresses.list_for_user(user_id)
-                await _clear_default(self.uow, [a for a in book if a.id != address.id])
+                book = await uow.addresses.list_for_user(user_id)
+                await _clear_default(uow, [a for a in book if a.id != address.id])
                 address.is_default = True
             address.updated_at = now
-            await self.uow.addresses.update(address)
+            await uow.addresses.update(address)
             profile.address_changed(address.id, now)
-            await self.uow.commit()
+            await uow.commit()
         return address_view(address)
 
 
 class RemoveUserAddress:
     """Delete an address; if it was the default, the oldest remaining one becomes the default."""
 
-    def __init__(self, uow: UsersUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[UsersUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: RemoveAddress) -> None:
         user_id = command.principal.user_id
         now = self.clock.now()
-        async with self.uow:
-            profile = await _profile(self.uow, user_id)
-            address = await _own_address(self.uow, user_id, command.address_id)
-            await self.uow.addresses.remove(address.id)
+        async with self.uow() as uow:
+            profile = await _profile(uow, user_id)
+            address = await _own_address(uow, user_id, command.address_id)
+            await uow.addresses.remove(address.id)
             if address.is_default:
-                rest = [a for a in await self.uow.addresses.list_for_user(user_id) if a.id != address.id]
+                rest = [a for a in await uow.addresses.list_for_user(user_id) if a.id != address.id]
                 if rest:
                     rest[0].is_default = True
                     rest[0].updated_at = now
-                    await self.uow.addresses.update(rest[0])
+                    await uow.addresses.update(rest[0])
             profile.address_removed(address.id, now)
-            await self.uow.commit()
+            await uow.commit()

@@ -25,6 +25,7 @@ from entrypoints.http import (
     uploads,
     users,
 )
+from entrypoints.http.access_log import AccessLog
 from entrypoints.http.keys import RUNTIME_KEY
 from entrypoints.http.middleware import HttpMetrics, make_middlewares
 from entrypoints.http.openapi import build_document
@@ -55,11 +56,16 @@ def all_endpoints() -> list[Endpoint]:
 def create_app(runtime: Runtime, endpoints: Iterable[Endpoint] | None = None) -> web.Application:
     endpoints = list(endpoints if endpoints is not None else all_endpoints())
     registry = CollectorRegistry()
-    metrics = HttpMetrics(registry)
+    access = AccessLog()
     app = web.Application(
-        middlewares=make_middlewares(metrics, runtime.settings.trust_forwarded_for),
+        middlewares=make_middlewares(HttpMetrics(registry), runtime.settings.trust_forwarded_for, access),
         client_max_size=runtime.settings.max_body_bytes,
     )
+
+    async def flush_access_log(_: web.Application) -> None:
+        access.flush()
+
+    app.on_cleanup.append(flush_access_log)
     app[RUNTIME_KEY] = runtime
     app[ops.REGISTRY_KEY] = registry
     app[ops.DOCUMENT_KEY] = build_document(endpoints, {**ops.OPS_PATHS, **uploads.PATHS}, ops.version())

@@ -1,54 +1,105 @@
-"""The gateway's middlewares, outermost first: request id, access log and metrics, errors."""
+"""The gateway's one middleware: request id, errors as problems, metrics and the access log.
+
+One layer does it all, in the order a request needs it: it names the request (``X-Request-ID``, the
+correlation id of every event the request causes), runs the route, turns what the route raised into an
+RFC 9457 problem, then counts the answer by route template and writes its access line (batched, see
+``access_log``). Every route pays for this layer, so it holds only what each request must do.
+"""
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import logging
+import os
 import re
 import time
-import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 
 from aiohttp import web
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 
 from core.shared.errors import DomainError
 from core.shared.events import correlation_id
-from entrypoints.http.keys import CLIENT_ADDRESS, REQUEST_ID
+from entrypoints.http.access_log import AccessLog
+from entrypoints.http.keys import REQUEST_ID
 from entrypoints.http.problems import domain_problem, problem_response
 
 log = logging.getLogger("marketplace.http")
-access_log = logging.getLogger("marketplace.access")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{1,128}$")
+_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._\-]{1,128}")
+UNMATCHED = "unmatched"
+
+
+class RequestIds:
+    """Unique request ids without a syscall each: a random prefix per process, then a counter (32 hex
+    digits, as a uuid4's hex would be)."""
+
+    def __init__(self) -> None:
+        self.prefix = os.urandom(8).hex()
+        self.counter = itertools.count(1)
+
+    def new(self) -> str:
+        return f"{self.prefix}{next(self.counter):016x}"
+
+
+BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
 class HttpMetrics:
+    """Requests by route template, method and status, and their latency, as Prometheus reads them.
+
+    A request adds to plain counters (the loop is one thread: no lock); the metric families are built
+    only when ``/metrics`` is scraped. Registered on ``registry`` as a collector.
+    """
+
     def __init__(self, registry: CollectorRegistry) -> None:
-        self.requests = Counter(
-            "marketplace_http_requests_total",
+        self.in_flight = 0
+        self._requests: dict[tuple[str, str, int], int] = {}
+        # (route, method) -> [count per bucket (the last one +Inf, not cumulative), sum of seconds]
+        self._latency: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
+        registry.register(self)
+
+    def observe(self, route: str, method: str, status: int, seconds: float) -> None:
+        key = (route, method, status)
+        self._requests[key] = self._requests.get(key, 0) + 1
+        latency = self._latency.get((route, method))
+        if latency is None:
+            latency = self._latency[(route, method)] = ([0] * (len(BUCKETS) + 1), [0.0])
+        latency[0][bisect.bisect_left(BUCKETS, seconds)] += 1
+        latency[1][0] += seconds
+
+    def collect(self) -> Iterator[Metric]:
+        requests = CounterMetricFamily(
+            "marketplace_http_requests",
             "HTTP requests by route template, method and status.",
-            ["route", "method", "status"],
-            registry=registry,
+            labels=["route", "method", "status"],
         )
-        self.latency = Histogram(
+        for (route, method, status), count in self._requests.items():
+            requests.add_metric([route, method, str(status)], count)
+        latency = HistogramMetricFamily(
             "marketplace_http_request_duration_seconds",
             "HTTP request latency by route template and method.",
-            ["route", "method"],
-            registry=registry,
-            buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+            labels=["route", "method"],
         )
-        self.in_flight = Gauge("marketplace_http_requests_in_flight", "HTTP requests being served.", registry=registry)
+        for (route, method), (counts, total) in self._latency.items():
+            cumulative = list(itertools.accumulate(counts))
+            bounds = [*(str(b) for b in BUCKETS), "+Inf"]
+            latency.add_metric([route, method], list(zip(bounds, cumulative, strict=True)), total[0])
+        in_flight = GaugeMetricFamily("marketplace_http_requests_in_flight", "HTTP requests being served.")
+        in_flight.add_metric([], self.in_flight)
+        return iter((requests, latency, in_flight))
 
 
-def _route_label(request: web.Request) -> str:
-    # The route template, never the raw path: ids in paths would make the label set unbounded.
+def route_label(request: web.Request) -> str:
+    """The route template, never the raw path: ids in paths would make the label set unbounded."""
     info = request.match_info
-    route = getattr(info, "route", None)
-    resource = getattr(route, "resource", None)
-    if resource is None or getattr(info, "http_exception", None) is not None:
-        return "unmatched"
-    return str(resource.canonical)
+    if info.http_exception is not None:
+        return UNMATCHED
+    resource = info.route.resource
+    return UNMATCHED if resource is None else resource.canonical
 
 
 def client_address(request: web.Request, trust_forwarded_for: bool) -> str:
@@ -60,73 +111,69 @@ def client_address(request: web.Request, trust_forwarded_for: bool) -> str:
 
 
 def make_middlewares(
-    metrics: HttpMetrics, trust_forwarded_for: bool
+    metrics: HttpMetrics, trust_forwarded_for: bool, access: AccessLog | None = None
 ) -> list[Callable[..., Awaitable[web.StreamResponse]]]:
+    """The gateway's middlewares: one."""
+    ids = RequestIds()
+    access = access or AccessLog()
+
     @web.middleware
-    async def request_context(request: web.Request, handler: Handler) -> web.StreamResponse:
-        given = request.headers.get("X-Request-ID", "")
-        request_id = given if _SAFE_REQUEST_ID.match(given) else uuid.uuid4().hex
+    async def gateway(request: web.Request, handler: Handler) -> web.StreamResponse:
+        given = request.headers.get("X-Request-ID")
+        request_id = given if given and _SAFE_REQUEST_ID.fullmatch(given) else ids.new()
         request[REQUEST_ID] = request_id
-        request[CLIENT_ADDRESS] = client_address(request, trust_forwarded_for)
         token = correlation_id.set(request_id)
         started = time.perf_counter()
-        metrics.in_flight.inc()
+        metrics.in_flight += 1
         status = 500
         try:
-            response = await handler(request)
+            try:
+                response = await handler(request)
+            except DomainError as error:
+                response = domain_problem(request, error)
+            except web.HTTPException as exc:
+                if exc.status < 400:
+                    raise
+                response = _http_problem(request, exc)
+            except ConnectionResetError:
+                # The client went away mid-request: nobody to answer, and nothing wrong on our side.
+                log.info(
+                    "%s %s: the client closed the connection (request id %s)", request.method, request.path, request_id
+                )
+                raise
+            except Exception:
+                log.exception("unhandled error in %s %s (request id %s)", request.method, request.path, request_id)
+                response = problem_response(
+                    request, 500, "something went wrong on our side; the request id identifies it"
+                )
             status = response.status
             response.headers["X-Request-ID"] = request_id
             return response
         finally:
-            metrics.in_flight.dec()
+            metrics.in_flight -= 1
             correlation_id.reset(token)
             elapsed = time.perf_counter() - started
-            route = _route_label(request)
-            metrics.requests.labels(route, request.method, str(status)).inc()
-            metrics.latency.labels(route, request.method).observe(elapsed)
-            access_log.info(
-                "%s %s %s %.1fms id=%s from=%s",
+            metrics.observe(route_label(request), request.method, status, elapsed)
+            access.record(
                 request.method,
                 request.path,
                 status,
-                elapsed * 1000,
+                elapsed,
                 request_id,
-                request[CLIENT_ADDRESS],
+                client_address(request, trust_forwarded_for),
             )
 
-    @web.middleware
-    async def problems(request: web.Request, handler: Handler) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except DomainError as error:
-            return domain_problem(request, error)
-        except web.HTTPRequestEntityTooLarge:
-            return problem_response(
-                request, 413, "the request body is larger than this API accepts", code="body_too_large"
-            )
-        except web.HTTPException as exc:
-            if exc.status < 400:
-                raise
-            headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
-            detail = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else exc.reason
-            if exc.status == 404:
-                detail = f"no route matches {request.path}"
-            elif exc.status == 405 and headers:
-                detail = f"{request.method} is not allowed here; use {headers['Allow']}"
-            return problem_response(request, exc.status, detail, headers=headers)
-        except ConnectionResetError:
-            # The client went away mid-request: nobody to answer, and nothing wrong on our side.
-            log.info(
-                "%s %s: the client closed the connection (request id %s)",
-                request.method,
-                request.path,
-                request.get(REQUEST_ID),
-            )
-            raise
-        except Exception:
-            log.exception(
-                "unhandled error in %s %s (request id %s)", request.method, request.path, request.get(REQUEST_ID)
-            )
-            return problem_response(request, 500, "something went wrong on our side; the request id identifies it")
+    return [gateway]
 
-    return [request_context, problems]
+
+def _http_problem(request: web.Request, exc: web.HTTPException) -> web.Response:
+    """aiohttp's own refusals (no such route, wrong method, body too large...) as problems."""
+    if exc.status == 413:
+        return problem_response(request, 413, "the request body is larger than this API accepts", code="body_too_large")
+    headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
+    detail = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else exc.reason
+    if exc.status == 404:
+        detail = f"no route matches {request.path}"
+    elif exc.status == 405 and headers:
+        detail = f"{request.method} is not allowed here; use {headers['Allow']}"
+    return problem_response(request, exc.status, detail, headers=headers)

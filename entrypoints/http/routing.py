@@ -11,21 +11,28 @@ from __future__ import annotations
 import json
 import typing
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
+import orjson
 from aiohttp import web
 
 from core.auth.commands import Authenticate
 from core.auth.use_cases import AuthenticateSession
+from core.shared.documents import JsonDocument
 from core.shared.errors import FieldError, Unauthenticated, ValidationFailed
 from core.shared.security import Principal, Role
-from entrypoints.http.keys import CLIENT_ADDRESS, RUNTIME_KEY
+from entrypoints.http.keys import RUNTIME_KEY
+from entrypoints.http.middleware import client_address
 from entrypoints.http.problems import MalformedBody
 from entrypoints.http.schema import dump, parse
 
+if TYPE_CHECKING:
+    from config.runtime import Runtime
+
 B = TypeVar("B")
 Q = TypeVar("Q")
+T = TypeVar("T")
 
 
 @attrs.frozen
@@ -45,18 +52,20 @@ ADMIN = Group("admin", "/api/v1/admin", (Role.ADMIN,), "Administrators and moder
 GROUPS = (PUBLIC, SELLER, CARRIER, ADMIN)
 
 
-@attrs.frozen
 class Call(Generic[B, Q]):
     """What a handler gets: the parsed input, the caller, and the use cases."""
 
-    request: web.Request
-    principal: Principal | None
-    body: B
-    query: Q
-    raw_body: Mapping[str, Any]
+    __slots__ = ("body", "principal", "query", "raw_body", "request")
 
-    def resolve(self, key: type[Any]) -> Any:
-        return self.request.app[RUNTIME_KEY].resolve(key)
+    def __init__(
+        self, request: web.Request, principal: Principal | None, body: B, query: Q, raw_body: Mapping[str, Any]
+    ) -> None:
+        self.request, self.principal, self.body, self.query, self.raw_body = request, principal, body, query, raw_body
+
+    def resolve(self, key: type[T]) -> T:
+        """The use case ``key``, built once for the whole process (see ``Runtime.resolve``)."""
+        runtime: Runtime = self.request.app[RUNTIME_KEY]
+        return runtime.resolve(key)
 
     def path(self, name: str) -> str:
         return self.request.match_info[name]
@@ -74,7 +83,8 @@ class Call(Generic[B, Q]):
 
     @property
     def client_address(self) -> str:
-        return str(self.request.get(CLIENT_ADDRESS, ""))
+        runtime: Runtime = self.request.app[RUNTIME_KEY]
+        return client_address(self.request, runtime.settings.trust_forwarded_for)
 
 
 Handler = Callable[[Call[Any, Any]], Awaitable[Any]]
@@ -113,15 +123,16 @@ class Endpoint:
 
 
 async def authenticate(request: web.Request) -> Principal | None:
-    header = request.headers.get("Authorization", "")
+    """The caller, or None for a guest. A token that is sent must be good, on every route: a client that
+    believes it is logged in is told it is not (401), never served silently as a guest."""
+    header = request.headers.get("Authorization")
     if not header:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("use an Authorization header of the form: Bearer <token>")
-    use_case: AuthenticateSession = request.app[RUNTIME_KEY].resolve(AuthenticateSession)
-    principal: Principal = await use_case(Authenticate(token.strip()))
-    return principal
+    runtime: Runtime = request.app[RUNTIME_KEY]
+    return await runtime.resolve(AuthenticateSession)(Authenticate(token.strip()))
 
 
 async def read_json(request: web.Request) -> Any:
@@ -138,51 +149,87 @@ async def read_json(request: web.Request) -> Any:
         raise MalformedBody([FieldError("body", f"is not valid JSON ({exc})")]) from None
 
 
-def _query(request: web.Request, schema: type[Q]) -> Q:
-    """Query parameters, converted to the schema's field types (a query string holds only text)."""
-    values: dict[str, Any] = {}
-    hints = typing.get_type_hints(schema)
-    for key in request.query:
-        if key not in hints:
-            raise ValidationFailed.of(key, "is not a known query parameter")
-        raw = request.query.getall(key)
-        kinds = {a for a in typing.get_args(hints[key]) if a is not type(None)} or {hints[key]}
-        try:
+class QueryReader:
+    """Reads a query string into its schema: each parameter converted to its field's type (a query
+    string holds only text), unknown ones refused. The schema's types are looked at once, here."""
+
+    def __init__(self, schema: type) -> None:
+        self.schema = schema
+        self.kinds: dict[str, str] = {}
+        for name, hint in typing.get_type_hints(schema).items():
+            kinds = {a for a in typing.get_args(hint) if a is not type(None)} or {hint}
             if any(typing.get_origin(k) is list for k in kinds):
-                values[key] = raw
+                self.kinds[name] = "list"
             elif int in kinds:
-                values[key] = int(raw[-1])
+                self.kinds[name] = "int"
             elif bool in kinds:
-                values[key] = {"true": True, "false": False}[raw[-1].lower()]
+                self.kinds[name] = "bool"
             else:
-                values[key] = raw[-1]
-        except (ValueError, KeyError):
-            noun = "an integer" if int in kinds else "true or false"
-            raise ValidationFailed.of(key, f"must be {noun}") from None
-    return parse(values, schema, root="query")
+                self.kinds[name] = "str"
+
+    def __call__(self, request: web.Request) -> Any:
+        values: dict[str, Any] = {}
+        query = request.query
+        for key in query:
+            kind = self.kinds.get(key)
+            if kind is None:
+                raise ValidationFailed.of(key, "is not a known query parameter")
+            if kind == "list":
+                values[key] = query.getall(key)
+                continue
+            raw = query.getall(key)[-1]
+            if kind == "int":
+                try:
+                    values[key] = int(raw)
+                except ValueError:
+                    raise ValidationFailed.of(key, "must be an integer") from None
+            elif kind == "bool":
+                flag = _FLAGS.get(raw.lower())
+                if flag is None:
+                    raise ValidationFailed.of(key, "must be true or false")
+                values[key] = flag
+            else:
+                values[key] = raw
+        return parse(values, self.schema, root="query")
+
+
+_FLAGS = {"true": True, "false": False}
+JSON = "application/json"
+
+
+def json_answer(result: Any, status: int) -> web.Response:
+    """A handler's result as the answer's body: a ``JsonDocument`` as it is, anything else written once."""
+    body = result.content if isinstance(result, JsonDocument) else orjson.dumps(dump(result))
+    return web.Response(body=body, status=status, content_type=JSON)
 
 
 def to_aiohttp(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    authenticated, roles, status = endpoint.authenticated, endpoint.required_roles, endpoint.status
+    body_schema, handler = endpoint.body, endpoint.handler
+    read_query = QueryReader(endpoint.query) if endpoint.query is not None else None
+
     async def handle(request: web.Request) -> web.StreamResponse:
         principal = await authenticate(request)
-        if endpoint.authenticated:
+        if authenticated:
             if principal is None:
                 raise Unauthenticated("this route needs a bearer token: log in first")
-            if endpoint.required_roles:
-                principal.require(*endpoint.required_roles)
-        raw: Any = {}
+            if roles:
+                principal.require(*roles)
+        raw: Any = _NO_BODY
         body: Any = None
-        if endpoint.body is not None:
+        if body_schema is not None:
             raw = await read_json(request)
-            body = parse(raw, endpoint.body)
-        query = _query(request, endpoint.query) if endpoint.query is not None else None
-        call: Call[Any, Any] = Call(request, principal, body, query, raw if isinstance(raw, dict) else {})
-        result = await endpoint.handler(call)
+            body = parse(raw, body_schema)
+        query = read_query(request) if read_query is not None else None
+        result = await handler(Call(request, principal, body, query, raw if isinstance(raw, dict) else _NO_BODY))
         if isinstance(result, web.StreamResponse):
             return result
-        if result is None or endpoint.status == 204:
+        if result is None or status == 204:
             return web.Response(status=204)
-        return web.json_response(dump(result), status=endpoint.status)
+        return json_answer(result, status)
 
     handle.__name__ = endpoint.operation_id
     return handle
+
+
+_NO_BODY: Mapping[str, Any] = {}

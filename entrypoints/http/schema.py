@@ -20,6 +20,7 @@ import cattrs
 from cattrs.cols import list_structure_factory, mapping_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
+from core.shared.documents import json_ready
 from core.shared.errors import DomainError, FieldError, ValidationFailed
 
 # Field metadata keys a request schema may use (``attrs.field(metadata=limits(max_length=80))``).
@@ -108,9 +109,6 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook_factory(
         _is(dict), _strict_collection(converter, dict, mapping_structure_factory, "a JSON object")
     )
-    converter.register_unstructure_hook(datetime, lambda d: d.isoformat().replace("+00:00", "Z"))
-    converter.register_unstructure_hook(date, lambda d: d.isoformat())
-    converter.register_unstructure_hook(frozenset, lambda s: sorted(converter.unstructure(list(s))))
     return converter
 
 
@@ -193,8 +191,8 @@ def _check_limits(value: Any, path: list[str]) -> list[FieldError]:
 
 
 def dump(value: Any) -> Any:
-    """A use case's result as JSON-ready data."""
-    return converter.unstructure(value)
+    """A use case's result as JSON-ready data (``core.shared.documents``: the one JSON shape of results)."""
+    return json_ready(value)
 
 
 # --- JSON Schema -----------------------------------------------------------------------------------

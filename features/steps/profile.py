@@ -11,6 +11,7 @@ from core.auth.use_cases import GetAccountInfo
 from core.shared.errors import NotFound
 from features.steps.accounts import OPERATOR, World
 from features.steps.text import step
+from ports.shared import UnitOfWorkFactory
 from ports.users import UsersUnitOfWork
 
 ME = "/api/v1/me"
@@ -188,7 +189,7 @@ def nothing_stored(world: World, email: str) -> None:
             account_left = True
         except NotFound:
             account_left = False
-        uow = runtime.resolve(UsersUnitOfWork)
+        uow = runtime.resolve(UnitOfWorkFactory[UsersUnitOfWork])()
         async with uow:
             return account_left, await uow.profiles.get(user_id), await uow.addresses.list_for_user(user_id)
 

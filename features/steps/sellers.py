@@ -221,9 +221,10 @@ def deleted_storefront_not_found(world: World) -> None:
 def seller_account_erased(world: World) -> None:
     from core.sellers.model import CLOSED_SHOP_NAME, SellerStatus
     from ports.sellers import SellersUnitOfWork
+    from ports.shared import UnitOfWorkFactory
 
     async def stored() -> object:
-        uow = world.server.runtime.resolve(SellersUnitOfWork)
+        uow = world.server.runtime.resolve(UnitOfWorkFactory[SellersUnitOfWork])()
         async with uow:
             return await uow.sellers.get(world.erased_user_id)
 

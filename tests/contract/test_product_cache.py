@@ -173,8 +173,8 @@ async def test_the_shop_reads_the_database_while_redis_is_down(dead_redis: aiore
     down = RedisProductCache(dead_redis, TTL)
     kitchen = await catalog.category("Kitchen")
     listed = await catalog.published(kitchen)
-    show = uc.ShowPublicCard(catalog.uow(), catalog.stock, catalog.images, down)
-    archive = uc.ArchiveProductCard(catalog.uow(), down, catalog.clock)
+    show = uc.ShowPublicCard(uc.CatalogShopCards(catalog.uow, catalog.stock, catalog.images), down)
+    archive = uc.ArchiveProductCard(catalog.uow, down, catalog.clock)
 
     shown = await show(c.GetProduct(listed.id))
     archived = await archive(c.ArchiveProduct(ANN, listed.id))

@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
+import attrs
 import pytest
 import redis.asyncio as aioredis
 
@@ -18,6 +19,7 @@ from adapters.memory.auth import MemorySessionStore
 from adapters.memory.clock import ManualClock
 from adapters.redis.sessions import RedisSessionStore, index_key, session_key
 from core.auth.model import Session, session_id_of
+from core.shared.security import Role
 from ports.auth import SessionStore
 from tests.support.redis import scratch_redis
 
@@ -273,3 +275,45 @@ async def test_redis_drops_a_session_by_itself_when_its_time_is_up(
     assert await redis_db.exists(session_key(brief.id), index_key("alice")) == 0
     assert await redis_store.get(brief.id) is None
     assert await redis_store.list_for_user("alice") == []
+
+
+async def test_a_session_keeps_the_roles_it_was_given(store: SessionStore, clock: ManualClock) -> None:
+    laptop = attrs.evolve(session(clock, "laptop"), roles=frozenset({Role.CUSTOMER, Role.SELLER}))
+    await store.add(laptop)
+
+    assert await store.get(laptop.id) == laptop
+
+
+async def test_changed_roles_reach_every_live_session_of_the_user_and_no_other(
+    store: SessionStore, clock: ManualClock
+) -> None:
+    customer = frozenset({Role.CUSTOMER})
+    laptop, phone = session(clock, "laptop", lasts=3600), session(clock, "phone", lasts=60)
+    bob = session(clock, "bob", "bob")
+    for s in (laptop, phone, bob):
+        await store.add(attrs.evolve(s, roles=customer))
+
+    await store.change_roles("alice", frozenset({Role.CUSTOMER, Role.ADMIN}))
+    clock.advance(30)
+
+    for mine in (laptop, phone):
+        stored = await store.get(mine.id)
+        assert stored is not None
+        assert stored.roles == {Role.CUSTOMER, Role.ADMIN}
+        assert stored.expires_at == mine.expires_at
+    bobs = await store.get(bob.id)
+    assert bobs is not None
+    assert bobs.roles == customer
+    clock.advance(31)
+    assert await store.get(phone.id) is None  # its own expiry still holds
+
+
+async def test_changing_roles_brings_no_removed_session_back(store: SessionStore, clock: ManualClock) -> None:
+    laptop = attrs.evolve(session(clock, "laptop"), roles=frozenset({Role.CUSTOMER}))
+    await store.add(laptop)
+    await store.remove(laptop.id)
+
+    await store.change_roles("alice", frozenset({Role.CUSTOMER, Role.SELLER}))
+
+    assert await store.get(laptop.id) is None
+    assert await store.list_for_user("alice") == []

@@ -102,6 +102,7 @@ def _store_shipment(server: Any, order_id: str, customer_id: str, number: str, *
     from core.logistics.model import Shipment, ShipmentItem
     from core.shared.addresses import PostalAddress
     from ports.logistics import LogisticsUnitOfWork
+    from ports.shared import UnitOfWorkFactory
 
     runtime = server.runtime
     shipment = Shipment.book(
@@ -121,7 +122,7 @@ def _store_shipment(server: Any, order_id: str, customer_id: str, number: str, *
         shipment.cancel(server.clock.now())
 
     async def store() -> None:
-        async with runtime.resolve(LogisticsUnitOfWork) as uow:
+        async with runtime.resolve(UnitOfWorkFactory[LogisticsUnitOfWork])() as uow:
             await uow.shipments.add(shipment)
             await uow.commit()
 

@@ -47,21 +47,21 @@ class Stock:
 
     async def stocked(self, product_id: str, quantity: int) -> str:
         self.products.owners[product_id] = SELLER.user_id
-        await uc.SetStock(self.uow(), self.products, self.clock)(uc.SetOnHand(SELLER, product_id, quantity))
+        await uc.SetStock(self.uow, self.products, self.clock)(uc.SetOnHand(SELLER, product_id, quantity))
         return product_id
 
     async def view(self, product_id: str) -> uc.StockView:
-        return await uc.ShowStock(self.uow(), self.products)(uc.GetStock(SELLER, product_id))
+        return await uc.ShowStock(self.uow, self.products)(uc.GetStock(SELLER, product_id))
 
     async def reserve(self, order_id: str, *lines: tuple[str, int]) -> uc.ReservationView:
         command = uc.ReserveForOrder(order_id, [StockLine(p, q) for p, q in lines])
-        return await uc.ReserveStock(self.uow(), self.clock)(command)
+        return await uc.ReserveStock(self.uow, self.clock)(command)
 
     async def release(self, order_id: str) -> uc.ReservationView | None:
-        return await uc.ReleaseStock(self.uow(), self.clock)(uc.ReleaseForOrder(order_id))
+        return await uc.ReleaseStock(self.uow, self.clock)(uc.ReleaseForOrder(order_id))
 
     async def commit(self, order_id: str) -> uc.ReservationView:
-        return await uc.CommitStock(self.uow(), self.clock)(uc.CommitForOrder(order_id))
+        return await uc.CommitStock(self.uow, self.clock)(uc.CommitForOrder(order_id))
 
     async def events(self) -> Counter[str]:
         rows = await self.pool.fetch("SELECT type FROM outbox")

@@ -100,17 +100,15 @@ class AuthApp:
     # The use cases, each over a fresh unit of work.
     @property
     def register(self) -> auth_uc.RegisterUser:
-        return auth_uc.RegisterUser(self.uow(), self.hasher, self.ids, self.clock)
+        return auth_uc.RegisterUser(self.uow, self.hasher, self.ids, self.clock)
 
     @property
     def log_in(self) -> auth_uc.LogIn:
-        return auth_uc.LogIn(
-            self.uow(), self.sessions, self.failures, self.hasher, self.tokens, self.clock, self.policy
-        )
+        return auth_uc.LogIn(self.uow, self.sessions, self.failures, self.hasher, self.tokens, self.clock, self.policy)
 
     @property
     def authenticate(self) -> auth_uc.AuthenticateSession:
-        return auth_uc.AuthenticateSession(self.uow(), self.sessions, self.clock)
+        return auth_uc.AuthenticateSession(self.uow, self.sessions, self.clock)
 
     @property
     def log_out(self) -> auth_uc.LogOut:
@@ -126,23 +124,23 @@ class AuthApp:
 
     @property
     def change_password(self) -> auth_uc.ChangeMyPassword:
-        return auth_uc.ChangeMyPassword(self.uow(), self.sessions, self.hasher, self.confirm, self.clock)
+        return auth_uc.ChangeMyPassword(self.uow, self.sessions, self.hasher, self.confirm, self.clock)
 
     @property
     def set_roles(self) -> auth_uc.SetUserRoles:
-        return auth_uc.SetUserRoles(self.uow(), self.clock)
+        return auth_uc.SetUserRoles(self.uow, self.sessions, self.clock)
 
     @property
     def get_account(self) -> auth_uc.GetAccountInfo:
-        return auth_uc.GetAccountInfo(self.uow())
+        return auth_uc.GetAccountInfo(self.uow)
 
     @property
     def list_accounts(self) -> auth_uc.ListAllAccounts:
-        return auth_uc.ListAllAccounts(self.uow())
+        return auth_uc.ListAllAccounts(self.uow)
 
     @property
     def delete_account(self) -> auth_uc.DeleteMyAccount:
-        return auth_uc.DeleteMyAccount(self.uow(), self.sessions, self.confirm, self.clock)
+        return auth_uc.DeleteMyAccount(self.uow, self.sessions, self.confirm, self.clock)
 
     @property
     def confirm(self) -> auth_uc.PasswordConfirmation:
@@ -194,39 +192,39 @@ class UsersApp:
 
     @property
     def create_profile(self) -> users_uc.CreateUserProfile:
-        return users_uc.CreateUserProfile(self.uow(), self.clock)
+        return users_uc.CreateUserProfile(self.uow, self.clock)
 
     @property
     def erase(self) -> users_uc.EraseUser:
-        return users_uc.EraseUser(self.uow(), self.clock)
+        return users_uc.EraseUser(self.uow, self.clock)
 
     @property
     def show(self) -> users_uc.ShowProfile:
-        return users_uc.ShowProfile(self.uow())
+        return users_uc.ShowProfile(self.uow)
 
     @property
     def edit(self) -> users_uc.EditProfile:
-        return users_uc.EditProfile(self.uow(), self.clock)
+        return users_uc.EditProfile(self.uow, self.clock)
 
     @property
     def preferences(self) -> users_uc.ChangePreferences:
-        return users_uc.ChangePreferences(self.uow(), self.clock)
+        return users_uc.ChangePreferences(self.uow, self.clock)
 
     @property
     def add_address(self) -> users_uc.AddUserAddress:
-        return users_uc.AddUserAddress(self.uow(), self.ids, self.clock)
+        return users_uc.AddUserAddress(self.uow, self.ids, self.clock)
 
     @property
     def list_addresses(self) -> users_uc.ListUserAddresses:
-        return users_uc.ListUserAddresses(self.uow())
+        return users_uc.ListUserAddresses(self.uow)
 
     @property
     def change_address(self) -> users_uc.ChangeUserAddress:
-        return users_uc.ChangeUserAddress(self.uow(), self.clock)
+        return users_uc.ChangeUserAddress(self.uow, self.clock)
 
     @property
     def remove_address(self) -> users_uc.RemoveUserAddress:
-        return users_uc.RemoveUserAddress(self.uow(), self.clock)
+        return users_uc.RemoveUserAddress(self.uow, self.clock)
 
     async def member(self, user_id: str = "user-1", display_name: str = "Alice") -> Principal:
         """A user with a profile, as the UserRegistered consumer leaves it."""

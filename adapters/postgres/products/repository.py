@@ -126,12 +126,11 @@ class PostgresCategoryRepository:
 
 # --- product cards ------------------------------------------------------------------------------------
 
-_CARD = """
-SELECT c.id, c.seller_id, c.sku, c.status, c.revision, c.title, c.description, c.brand, c.category_id,
+# A card's columns, as ``product_of`` reads them (``c`` is products.cards).
+CARD_COLUMNS = """c.id, c.seller_id, c.sku, c.status, c.revision, c.title, c.description, c.brand, c.category_id,
        c.attributes, c.price_amount, c.price_currency, c.rejection_reasons, c.created_at, c.updated_at,
-       c.live_revision, c.live_published_at, c.live
-FROM products.cards c
-"""
+       c.live_revision, c.live_published_at, c.live"""
+_CARD = f"SELECT {CARD_COLUMNS}\nFROM products.cards c\n"
 _INSERT_CARD = """
 INSERT INTO products.cards (id, seller_id, sku, status, revision, title, description, brand, category_id,
                             attributes, price_amount, price_currency, rejection_reasons, created_at, updated_at,
@@ -193,7 +192,7 @@ def _content_of_document(d: dict[str, Any]) -> CardContent:
     )
 
 
-def _product(row: Any) -> Product:
+def product_of(row: Any) -> Product:
     live = None
     if row["live_revision"] is not None:
         live = LiveVersion(row["live_revision"], _content_of_document(row["live"]), row["live_published_at"])
@@ -250,7 +249,7 @@ class PostgresProductRepository:
     def _track(self, row: Any) -> Product | None:
         if row is None:
             return None
-        product = _product(row)
+        product = product_of(row)
         self.seen.add(product)
         return product
 

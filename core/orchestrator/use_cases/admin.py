@@ -8,6 +8,7 @@ from core.shared.errors import NotFound
 from core.shared.pagination import Page
 from core.shared.security import Role
 from ports.orchestrator import OrchestratorUnitOfWork
+from ports.shared import UnitOfWorkFactory
 
 SAGA_ID_MAX = 128
 
@@ -43,26 +44,26 @@ def saga_view(saga: Saga) -> SagaView:
 class ListAllSagas:
     """The admin's list, oldest first, of one kind or status or all."""
 
-    def __init__(self, uow: OrchestratorUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[OrchestratorUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: ListSagas) -> Page[SagaSummary]:
         command.principal.require(Role.ADMIN)
-        async with self.uow:
-            page = await self.uow.sagas.list(command.kind, command.status, command.page)
+        async with self.uow() as uow:
+            page = await uow.sagas.list(command.kind, command.status, command.page)
         return Page([saga_summary(s) for s in page.items], page.next_cursor)
 
 
 class ShowSaga:
-    def __init__(self, uow: OrchestratorUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[OrchestratorUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: GetSaga) -> SagaView:
         command.principal.require(Role.ADMIN)
         saga = None
         if 0 < len(command.saga_id) <= SAGA_ID_MAX:
-            async with self.uow:
-                saga = await self.uow.sagas.get(command.saga_id)
+            async with self.uow() as uow:
+                saga = await uow.sagas.get(command.saga_id)
         if saga is None:
             raise NotFound("no such saga")
         return saga_view(saga)

@@ -18,7 +18,7 @@ from core.orchestrator.model import Saga, Step
 from core.shared.errors import Conflict, DomainError, Unavailable
 from ports.checkout import OrderDesk, PaymentDesk, PaymentStatus, ShipmentRefused, ShippingDesk, StockDesk
 from ports.orchestrator import OrchestratorUnitOfWork
-from ports.shared import Clock
+from ports.shared import Clock, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ _RETRIES = 5
 class SagaRunner:
     def __init__(
         self,
-        uow: OrchestratorUnitOfWork,
+        uow: UnitOfWorkFactory[OrchestratorUnitOfWork],
         clock: Clock,
         stock: StockDesk,
         payments: PaymentDesk,
@@ -44,20 +44,20 @@ class SagaRunner:
         self.stock, self.payments, self.orders, self.shipping = stock, payments, orders, shipping
 
     async def load(self, saga_id: str) -> Saga | None:
-        async with self.uow:
-            return await self.uow.sagas.get(saga_id)
+        async with self.uow() as uow:
+            return await uow.sagas.get(saga_id)
 
     async def change(self, saga_id: str, change: Change) -> bool:
         """Load the saga, change it, store it; ``change`` returns False to leave it as it is. A concurrent
         change (a version conflict) makes it start over from the saga as it now is."""
         for _ in range(_RETRIES):
-            async with self.uow:
-                saga = await self.uow.sagas.get(saga_id)
+            async with self.uow() as uow:
+                saga = await uow.sagas.get(saga_id)
                 if saga is None or not change(saga):
                     return False
                 try:
-                    await self.uow.sagas.update(saga)
-                    await self.uow.commit()
+                    await uow.sagas.update(saga)
+                    await uow.commit()
                 except Conflict:
                     continue
                 return True

@@ -11,13 +11,13 @@ from core.orchestrator.use_cases.runner import SagaRunner
 from core.shared.errors import Conflict
 from ports.checkout import OrderDesk, PaymentDesk, ShippingDesk, StockDesk
 from ports.orchestrator import OrchestratorUnitOfWork
-from ports.shared import Clock
+from ports.shared import Clock, UnitOfWorkFactory
 
 
 class _SagaUseCase:
     def __init__(
         self,
-        uow: OrchestratorUnitOfWork,
+        uow: UnitOfWorkFactory[OrchestratorUnitOfWork],
         clock: Clock,
         stock: StockDesk,
         payments: PaymentDesk,
@@ -29,12 +29,12 @@ class _SagaUseCase:
 
     async def _start(self, saga: Saga) -> bool:
         """Store a new saga; False when it exists already (a redelivered start changes nothing)."""
-        async with self.uow:
-            if await self.uow.sagas.get(saga.id) is not None:
+        async with self.uow() as uow:
+            if await uow.sagas.get(saga.id) is not None:
                 return False
             try:
-                await self.uow.sagas.add(saga)
-                await self.uow.commit()
+                await uow.sagas.add(saga)
+                await uow.commit()
             except Conflict:  # started meanwhile by another delivery of the same event
                 return False
         return True
@@ -93,11 +93,11 @@ class ResumeStalledSagas(_SagaUseCase):
 
     async def __call__(self, command: ResumeStalled) -> int:
         now = self.clock.now()
-        async with self.uow:
+        async with self.uow() as uow:
             untouched_since = now - timedelta(seconds=command.stall_seconds)
-            claimed = await self.uow.sagas.claim_stalled(untouched_since, now, command.limit)
+            claimed = await uow.sagas.claim_stalled(untouched_since, now, command.limit)
             try:
-                await self.uow.commit()
+                await uow.commit()
             except Conflict:  # another sweeper claimed some of them first: they are its to run
                 return 0
         for saga in claimed:

@@ -16,7 +16,7 @@ from core.products.use_cases.decisions import (
     RestoreSellerProducts,
 )
 from core.products.use_cases.offers import CatalogOffers, CatalogOwnership
-from core.products.use_cases.shop import BrowseShop, ShowPublicCard
+from core.products.use_cases.shop import BrowseShop, CatalogShopCards, ShowPublicCard
 
 __all__ = [
     "AddCategory",
@@ -25,6 +25,7 @@ __all__ = [
     "BrowseShop",
     "CatalogOffers",
     "CatalogOwnership",
+    "CatalogShopCards",
     "ChangeCategoryName",
     "CreateProductCard",
     "EditProductCard",

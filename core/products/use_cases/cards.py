@@ -37,7 +37,7 @@ from core.shared.pagination import Page
 from core.shared.security import Role
 from ports.catalog import ProductImages
 from ports.products import CatalogUnitOfWork, ProductCache
-from ports.shared import Clock, IdGenerator
+from ports.shared import Clock, IdGenerator, UnitOfWorkFactory
 
 
 @attrs.frozen
@@ -90,7 +90,7 @@ async def _category_must_exist(uow: CatalogUnitOfWork, category_id: str) -> None
 class CreateProductCard:
     """A new card, as a draft: nothing reaches the shop before moderation approves it."""
 
-    def __init__(self, uow: CatalogUnitOfWork, ids: IdGenerator, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[CatalogUnitOfWork], ids: IdGenerator, clock: Clock) -> None:
         self.uow, self.ids, self.clock = uow, ids, clock
 
     async def __call__(self, command: CreateProduct) -> SellerProductView:
@@ -117,18 +117,18 @@ class CreateProductCard:
             attributes=c.attributes or (),
             price=c.price,
         )
-        async with self.uow:
-            await _category_must_exist(self.uow, content.category_id)
+        async with self.uow() as uow:
+            await _category_must_exist(uow, content.category_id)
             product = Product.create(self.ids.new_id(), command.principal.user_id, c.sku, content, self.clock.now())
-            await self.uow.products.add(product)
-            await self.uow.commit()
+            await uow.products.add(product)
+            await uow.commit()
         return seller_view(product)
 
 
 class EditProductCard:
     """Change the working revision; customers keep seeing the live version until an edit is approved."""
 
-    def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[CatalogUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, command: EditProduct) -> SellerProductView:
@@ -142,10 +142,10 @@ class EditProductCard:
             price=command.price,
             attributes=command.attributes,
         )
-        async with self.uow:
-            product = await own_product(self.uow, command.principal, command.product_id, change=True)
+        async with self.uow() as uow:
+            product = await own_product(uow, command.principal, command.product_id, change=True)
             if c.category_id is not None and c.category_id != product.content.category_id:
-                await _category_must_exist(self.uow, c.category_id)
+                await _category_must_exist(uow, c.category_id)
             current = product.content
             content = CardContent(
                 title=c.title if c.title is not None else current.title,
@@ -156,67 +156,67 @@ class EditProductCard:
                 price=c.price if c.price is not None else current.price,
             )
             if product.edit(c.sku if c.sku is not None else product.sku, content, self.clock.now()):
-                await self.uow.products.update(product)
-                await self.uow.commit()
+                await uow.products.update(product)
+                await uow.commit()
         return seller_view(product)
 
 
 class SubmitProductCard:
     """Send the working revision to moderation; the decision comes later, as an event."""
 
-    def __init__(self, uow: CatalogUnitOfWork, images: ProductImages, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[CatalogUnitOfWork], images: ProductImages, clock: Clock) -> None:
         self.uow, self.images, self.clock = uow, images, clock
 
     async def __call__(self, command: SubmitProduct) -> SellerProductView:
         command.principal.require(Role.SELLER)
         urls = await self.images.urls([command.product_id])
-        async with self.uow:
-            product = await own_product(self.uow, command.principal, command.product_id, change=True)
-            if await seller_suspended(self.uow, product.seller_id):
+        async with self.uow() as uow:
+            product = await own_product(uow, command.principal, command.product_id, change=True)
+            if await seller_suspended(uow, product.seller_id):
                 raise Conflict("your seller account is suspended: no card can be submitted until it is reinstated")
             product.submit(len(urls.get(product.id, [])), self.clock.now())
-            await self.uow.products.update(product)
-            await self.uow.commit()
+            await uow.products.update(product)
+            await uow.commit()
         return seller_view(product)
 
 
 class ArchiveProductCard:
     """Retire a card for good; a published one leaves the shop."""
 
-    def __init__(self, uow: CatalogUnitOfWork, cache: ProductCache, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[CatalogUnitOfWork], cache: ProductCache, clock: Clock) -> None:
         self.uow, self.cache, self.clock = uow, cache, clock
 
     async def __call__(self, command: ArchiveProduct) -> SellerProductView:
         command.principal.require(Role.SELLER)
-        async with self.uow:
-            product = await own_product(self.uow, command.principal, command.product_id, change=True)
+        async with self.uow() as uow:
+            product = await own_product(uow, command.principal, command.product_id, change=True)
             was_live = product.live is not None
-            suspended = await seller_suspended(self.uow, product.seller_id)
+            suspended = await seller_suspended(uow, product.seller_id)
             if product.archive(seller_suspended=suspended, now=self.clock.now()):
-                await self.uow.products.update(product)
-                await self.uow.commit()
+                await uow.products.update(product)
+                await uow.commit()
         if was_live:
             await forget_cards(self.cache, [product.id])
         return seller_view(product)
 
 
 class ShowMyProductCard:
-    def __init__(self, uow: CatalogUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[CatalogUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: GetMyProduct) -> SellerProductView:
         command.principal.require(Role.SELLER)
-        async with self.uow:
-            product = await own_product(self.uow, command.principal, command.product_id, change=False)
+        async with self.uow() as uow:
+            product = await own_product(uow, command.principal, command.product_id, change=False)
         return seller_view(product)
 
 
 class ListMyProductCards:
-    def __init__(self, uow: CatalogUnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[CatalogUnitOfWork]) -> None:
         self.uow = uow
 
     async def __call__(self, command: ListMyProducts) -> Page[SellerProductView]:
         command.principal.require(Role.SELLER)
-        async with self.uow:
-            page = await self.uow.products.list_for_seller(command.principal.user_id, command.status, command.page)
+        async with self.uow() as uow:
+            page = await uow.products.list_for_seller(command.principal.user_id, command.status, command.page)
         return Page([seller_view(p) for p in page.items], page.next_cursor)

@@ -6,18 +6,17 @@ of its own (from ``catalog``, a factory), so one instance serves any number of c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from ports.catalog import Offer, ProductImages, StockLevels
 from ports.products import CatalogUnitOfWork
-
-CatalogSessions = Callable[[], CatalogUnitOfWork]
+from ports.shared import UnitOfWorkFactory
 
 
 class CatalogOwnership:
     """``ports.catalog.ProductOwnership``."""
 
-    def __init__(self, catalog: CatalogSessions) -> None:
+    def __init__(self, catalog: UnitOfWorkFactory[CatalogUnitOfWork]) -> None:
         self.catalog = catalog
 
     async def owner_of(self, product_id: str) -> str | None:
@@ -29,7 +28,9 @@ class CatalogOwnership:
 class CatalogOffers:
     """``ports.catalog.ProductCatalog``: published cards only, with what stock and media say of them now."""
 
-    def __init__(self, catalog: CatalogSessions, stock: StockLevels, images: ProductImages) -> None:
+    def __init__(
+        self, catalog: UnitOfWorkFactory[CatalogUnitOfWork], stock: StockLevels, images: ProductImages
+    ) -> None:
         self.catalog, self.stock, self.images = catalog, stock, images
 
     async def offers(self, product_ids: Sequence[str]) -> dict[str, Offer]:

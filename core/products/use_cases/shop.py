@@ -9,35 +9,41 @@ is suspended: for them it does not exist (404).
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from core.products.categories import CategoryTree
 from core.products.commands import BrowseProducts, GetProduct, PublicCard
+from core.products.model import ShownCard
 from core.products.use_cases.views import ShopFactsReader, public_card, seller_suspended
+from core.shared.documents import JsonDocument, render
 from core.shared.errors import NotFound, Unavailable, ValidationFailed
 from core.shared.pagination import Page
 from ports.catalog import ProductImages, StockLevels
-from ports.products import CatalogUnitOfWork, ProductCache
+from ports.products import CatalogUnitOfWork, ProductCache, ShopCards
+from ports.shared import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class BrowseShop:
     """Published cards, newest first; a category includes every category under it."""
 
-    def __init__(self, uow: CatalogUnitOfWork, stock: StockLevels, images: ProductImages) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[CatalogUnitOfWork], stock: StockLevels, images: ProductImages) -> None:
         self.uow, self.facts = uow, ShopFactsReader(stock, images)
 
     async def __call__(self, command: BrowseProducts) -> Page[PublicCard]:
-        async with self.uow:
+        async with self.uow() as uow:
             category_ids = None
             if command.category_id is not None:
-                category_ids = await self.uow.categories.subtree(command.category_id)
+                category_ids = await uow.categories.subtree(command.category_id)
                 if not category_ids:
                     raise ValidationFailed.of("category_id", "is not a category")
-            page = await self.uow.products.list_shown(category_ids, command.page)
+            page = await uow.products.list_shown(category_ids, command.page)
             shown = [p for p in page.items if p.live is not None]
             tree = CategoryTree(
-                await self.uow.categories.lineage([p.live.content.category_id for p in shown if p.live is not None])
+                await uow.categories.lineage([p.live.content.category_id for p in shown if p.live is not None])
             )
         available, urls = await self.facts.read([p.id for p in shown])
         cards = [public_card(p, tree, available.get(p.id, 0), list(urls.get(p.id, []))) for p in shown]
@@ -45,19 +51,34 @@ class BrowseShop:
 
 
 class ShowPublicCard:
-    def __init__(self, uow: CatalogUnitOfWork, stock: StockLevels, images: ProductImages, cache: ProductCache) -> None:
-        self.uow, self.facts, self.cache = uow, ShopFactsReader(stock, images), cache
+    """A published card, read through the cache. ``document`` is the read the shop's API serves: the card
+    as JSON, handed on unread when the cache has it; calling the use case gives the card itself."""
+
+    def __init__(self, cards: ShopCards, cache: ProductCache) -> None:
+        self.cards, self.cache = cards, cache
 
     async def __call__(self, command: GetProduct) -> PublicCard:
-        cache_works = True
-        try:
-            cached = await self.cache.get(command.product_id)
-        except Unavailable as error:
-            log.warning("product cache unavailable, reading the database: %s", error)
-            cached, cache_works = None, False
+        cached, cache_works = await self._cached(self.cache.get, command.product_id)
         if cached is not None:
             return cached
-        card = await self._from_database(command.product_id)
+        return await self._keep(await self._from_database(command.product_id), cache_works)
+
+    async def document(self, command: GetProduct) -> JsonDocument:
+        cached, cache_works = await self._cached(self.cache.get_document, command.product_id)
+        if cached is not None:
+            return cached
+        return render(await self._keep(await self._from_database(command.product_id), cache_works))
+
+    @staticmethod
+    async def _cached(read: Callable[[str], Awaitable[T | None]], product_id: str) -> tuple[T | None, bool]:
+        """What the cache holds (None on a miss), and whether the cache answered at all."""
+        try:
+            return await read(product_id), True
+        except Unavailable as error:
+            log.warning("product cache unavailable, reading the database: %s", error)
+            return None, False
+
+    async def _keep(self, card: PublicCard, cache_works: bool) -> PublicCard:
         if cache_works:
             try:
                 await self.cache.put(card)
@@ -66,10 +87,26 @@ class ShowPublicCard:
         return card
 
     async def _from_database(self, product_id: str) -> PublicCard:
-        async with self.uow:
-            product = await self.uow.products.get(product_id)
-            if product is None or product.live is None or await seller_suspended(self.uow, product.seller_id):
-                raise NotFound("no such product")
-            tree = CategoryTree(await self.uow.categories.lineage([product.live.content.category_id]))
+        shown = await self.cards.shown(product_id)
+        if shown is None or shown.product.live is None or shown.seller_suspended:
+            raise NotFound("no such product")
+        return public_card(shown.product, CategoryTree(shown.lineage), shown.available, shown.image_urls)
+
+
+class CatalogShopCards:
+    """``ports.products.ShopCards`` from the catalogue's, the stock's and the media's own ports: what the
+    memory profile uses; PostgreSQL reads the same in one query (``adapters.postgres.products.shop``)."""
+
+    def __init__(self, uow: UnitOfWorkFactory[CatalogUnitOfWork], stock: StockLevels, images: ProductImages) -> None:
+        self.uow, self.facts = uow, ShopFactsReader(stock, images)
+
+    async def shown(self, product_id: str) -> ShownCard | None:
+        async with self.uow() as uow:
+            product = await uow.products.get(product_id)
+            if product is None:
+                return None
+            suspended = await seller_suspended(uow, product.seller_id)
+            live = product.live
+            lineage = [] if live is None else await uow.categories.lineage([live.content.category_id])
         available, urls = await self.facts.read([product.id])
-        return public_card(product, tree, available.get(product.id, 0), list(urls.get(product.id, [])))
+        return ShownCard(product, lineage, suspended, available.get(product.id, 0), list(urls.get(product.id, [])))

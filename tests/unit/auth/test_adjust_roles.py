@@ -13,7 +13,7 @@ SELLER = frozenset({Role.SELLER})
 
 
 def adjust(auth: AuthApp) -> AdjustUserRoles:
-    return AdjustUserRoles(auth.uow(), auth.clock)
+    return AdjustUserRoles(auth.uow, auth.sessions, auth.clock)
 
 
 async def test_a_role_is_granted_and_the_session_carries_it_at_once(auth: AuthApp, published: Published) -> None:

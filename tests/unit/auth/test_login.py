@@ -293,7 +293,7 @@ async def test_a_hash_made_with_weaker_parameters_is_upgraded_at_login(auth: Aut
     assert stronger.needs_rehash(old.password_hash)
     published.clear()
 
-    log_in = LogIn(auth.uow(), auth.sessions, auth.failures, stronger, auth.tokens, auth.clock, auth.policy)
+    log_in = LogIn(auth.uow, auth.sessions, auth.failures, stronger, auth.tokens, auth.clock, auth.policy)
     await log_in(Login("alice@example.com", auth.PASSWORD))
 
     new = await auth.stored(account.user_id)

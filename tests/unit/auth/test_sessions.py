@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import attrs
 import pytest
 
-from core.auth.commands import Authenticate, DeleteAccount, ListSessions, Logout, LogoutEverywhere
+from core.auth.commands import Authenticate, DeleteAccount, EndSessions, ListSessions, Logout, LogoutEverywhere
 from core.auth.model import Session, session_id_of
-from core.auth.use_cases import AuthenticateSession
+from core.auth.use_cases import AuthenticateSession, EndSessionsOfDeletedAccount
 from core.shared.errors import Unauthenticated
 from core.shared.security import Role
 
@@ -78,7 +79,7 @@ async def test_an_expired_session_is_refused_even_if_the_store_still_holds_it(au
     now = auth.clock.now()
     store = LazyStore()
     store.kept[session_id_of("tok")] = Session(session_id_of("tok"), account.user_id, now, now)
-    authenticate = AuthenticateSession(auth.uow(), store, auth.clock)  # type: ignore[arg-type]
+    authenticate = AuthenticateSession(auth.uow, store, auth.clock)  # type: ignore[arg-type]
 
     with pytest.raises(Unauthenticated):
         await authenticate(Authenticate("tok"))
@@ -165,9 +166,29 @@ async def test_the_sessions_of_a_deleted_account_are_refused(auth: AuthApp) -> N
             await auth.principal(token)
 
 
-async def test_a_session_whose_account_vanished_is_refused_and_dropped(auth: AuthApp) -> None:
+async def test_the_sessions_of_a_deleted_account_end_when_its_deletion_is_heard(auth: AuthApp) -> None:
+    """A session carries its principal, so a request reads no account: an account that goes takes its
+    sessions with it (DeleteMyAccount, and again on AccountDeleted should that revocation be cut short)."""
     account = await auth.sign_up()
     issued = await auth.open_session()
+    del auth.tables.accounts.rows[account.user_id]  # gone, its sessions not revoked yet
+
+    await EndSessionsOfDeletedAccount(auth.sessions)(EndSessions(account.user_id))
+
+    with pytest.raises(Unauthenticated) as raised:
+        await auth.principal(issued.token)
+    assert raised.value.message == EXPIRED
+    assert await auth.sessions.get(session_id_of(issued.token)) is None
+
+
+async def test_a_session_stored_without_roles_whose_account_vanished_is_refused_and_dropped(auth: AuthApp) -> None:
+    """Sessions stored before sessions carried roles are judged by their account, as they always were."""
+    account = await auth.sign_up()
+    issued = await auth.open_session()
+    stored = await auth.sessions.get(session_id_of(issued.token))
+    assert stored is not None
+    await auth.sessions.add(attrs.evolve(stored, roles=None))
+    assert (await auth.principal(issued.token)).roles == frozenset({Role.CUSTOMER})
     del auth.tables.accounts.rows[account.user_id]  # gone behind the session store's back
 
     with pytest.raises(Unauthenticated) as raised:
@@ -185,6 +206,35 @@ async def test_a_session_carries_the_roles_the_account_has_now(auth: AuthApp) ->
 
     principal = await auth.principal(issued.token)
     assert principal.roles == frozenset({Role.CUSTOMER, Role.SELLER})
+
+
+async def test_a_role_change_during_a_login_reaches_the_new_session(auth: AuthApp) -> None:
+    """The role change commits after the login read the account, and rewrites the user's sessions before
+    the new one is stored: the login, reading the roles once more, gives its session the new ones."""
+    account = await auth.sign_up()
+    store = auth.sessions
+    add = store.add
+
+    async def add_after_a_role_change(session: Session) -> None:
+        store.add = add  # type: ignore[method-assign]
+        await auth.grant(account.user_id, Role.SELLER)
+        await add(session)
+
+    store.add = add_after_a_role_change  # type: ignore[method-assign]
+    issued = await auth.open_session()
+
+    assert (await auth.principal(issued.token)).roles == frozenset({Role.CUSTOMER, Role.SELLER})
+
+
+async def test_a_withdrawn_role_leaves_every_session_at_once(auth: AuthApp) -> None:
+    account = await auth.sign_up()
+    await auth.grant(account.user_id, Role.SELLER)
+    phone, laptop = await auth.open_session(), await auth.open_session()
+
+    await auth.grant(account.user_id)
+
+    for issued in (phone, laptop):
+        assert (await auth.principal(issued.token)).roles == frozenset({Role.CUSTOMER})
 
 
 async def test_my_sessions_newest_first_marking_the_current_one(auth: AuthApp) -> None:

@@ -50,35 +50,35 @@ class LogisticsApp:
 
     @property
     def desk(self) -> ShipmentsForSagas:
-        return ShipmentsForSagas(self.uow(), self.api, self.ids, self.clock)
+        return ShipmentsForSagas(self.uow, self.api, self.ids, self.clock)
 
     @property
     def record(self) -> uc.RecordCarrierUpdate:
-        return uc.RecordCarrierUpdate(self.uow(), self.clock)
+        return uc.RecordCarrierUpdate(self.uow, self.clock)
 
     @property
     def poll(self) -> uc.PollCarrier:
-        return uc.PollCarrier(self.uow(), self.api, self.clock)
+        return uc.PollCarrier(self.uow, self.api, self.clock)
 
     @property
     def tracking(self) -> uc.ShowTracking:
-        return uc.ShowTracking(self.uow())
+        return uc.ShowTracking(self.uow)
 
     @property
     def carried(self) -> uc.ListCarrierShipments:
-        return uc.ListCarrierShipments(self.uow())
+        return uc.ListCarrierShipments(self.uow)
 
     @property
     def report(self) -> uc.ReportShipmentStatus:
-        return uc.ReportShipmentStatus(self.uow(), self.clock)
+        return uc.ReportShipmentStatus(self.uow, self.clock)
 
     @property
     def list_all(self) -> uc.ListAllShipments:
-        return uc.ListAllShipments(self.uow())
+        return uc.ListAllShipments(self.uow)
 
     @property
     def hand_over(self) -> uc.HandToCarrier:
-        return uc.HandToCarrier(self.uow(), self.clock)
+        return uc.HandToCarrier(self.uow, self.clock)
 
     # Shortcuts for the set-up of a test.
     async def shipped(self, order_id: str = "o-1", customer: Principal = ANN) -> ShipmentState:

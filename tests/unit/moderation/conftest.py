@@ -53,23 +53,23 @@ class ModerationApp:
 
     @property
     def open_case(self) -> uc.OpenModerationCase:
-        return uc.OpenModerationCase(self.uow(), self.ids, self.clock, self.policy)
+        return uc.OpenModerationCase(self.uow, self.ids, self.clock, self.policy)
 
     @property
     def list_cases(self) -> uc.ListModerationCases:
-        return uc.ListModerationCases(self.uow())
+        return uc.ListModerationCases(self.uow)
 
     @property
     def show(self) -> uc.ShowModerationCase:
-        return uc.ShowModerationCase(self.uow())
+        return uc.ShowModerationCase(self.uow)
 
     @property
     def approve(self) -> uc.ApproveCase:
-        return uc.ApproveCase(self.uow(), self.clock)
+        return uc.ApproveCase(self.uow, self.clock)
 
     @property
     def reject(self) -> uc.RejectCase:
-        return uc.RejectCase(self.uow(), self.clock)
+        return uc.RejectCase(self.uow, self.clock)
 
     async def submit(
         self,

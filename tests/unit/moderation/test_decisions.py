@@ -117,7 +117,7 @@ async def test_a_stale_copy_cannot_overwrite_a_decision(moderation: ModerationAp
     case_id = await waiting(moderation)
     approve, reject = moderation.approve, moderation.reject
     # Both moderators read the open case before either decides.
-    async with approve.uow as first, reject.uow as second:
+    async with approve.uow() as first, reject.uow() as second:
         mine = await first.cases.get(case_id)
         theirs = await second.cases.get(case_id)
         assert mine is not None

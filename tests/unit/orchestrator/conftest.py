@@ -170,7 +170,7 @@ class SagasApp:
 
     def _build(self, cls: type[U]) -> U:
         d = self.desks
-        return cls(self.uow(), self.clock, d, d, d, ShippingView(d))
+        return cls(self.uow, self.clock, d, d, d, ShippingView(d))
 
     @property
     def start_checkout(self) -> uc.StartCheckoutSaga:

@@ -22,7 +22,7 @@ async def test_the_admin_lists_sagas_oldest_first_filtered_and_in_pages(sagas: S
         await sagas.place(f"order-{n}")
         sagas.clock.advance(1)
     await sagas.request_return()
-    list_sagas = ListAllSagas(sagas.uow())
+    list_sagas = ListAllSagas(sagas.uow)
     first = await list_sagas(ListSagas(ADMIN, page=PageRequest(limit=2)))
     assert [s.saga_id for s in first.items] == ["order-0", "order-1"]
     rest = await list_sagas(ListSagas(ADMIN, page=PageRequest(limit=2, cursor=first.next_cursor)))
@@ -36,16 +36,16 @@ async def test_the_admin_lists_sagas_oldest_first_filtered_and_in_pages(sagas: S
 
 async def test_the_admin_reads_one_saga_with_its_log(sagas: SagasApp) -> None:
     await sagas.place()
-    view = await ShowSaga(sagas.uow())(GetSaga(ADMIN, ORDER))
+    view = await ShowSaga(sagas.uow)(GetSaga(ADMIN, ORDER))
     assert (view.order_id, view.step, view.status) == (ORDER, Step.AWAIT_SELLERS, SagaStatus.RUNNING)
     assert [e.name for e in view.log][:2] == ["reserve_stock", "reserve_stock"]
     with pytest.raises(NotFound):
-        await ShowSaga(sagas.uow())(GetSaga(ADMIN, "no-such-saga"))
+        await ShowSaga(sagas.uow)(GetSaga(ADMIN, "no-such-saga"))
 
 
 async def test_only_an_admin_sees_sagas(sagas: SagasApp) -> None:
     await sagas.place()
     with pytest.raises(PermissionDenied):
-        await ShowSaga(sagas.uow())(GetSaga(CUSTOMER, ORDER))
+        await ShowSaga(sagas.uow)(GetSaga(CUSTOMER, ORDER))
     with pytest.raises(PermissionDenied):
-        await ListAllSagas(sagas.uow())(ListSagas(CUSTOMER))
+        await ListAllSagas(sagas.uow)(ListSagas(CUSTOMER))

@@ -45,35 +45,35 @@ class OrdersApp:
 
     @property
     def checkout(self) -> uc.Checkout:
-        return uc.Checkout(self.uow(), self.carts, self.catalog, self.addresses, self.ids, self.clock)
+        return uc.Checkout(self.uow, self.carts, self.catalog, self.addresses, self.ids, self.clock)
 
     @property
     def list_mine(self) -> uc.ListMyOrders:
-        return uc.ListMyOrders(self.uow())
+        return uc.ListMyOrders(self.uow)
 
     @property
     def show(self) -> uc.ShowMyOrder:
-        return uc.ShowMyOrder(self.uow())
+        return uc.ShowMyOrder(self.uow)
 
     @property
     def cancel(self) -> uc.CancelMyOrder:
-        return uc.CancelMyOrder(self.uow(), self.clock)
+        return uc.CancelMyOrder(self.uow, self.clock)
 
     @property
     def request_return(self) -> uc.RequestReturn:
-        return uc.RequestReturn(self.uow(), self.clock, RETURN_WINDOW_DAYS)
+        return uc.RequestReturn(self.uow, self.clock, RETURN_WINDOW_DAYS)
 
     @property
     def seller_orders(self) -> uc.ListSellerOrders:
-        return uc.ListSellerOrders(self.uow())
+        return uc.ListSellerOrders(self.uow)
 
     @property
     def mark_ready(self) -> uc.MarkLinesReady:
-        return uc.MarkLinesReady(self.uow(), self.clock)
+        return uc.MarkLinesReady(self.uow, self.clock)
 
     @property
     def list_all(self) -> uc.ListOrders:
-        return uc.ListOrders(self.uow())
+        return uc.ListOrders(self.uow)
 
     @property
     def desk(self) -> OrdersForSagas:

@@ -97,51 +97,51 @@ class CatalogApp:
     # The use cases, each over a fresh unit of work.
     @property
     def add_category(self) -> uc.AddCategory:
-        return uc.AddCategory(self.uow(), self.ids, self.clock)
+        return uc.AddCategory(self.uow, self.ids, self.clock)
 
     @property
     def rename_category(self) -> uc.ChangeCategoryName:
-        return uc.ChangeCategoryName(self.uow(), self.cache, self.clock)
+        return uc.ChangeCategoryName(self.uow, self.cache, self.clock)
 
     @property
     def category_tree(self) -> uc.ShowCategoryTree:
-        return uc.ShowCategoryTree(self.uow())
+        return uc.ShowCategoryTree(self.uow)
 
     @property
     def create(self) -> uc.CreateProductCard:
-        return uc.CreateProductCard(self.uow(), self.ids, self.clock)
+        return uc.CreateProductCard(self.uow, self.ids, self.clock)
 
     @property
     def edit(self) -> uc.EditProductCard:
-        return uc.EditProductCard(self.uow(), self.clock)
+        return uc.EditProductCard(self.uow, self.clock)
 
     @property
     def submit(self) -> uc.SubmitProductCard:
-        return uc.SubmitProductCard(self.uow(), self.images, self.clock)
+        return uc.SubmitProductCard(self.uow, self.images, self.clock)
 
     @property
     def archive(self) -> uc.ArchiveProductCard:
-        return uc.ArchiveProductCard(self.uow(), self.cache, self.clock)
+        return uc.ArchiveProductCard(self.uow, self.cache, self.clock)
 
     @property
     def show_mine(self) -> uc.ShowMyProductCard:
-        return uc.ShowMyProductCard(self.uow())
+        return uc.ShowMyProductCard(self.uow)
 
     @property
     def list_mine(self) -> uc.ListMyProductCards:
-        return uc.ListMyProductCards(self.uow())
+        return uc.ListMyProductCards(self.uow)
 
     @property
     def decide(self) -> uc.ApplyProductDecision:
-        return uc.ApplyProductDecision(self.uow(), self.stock, self.images, self.cache, self.clock)
+        return uc.ApplyProductDecision(self.uow, self.stock, self.images, self.cache, self.clock)
 
     @property
     def suspend(self) -> uc.HideSellerProducts:
-        return uc.HideSellerProducts(self.uow(), self.cache, self.clock)
+        return uc.HideSellerProducts(self.uow, self.cache, self.clock)
 
     @property
     def reinstate(self) -> uc.RestoreSellerProducts:
-        return uc.RestoreSellerProducts(self.uow(), self.stock, self.images, self.cache, self.clock)
+        return uc.RestoreSellerProducts(self.uow, self.stock, self.images, self.cache, self.clock)
 
     @property
     def forget(self) -> uc.ForgetPublicCards:
@@ -149,11 +149,11 @@ class CatalogApp:
 
     @property
     def browse(self) -> uc.BrowseShop:
-        return uc.BrowseShop(self.uow(), self.stock, self.images)
+        return uc.BrowseShop(self.uow, self.stock, self.images)
 
     @property
     def show(self) -> uc.ShowPublicCard:
-        return uc.ShowPublicCard(self.uow(), self.stock, self.images, self.cache)
+        return uc.ShowPublicCard(uc.CatalogShopCards(self.uow, self.stock, self.images), self.cache)
 
     @property
     def offers(self) -> uc.CatalogOffers:

@@ -79,19 +79,19 @@ class MediaApp:
 
     @property
     def request(self) -> uc.RequestImageUpload:
-        return uc.RequestImageUpload(self.uow(), self.products, self.storage, self.ids, self.clock, self.policy)
+        return uc.RequestImageUpload(self.uow, self.products, self.storage, self.ids, self.clock, self.policy)
 
     @property
     def confirm(self) -> uc.ConfirmImageUpload:
-        return uc.ConfirmImageUpload(self.uow(), self.storage, self.clock, self.policy)
+        return uc.ConfirmImageUpload(self.uow, self.storage, self.clock, self.policy)
 
     @property
     def list(self) -> uc.ListProductImages:
-        return uc.ListProductImages(self.uow(), self.products, self.clock, self.policy)
+        return uc.ListProductImages(self.uow, self.products, self.clock, self.policy)
 
     @property
     def remove(self) -> uc.RemoveProductImage:
-        return uc.RemoveProductImage(self.uow(), self.storage, self.clock, self.policy)
+        return uc.RemoveProductImage(self.uow, self.storage, self.clock, self.policy)
 
     @property
     def images(self) -> MemoryProductImages:

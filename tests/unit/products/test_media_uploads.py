@@ -21,7 +21,7 @@ from adapters.memory.storage import MemoryObjectStorage, UploadSigner
 from entrypoints.http import uploads
 from entrypoints.http.keys import RUNTIME_KEY
 from entrypoints.http.middleware import HttpMetrics, make_middlewares
-from ports.storage import ObjectStorage, UploadRoute, UploadTarget
+from ports.storage import ObjectStorage, UploadPermit, UploadRoute, UploadTarget
 
 KEY = "products/p-1/i-1.png"
 PNG = b"\x89PNG\r\n\x1a\n" + b"pixels" * 100
@@ -161,6 +161,15 @@ async def test_a_streamed_file_over_the_limit_is_refused(
         ("content_type=image/png&max_bytes=ten&expires=1&signature=ab", ["max_bytes"]),
         ("content_type=image/png&max_bytes=10&expires=-1&signature=ab", ["expires"]),
         ("content_type=image/png&max_bytes=10&expires=1&signature=ab&acl=public", ["acl"]),
+        # Text no upload URL of this app holds: non-ASCII, control characters, invalid UTF-8, too long.
+        ("content_type=image/p%C3%BCng&max_bytes=10&expires=1&signature=ab", ["content_type"]),
+        ("content_type=image/png&max_bytes=10&expires=1&signature=%C3%BC", ["signature"]),
+        ("content_type=image/png&max_bytes=10&expires=1&signature=%E2%80%AEab", ["signature"]),
+        ("content_type=image/png&max_bytes=10&expires=1&signature=a%00b", ["signature"]),
+        ("content_type=image/png%1F&max_bytes=10&expires=1&signature=ab", ["content_type"]),
+        ("content_type=image/png&max_bytes=10&expires=1&signature=%ED%A0%80", ["signature"]),
+        ("content_type=image/png&max_bytes=%C2%B2&expires=1&signature=ab", ["max_bytes"]),
+        (f"content_type=image/png&max_bytes=10&expires=1&signature={'a' * 256}", ["signature"]),
     ],
 )
 async def test_a_malformed_upload_url_names_its_parameters(
@@ -168,6 +177,21 @@ async def test_a_malformed_upload_url_names_its_parameters(
 ) -> None:
     body = await problem(await client.put(f"/uploads/{KEY}?{query}", data=PNG), 422)
     assert sorted(e["field"] for e in body["errors"]) == sorted(fields)
+
+
+@pytest.mark.parametrize("key", ["products/%C3%BC.png", "products/a%00.png", "products/%E2%80%AE.png", "k" * 1025])
+async def test_a_key_no_upload_url_holds_is_named(client: TestClient[web.Request, web.Application], key: str) -> None:
+    query = "content_type=image/png&max_bytes=10&expires=1&signature=ab"
+    body = await problem(await client.put(f"/uploads/{key}?{query}", data=PNG), 422)
+    assert [e["field"] for e in body["errors"]] == ["key"]
+
+
+@pytest.mark.parametrize("signature", ["\u00fc" * 64, "\udc80", "\x00" * 64])
+def test_a_signature_of_any_text_is_compared_without_error(signature: str) -> None:
+    """The signer itself never fails on what a query could hold: it just does not match."""
+    signer = UploadSigner("a test signing key, long enough")
+    assert not signer.matches(UploadPermit(KEY, "image/png", 10, 1, signature))
+    assert signer.matches(UploadPermit(KEY, "image/png", 10, 1, signer.sign(KEY, "image/png", 10, 1)))
 
 
 async def test_a_missing_file_is_a_404_problem(client: TestClient[web.Request, web.Application]) -> None:

@@ -17,7 +17,7 @@ from config.wiring import media
 from core.products.media import MediaPolicy
 from ports.catalog import ProductImages
 from ports.product_media import MediaUnitOfWork
-from ports.shared import Clock
+from ports.shared import Clock, UnitOfWorkFactory
 from ports.storage import ObjectStorage, UploadRoute
 
 
@@ -64,7 +64,8 @@ def test_the_container_hands_out_one_store_for_objects_and_its_upload_route() ->
     assert isinstance(storage, MemoryObjectStorage)
     assert container.resolve(UploadRoute) is storage
     assert container.resolve(MediaPolicy) == MediaPolicy("https://cdn.example.com/m", 5 * 1024 * 1024, 4)
-    assert container.resolve(MediaUnitOfWork) is not container.resolve(MediaUnitOfWork)  # one per use case
+    open_images = container.resolve(UnitOfWorkFactory[MediaUnitOfWork])
+    assert open_images() is not open_images()  # one per use case call
     assert container.resolve(ProductImages) is not None
 
 

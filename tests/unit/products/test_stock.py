@@ -49,23 +49,23 @@ class StockApp:
 
     @property
     def show(self) -> uc.ShowStock:
-        return uc.ShowStock(self.uow(), self.products)
+        return uc.ShowStock(self.uow, self.products)
 
     @property
     def set_stock(self) -> uc.SetStock:
-        return uc.SetStock(self.uow(), self.products, self.clock)
+        return uc.SetStock(self.uow, self.products, self.clock)
 
     @property
     def reserve(self) -> uc.ReserveStock:
-        return uc.ReserveStock(self.uow(), self.clock)
+        return uc.ReserveStock(self.uow, self.clock)
 
     @property
     def release(self) -> uc.ReleaseStock:
-        return uc.ReleaseStock(self.uow(), self.clock)
+        return uc.ReleaseStock(self.uow, self.clock)
 
     @property
     def commit(self) -> uc.CommitStock:
-        return uc.CommitStock(self.uow(), self.clock)
+        return uc.CommitStock(self.uow, self.clock)
 
     @property
     def levels(self) -> MemoryStockLevels:

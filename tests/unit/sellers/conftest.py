@@ -45,51 +45,51 @@ class SellersApp:
 
     @property
     def apply(self) -> uc.ApplyAsSeller:
-        return uc.ApplyAsSeller(self.uow(), self.clock)
+        return uc.ApplyAsSeller(self.uow, self.clock)
 
     @property
     def my_application(self) -> uc.ShowMyApplication:
-        return uc.ShowMyApplication(self.uow())
+        return uc.ShowMyApplication(self.uow)
 
     @property
     def storefront(self) -> uc.ShowStorefront:
-        return uc.ShowStorefront(self.uow())
+        return uc.ShowStorefront(self.uow)
 
     @property
     def my_storefront(self) -> uc.ShowMyStorefront:
-        return uc.ShowMyStorefront(self.uow())
+        return uc.ShowMyStorefront(self.uow)
 
     @property
     def edit_storefront(self) -> uc.EditMyStorefront:
-        return uc.EditMyStorefront(self.uow(), self.clock)
+        return uc.EditMyStorefront(self.uow, self.clock)
 
     @property
     def list_sellers(self) -> uc.ListSellerAccounts:
-        return uc.ListSellerAccounts(self.uow())
+        return uc.ListSellerAccounts(self.uow)
 
     @property
     def verify(self) -> uc.VerifySeller:
-        return uc.VerifySeller(self.uow(), self.clock)
+        return uc.VerifySeller(self.uow, self.clock)
 
     @property
     def reject(self) -> uc.RejectSeller:
-        return uc.RejectSeller(self.uow(), self.clock)
+        return uc.RejectSeller(self.uow, self.clock)
 
     @property
     def suspend(self) -> uc.SuspendSeller:
-        return uc.SuspendSeller(self.uow(), self.clock)
+        return uc.SuspendSeller(self.uow, self.clock)
 
     @property
     def reinstate(self) -> uc.ReinstateSeller:
-        return uc.ReinstateSeller(self.uow(), self.clock)
+        return uc.ReinstateSeller(self.uow, self.clock)
 
     @property
     def record_listing(self) -> uc.RecordListing:
-        return uc.RecordListing(self.uow())
+        return uc.RecordListing(self.uow)
 
     @property
     def remove_listing(self) -> uc.RemoveListing:
-        return uc.RemoveListing(self.uow())
+        return uc.RemoveListing(self.uow)
 
     # Shortcuts for the set-up of a test.
     async def applied(self, principal: Principal = ANN, **overrides: str) -> ApplicationView:

@@ -16,7 +16,7 @@ from .conftest import ADMIN, ANN, SellersApp
 async def test_closing_erases_the_personal_data_and_hides_the_storefront(sellers: SellersApp, bus) -> None:  # type: ignore[no-untyped-def]
     await sellers.applied()
     await sellers.verify(Verify(ADMIN, ANN.user_id))
-    close = uc.CloseSellerAccount(sellers.uow(), sellers.clock)
+    close = uc.CloseSellerAccount(sellers.uow, sellers.clock)
 
     await close(CloseSeller(ANN.user_id))
     await close(CloseSeller(ANN.user_id))  # a redelivered event changes nothing more
@@ -32,9 +32,9 @@ async def test_closing_erases_the_personal_data_and_hides_the_storefront(sellers
     assert len(closed) == 1
     assert closed[0].key == ANN.user_id
     with pytest.raises(NotFound):
-        await uc.ShowStorefront(sellers.uow())(GetStorefront(ANN.user_id))
+        await uc.ShowStorefront(sellers.uow)(GetStorefront(ANN.user_id))
 
 
 async def test_a_user_who_never_applied_closes_nothing(sellers: SellersApp, bus) -> None:  # type: ignore[no-untyped-def]
-    await uc.CloseSellerAccount(sellers.uow(), sellers.clock)(CloseSeller("someone-else"))
+    await uc.CloseSellerAccount(sellers.uow, sellers.clock)(CloseSeller("someone-else"))
     assert [e for e in bus.delivered if e.type == SellerClosed.type_name] == []

@@ -128,7 +128,7 @@ async def _bring_to(sellers: SellersApp, status: SellerStatus) -> None:
         if status is SellerStatus.SUSPENDED:
             await _suspend(sellers)
     elif status is SellerStatus.CLOSED:
-        await uc.CloseSellerAccount(sellers.uow(), sellers.clock)(CloseSeller(ANN.user_id))
+        await uc.CloseSellerAccount(sellers.uow, sellers.clock)(CloseSeller(ANN.user_id))
 
 
 @pytest.mark.parametrize(("status", "move"), IMPOSSIBLE, ids=[f"{s.value}-{m}" for s, m in IMPOSSIBLE])
