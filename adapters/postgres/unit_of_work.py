@@ -17,6 +17,7 @@ delivers one aggregate's events in commit order even when the changes touched no
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
@@ -133,7 +134,9 @@ class PostgresUnitOfWork:
         if self._conn is not None:
             raise RuntimeError("this unit of work is already open; each concurrent task needs its own")
         with unavailable_on_failure("the database is unavailable"):
-            conn = await self._pool.acquire(timeout=self.acquire_timeout)
+            # asyncio.timeout arms a timer; acquire(timeout=...) would start a task per unit of work.
+            async with asyncio.timeout(self.acquire_timeout):
+                conn = await self._pool.acquire()
         tx = TransactionOnWrite(conn)
         self._conn, self._tx = conn, tx
         self.seen = SeenAggregates()
