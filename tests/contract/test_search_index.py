@@ -459,6 +459,18 @@ async def test_availability_changes_in_place(shop: SearchIndex) -> None:
     assert stored.title == CATALOGUE[0].title
 
 
+async def test_an_answer_asked_again_after_a_write_shows_the_write(shop: SearchIndex) -> None:
+    """However an index keeps answers, a search never answers from before a write."""
+    for _ in range(2):  # the same query twice: a kept answer, if the index keeps any
+        assert "p01" in await ids(shop, "headphones", in_stock=True)
+    await shop.set_available("p01", 0)
+    assert "p01" not in await ids(shop, "headphones", in_stock=True)
+    await shop.put_product(attrs.evolve(CATALOGUE[0], available=3, title="Studio Headphones Mk II"))
+    assert "p01" in await ids(shop, "headphones", in_stock=True)
+    await shop.remove_product("p01")
+    assert "p01" not in await ids(shop, "headphones", in_stock=True)
+
+
 async def test_availability_of_an_unknown_product_indexes_nothing(shop: SearchIndex) -> None:
     assert await shop.set_available("p99", 4) is False
     assert await shop.product("p99") is None

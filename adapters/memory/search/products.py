@@ -3,6 +3,10 @@
 Every filter keeps a set of product ids per value (category, brand, seller, currency, in stock), so a
 query is a few set intersections; each facet is counted over the intersection of every filter but its
 own (disjunctive faceting: picking one brand still shows how many products the other brands have).
+
+The answers to the last ``ANSWERS`` distinct queries are kept until the next write, which forgets them
+all (as Elasticsearch's request cache keeps an answer until the next refresh): a popular query asked
+again costs a dictionary lookup, and an answer is never older than the index.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from core.search.model import (
 from core.search.text import fold
 
 SortKey = tuple[float | int | str, ...]
+ANSWERS = 256
 SEPARATOR = "\x1f"  # joins strings into one (no id, brand or title holds a control character)
 
 
@@ -120,6 +125,7 @@ class ProductIndex:
         self._published: dict[str, int] = {}  # microseconds
         self._prices: dict[str, list[tuple[int, str]]] = {}  # currency -> sorted (amount, id); built lazily
         self._orders: dict[Sort, list[str]] = {}  # every product in a sort's order (no words); built lazily
+        self._answers: dict[ProductQuery, ProductResults] = {}  # the latest queries', oldest first
 
     # --- writes ---------------------------------------------------------------------------------------
 
@@ -144,6 +150,7 @@ class ProductIndex:
             self.in_stock.add(doc_id)
         self._prices.pop(currency, None)
         self._orders.clear()
+        self._answers.clear()
 
     def remove(self, doc_id: str) -> None:
         document = self.documents.pop(doc_id, None)
@@ -161,12 +168,14 @@ class ProductIndex:
         self.in_stock.discard(doc_id)
         self._prices.pop(document.price.currency, None)
         self._orders.clear()
+        self._answers.clear()
 
     def set_available(self, doc_id: str, available: int) -> bool:
         document = self.documents.get(doc_id)
         if document is None:
             return False
         self.documents[doc_id] = attrs.evolve(document, available=available)
+        self._answers.clear()
         if available > 0:
             self.in_stock.add(doc_id)
         else:
@@ -187,6 +196,14 @@ class ProductIndex:
         return {doc_id for _, doc_id in ordered[start:end]}
 
     def search(self, query: ProductQuery) -> ProductResults:
+        answer = self._answers.get(query)
+        if answer is None:
+            answer = self._answers[query] = self._search(query)
+            if len(self._answers) > ANSWERS:
+                del self._answers[next(iter(self._answers))]
+        return answer
+
+    def _search(self, query: ProductQuery) -> ProductResults:
         f = query.filters
         matched = self.text.matching(query.terms)
         # No words: every product, as the live key view (no copy of the catalogue per query).
