@@ -72,12 +72,14 @@ def ensure_wrk() -> str:
     return found
 
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 
 
 def _ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
-    return float(number) * _UNITS[unit]
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    if found is None:
+        raise SystemExit(f"wrk printed a latency this benchmark cannot read: {text!r}")
+    return float(found.group(1)) * _UNITS[found.group(2)]
 
 
 def run_wrk(wrk: str, url: str, seconds: float, connections: int, token: str = "") -> dict[str, float]:
@@ -91,8 +93,8 @@ def run_wrk(wrk: str, url: str, seconds: float, connections: int, token: str = "
         raise SystemExit(f"wrk saw errors on {url}:\n{out}")
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-        "p50": _ms(re.search(r"50%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
-        "p99": _ms(re.search(r"99%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
+        "p50": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),  # type: ignore[union-attr]
+        "p99": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),  # type: ignore[union-attr]
     }
 
 

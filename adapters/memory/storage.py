@@ -45,7 +45,9 @@ class UploadSigner:
 
     def matches(self, permit: UploadPermit) -> bool:
         expected = self.sign(permit.key, permit.content_type, permit.max_bytes, permit.expires)
-        return hmac.compare_digest(expected, permit.signature)
+        # As bytes: compare_digest raises TypeError on a str holding non-ASCII text, which a query may send.
+        given = permit.signature.encode("utf-8", "surrogatepass")
+        return hmac.compare_digest(expected.encode(), given)
 
 
 class MemoryObjectStorage:

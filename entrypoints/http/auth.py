@@ -175,7 +175,8 @@ ENDPOINTS = [
         authenticated=False,
         body=LoginBody,
         response=Token,
-        errors=(401, 429),
+        # 409: the guest cart named in X-Cart-Token kept changing while it was merged.
+        errors=(401, 409, 429),
         description="Failed logins are throttled per account and per client address: past the limit "
         "the answer is 429 with Retry-After, even for the right password.\n\n"
         "Send a guest cart's token in the `X-Cart-Token` header to merge that cart into the user's cart: "
@@ -192,8 +193,9 @@ ENDPOINTS = [
         "Change the password (ends every other session)",
         body=PasswordBody,
         status=204,
+        errors=(429,),  # wrong current passwords are throttled as logins are
     ),
-    _auth("GET", "/me", get_me, "The caller's account: email and roles", response=c.AccountView),
+    _auth("GET", "/me", get_me, "The caller's account: email and roles", response=c.AccountView, errors=(404,)),
     _auth(
         "DELETE",
         "/me",
@@ -201,7 +203,7 @@ ENDPOINTS = [
         "Delete the account and all personal data",
         body=DeleteAccountBody,
         status=204,
-        errors=(403,),
+        errors=(403, 404, 429),
     ),
     _auth("GET", "/users", list_users, "List accounts", group=ADMIN, query=PageQuery, response=AccountPage),
     _auth("GET", "/users/{user_id}", get_user, "Read an account", group=ADMIN, response=c.AccountView),

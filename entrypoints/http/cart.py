@@ -102,6 +102,7 @@ ENDPOINTS = [
         authenticated=False,
         response=c.GuestCart,
         status=201,
+        errors=(409,),
         description=f"Send the returned `cart_token` in the `{CART_HEADER}` header of the cart routes. A guest "
         "cart left unchanged for the configured time (30 days by default) expires; at login "
         f"(POST /api/v1/auth/login with the `{CART_HEADER}` header) it joins the user's cart.",
@@ -134,8 +135,8 @@ ENDPOINTS = [
         "Set a line's quantity (0 removes it)",
         body=QuantityBody,
         response=c.CartView,
-        errors=(401,),
+        errors=(401, 409),
     ),
-    _cart("DELETE", "/cart/items/{product_id}", remove_item, "Remove a line", status=204, errors=(401,)),
-    _cart("DELETE", "/cart", clear_cart, "Empty the cart", status=204, errors=(401, 404)),
+    _cart("DELETE", "/cart/items/{product_id}", remove_item, "Remove a line", status=204, errors=(401, 409)),
+    _cart("DELETE", "/cart", clear_cart, "Empty the cart", status=204, errors=(401, 404, 409)),
 ]

@@ -13,26 +13,62 @@ from entrypoints.http.schema import SchemaRegistry
 _PATH_PARAM = re.compile(r"{([^}:]+)(:[^}]*)?}")
 
 
-def _problem(registry: SchemaRegistry, status: int) -> dict[str, Any]:
+def _problem(registry: SchemaRegistry, description: str) -> dict[str, Any]:
     return {
-        "description": TITLES.get(status, "Error"),
+        "description": description,
         "content": {"application/problem+json": {"schema": registry.ref(Problem)}},
     }
 
 
-def _statuses(endpoint: Endpoint) -> list[int]:
-    statuses = set(endpoint.errors)
+# The HTTP server refuses a request it cannot read (a request line or a header over 8190 bytes, malformed
+# HTTP) before any route or middleware runs, in plain text: any route can get it, so every one lists it.
+UNREADABLE_400 = "The request could not be read as HTTP (a request line or header over 8190 bytes, say): plain text"
+UNREADABLE_CONTENT = {"text/plain": {"schema": {"type": "string"}}}
+
+
+def _unreadable(response: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``response`` (a 400 of the route's own, or none) with the HTTP server's plain-text 400 added."""
+    if response is None:
+        return {"description": UNREADABLE_400, "content": dict(UNREADABLE_CONTENT)}
+    content = {**response.get("content", {}), **UNREADABLE_CONTENT}
+    return {**response, "description": f"{response['description']}; or: {UNREADABLE_400}", "content": content}
+
+
+# What the gateway itself may answer on a route, whatever the route does (``routing.to_aiohttp``). Every
+# route reads a bearer token when one is sent: a bad one is refused even where none is needed, since a
+# client that believes it is logged in must not be served as a guest; and the session store, like every
+# store, may be down. 404 for an unknown path and 405 for a wrong method are not any one route's.
+PUBLIC_401 = "A bearer token was sent and it is invalid, expired or revoked (send none to be served as a guest)"
+REQUIRED_401 = "No bearer token, or one that is invalid, expired or revoked"
+UNAVAILABLE_503 = "Something this route needs (a store, the gateway, the carrier) is down; retry after Retry-After"
+BODY = {
+    400: "The body is not JSON",
+    413: "The body is larger than the API accepts",
+    415: "The body is not application/json",
+    422: "A field of the body or the query is missing or invalid; `errors` names each",
+}
+
+
+def _statuses(endpoint: Endpoint) -> dict[int, str]:
+    """Every error status ``endpoint`` can answer, with what it means there."""
+    statuses = {status: TITLES.get(status, "Error") for status in endpoint.errors}
     if endpoint.authenticated:
-        statuses.add(401)
-        if endpoint.required_roles:
-            statuses.add(403)
+        statuses[401] = REQUIRED_401
+    elif 401 in statuses:  # the route refuses some credentials of its own (a password, a signature...)
+        statuses[401] = f"Refused credentials (see the description), or: {PUBLIC_401[0].lower()}{PUBLIC_401[1:]}"
+    else:
+        statuses[401] = PUBLIC_401
+    if endpoint.required_roles:
+        statuses.setdefault(403, f"{TITLES[403]}: the caller lacks the role this route needs")
     if endpoint.body is not None:
-        statuses.update({400, 413, 415, 422})
+        for status in (400, 413, 415, 422):
+            statuses.setdefault(status, BODY[status])
     if endpoint.query is not None:
-        statuses.add(422)
+        statuses.setdefault(422, BODY[422])
     if "{" in endpoint.path:
-        statuses.add(404)
-    return sorted(statuses)
+        statuses.setdefault(404, f"{TITLES[404]}: nothing the caller may see has that id")
+    statuses.setdefault(503, UNAVAILABLE_503)
+    return dict(sorted(statuses.items()))
 
 
 def tag_of(endpoint: Endpoint) -> str:
@@ -86,8 +122,8 @@ def _operation(endpoint: Endpoint, registry: SchemaRegistry) -> dict[str, Any]:
                 "description": meaning,
                 "content": {"application/json": {"schema": registry.of(endpoint.response)}},
             }
-    for status in _statuses(endpoint):
-        responses[str(status)] = _problem(registry, status)
+    for status, meaning in _statuses(endpoint).items():
+        responses[str(status)] = _problem(registry, meaning)
     operation["responses"] = responses
     if endpoint.authenticated:
         operation["security"] = [{"bearer": []}]
@@ -103,6 +139,12 @@ def _tags(endpoints: list[Endpoint]) -> list[dict[str, str]]:
     ]
 
 
+def _readable(operation: dict[str, Any]) -> dict[str, Any]:
+    """``operation`` listing the HTTP server's 400 too (see ``UNREADABLE_400``)."""
+    responses = {**operation["responses"], "400": _unreadable(operation["responses"].get("400"))}
+    return {**operation, "responses": dict(sorted(responses.items()))}
+
+
 def build_document(endpoints: Iterable[Endpoint], extra_paths: dict[str, Any], version: str) -> dict[str, Any]:
     endpoints = list(endpoints)
     registry = SchemaRegistry()
@@ -111,6 +153,7 @@ def build_document(endpoints: Iterable[Endpoint], extra_paths: dict[str, Any], v
         path = _PATH_PARAM.sub(lambda m: "{" + m.group(1) + "}", endpoint.full_path)
         paths.setdefault(path, {})[endpoint.method.lower()] = _operation(endpoint, registry)
     paths.update(extra_paths)
+    paths = {path: {method: _readable(op) for method, op in methods.items()} for path, methods in paths.items()}
     return {
         "openapi": "3.1.0",
         "info": {

@@ -74,7 +74,7 @@ ENDPOINTS = [
         "The payment gateway reports what became of an operation (a webhook)",
         authenticated=False,
         response=c.WebhookReceipt,
-        errors=(400, 401, 422),
+        errors=(400, 401, 409, 413, 422),
         description=f"Called by the gateway, not by people: no bearer token, but a `{SIGNATURE_HEADER}: "
         "t=<unix seconds>,v1=<hex>` header, hex being HMAC-SHA256 of `<t>.<raw body>` with the webhook "
         "secret; a missing, wrong or stale (over 300 s) signature is 401. The body is the gateway's event "

@@ -8,7 +8,6 @@ checks roles, parses the body and the query strictly, runs the handler and seria
 
 from __future__ import annotations
 
-import json
 import typing
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -20,7 +19,7 @@ from aiohttp import web
 from core.auth.commands import Authenticate
 from core.auth.use_cases import AuthenticateSession
 from core.shared.documents import JsonDocument
-from core.shared.errors import FieldError, Unauthenticated, ValidationFailed
+from core.shared.errors import FieldError, NotFound, Unauthenticated, ValidationFailed
 from core.shared.security import Principal, Role
 from entrypoints.http.keys import RUNTIME_KEY
 from entrypoints.http.middleware import client_address
@@ -68,7 +67,10 @@ class Call(Generic[B, Q]):
         return runtime.resolve(key)
 
     def path(self, name: str) -> str:
-        return self.request.match_info[name]
+        value = self.request.match_info[name]
+        if "\x00" in value:  # no id holds a NUL character (PostgreSQL's text cannot)
+            raise NotFound(f"no such {name.removesuffix('_id').replace('_', ' ')}")
+        return value
 
     @property
     def user(self) -> Principal:
@@ -144,9 +146,27 @@ async def read_json(request: web.Request) -> Any:
     if not raw.strip():
         return {}
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+        # Strict JSON: invalid UTF-8, a lone surrogate ("\ud800"), NaN or Infinity is not JSON.
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
         raise MalformedBody([FieldError("body", f"is not valid JSON ({exc})")]) from None
+    _refuse_nul(data, "")
+    return data
+
+
+def _refuse_nul(value: Any, path: str) -> None:
+    """No text the API takes may hold a NUL character: valid JSON ("\u0000") that no store keeps
+    (PostgreSQL's text refuses it), so it is refused here, naming the field, before anything is read."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValidationFailed.of(path or "body", "must not contain a NUL character")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, path or "body")
+            _refuse_nul(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, f"{path}.{index}" if path else str(index))
 
 
 class QueryReader:
@@ -174,10 +194,13 @@ class QueryReader:
             kind = self.kinds.get(key)
             if kind is None:
                 raise ValidationFailed.of(key, "is not a known query parameter")
+            given = query.getall(key)
+            if any("\x00" in value for value in given):
+                raise ValidationFailed.of(key, "must not contain a NUL character")
             if kind == "list":
-                values[key] = query.getall(key)
+                values[key] = given
                 continue
-            raw = query.getall(key)[-1]
+            raw = given[-1]
             if kind == "int":
                 try:
                     values[key] = int(raw)

@@ -186,7 +186,7 @@ ENDPOINTS = [
         group=SELLER,
         body=StorefrontBody,
         response=c.StorefrontView,
-        errors=(404,),
+        errors=(404, 409),  # 409: changed by another request meanwhile
     ),
     _sellers(
         "GET",

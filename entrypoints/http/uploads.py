@@ -9,6 +9,7 @@ problems middleware still answers every refusal with a problem document.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiohttp import web
@@ -18,13 +19,17 @@ from entrypoints.http.keys import RUNTIME_KEY
 from entrypoints.http.problems import problem_response
 from ports.storage import ObjectStorage, UploadPermit, UploadRoute
 
-UPLOADS = "/uploads/{key:.+}"
-MEDIA = "/media/{key:.+}"
+UPLOADS = r"/uploads/{key:[\s\S]+}"  # any text, line breaks too: `_permit` refuses what is not a key
+MEDIA = r"/media/{key:[\s\S]+}"
 CHUNK_BYTES = 64 * 1024
 # Object keys are never reused for other content (an image's key holds its own random id).
 CACHE_CONTROL = "public, max-age=86400"
 # Whatever bytes a seller uploaded, a browser shows them only as the declared image type, never as a page.
 SAFE_CONTENT = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
+# What an upload URL's key and query values may hold (see ``_permit``), and how long they may be.
+_PRINTABLE = re.compile(r"[\x20-\x7e]+")
+MAX_KEY_LENGTH = 1024
+MAX_VALUE_LENGTH = 255
 
 
 def _resolve(request: web.Request, key: type[Any]) -> Any:
@@ -32,12 +37,18 @@ def _resolve(request: web.Request, key: type[Any]) -> Any:
 
 
 def _permit(request: web.Request) -> UploadPermit:
-    """The permit the query string states, or 422 naming each missing or malformed parameter."""
+    """The permit the query string states, or 422 naming each missing or malformed parameter.
+
+    An upload URL this app made holds printable ASCII only (a key of letters, digits and ``._-/``, a
+    media type, numbers, a hex signature): anything else is refused here, before the signature check.
+    """
     query = request.query
     v = Validation()
     unknown = sorted(set(query) - {"content_type", "max_bytes", "expires", "signature"})
     for name in unknown:
         v.add(name, "is not a known query parameter")
+    if not _PRINTABLE.fullmatch(request.match_info["key"]) or len(request.match_info["key"]) > MAX_KEY_LENGTH:
+        v.add("key", f"must be printable ASCII text of at most {MAX_KEY_LENGTH} characters")
     numbers: dict[str, int] = {}
     for name in ("content_type", "max_bytes", "expires", "signature"):
         value = query.get(name, "")
@@ -48,6 +59,8 @@ def _permit(request: web.Request) -> UploadPermit:
                 numbers[name] = int(value)
             else:
                 v.add(name, "must be a whole number")
+        elif not _PRINTABLE.fullmatch(value) or len(value) > MAX_VALUE_LENGTH:
+            v.add(name, f"must be printable ASCII text of at most {MAX_VALUE_LENGTH} characters")
     v.raise_if_any()
     return UploadPermit(
         key=request.match_info["key"],
@@ -103,10 +116,18 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 _KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}
+_TEXT = {"type": "string", "pattern": "^[ -~]+$"}  # printable ASCII, as ``_PRINTABLE``
+_WHOLE = {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}  # at most 18 digits, as ``_permit`` reads
+_UPLOAD_KEY = {**_KEY, "schema": {**_TEXT, "maxLength": MAX_KEY_LENGTH}}
 _QUERY = [
-    {"name": name, "in": "query", "required": True, "schema": {"type": kind}}
-    for name, kind in (("content_type", "string"), ("max_bytes", "integer"), ("expires", "integer"))
-] + [{"name": "signature", "in": "query", "required": True, "schema": {"type": "string"}}]
+    {"name": name, "in": "query", "required": True, "schema": schema}
+    for name, schema in (
+        ("content_type", {**_TEXT, "maxLength": MAX_VALUE_LENGTH}),
+        ("max_bytes", _WHOLE),
+        ("expires", _WHOLE),
+        ("signature", {**_TEXT, "maxLength": MAX_VALUE_LENGTH}),
+    )
+]
 
 # Their entries in the API document (they are not ``Endpoint``s).
 PATHS: dict[str, Any] = {
@@ -119,14 +140,14 @@ PATHS: dict[str, Any] = {
                 "Use the URL, method and headers an upload target gave you, as they are. The body is the "
                 "file's bytes, with the Content-Type the URL was made for, no larger than it allows."
             ),
-            "parameters": [_KEY, *_QUERY],
+            "parameters": [_UPLOAD_KEY, *_QUERY],
             "requestBody": {"required": True, "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}},
             "responses": {
                 "204": {"description": "Stored"},
                 "403": _problem("The signature does not match or the URL has expired"),
                 "413": _problem("The file is larger than the URL allows"),
                 "415": _problem("Not the content type the URL was made for"),
-                "422": _problem("A query parameter is missing or malformed"),
+                "422": _problem("The key or a query parameter is missing or malformed"),
             },
         }
     },

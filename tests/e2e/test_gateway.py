@@ -47,6 +47,22 @@ def test_role_routes_refuse_a_customer(api: ApiClient, endpoint) -> None:  # typ
     assert reply.status == 403, reply.body
 
 
+def test_a_public_route_refuses_a_bad_token_as_its_document_says(api: ApiClient) -> None:
+    """A client that sends a token believes it is logged in: a revoked, expired or malformed one is a 401 on
+    public routes too (never an answer as to a guest), and every route's document lists it."""
+    revoked = _customer(api)
+    assert api.post("/api/v1/auth/logout", token=revoked).status == 204
+    document = api.get("/api/openapi.json").body
+    for endpoint in [e for e in all_endpoints() if not e.authenticated]:
+        responses = document["paths"][endpoint.full_path][endpoint.method.lower()]["responses"]
+        assert "token was sent" in responses["401"]["description"], endpoint.full_path
+        path = PATH_PARAM.sub(SOME_ID, endpoint.full_path)
+        for header in (f"Bearer {revoked}", "Bearer not-a-session-token", "Basic YW5uOnB3", "Bearer "):
+            reply = api.request(endpoint.method, path, {} if endpoint.body else None, headers={"Authorization": header})
+            assert reply.status == 401, (endpoint.method, path, header, reply.body)
+            assert reply.headers["Content-Type"].startswith("application/problem+json")
+
+
 def test_a_malformed_authorization_header_is_refused(api: ApiClient) -> None:
     reply = api.get("/api/v1/me", headers={"Authorization": "Basic YW5uOnB3"})
     assert reply.status == 401
@@ -108,8 +124,11 @@ def test_the_api_document_is_valid_and_describes_every_route(api: ApiClient) -> 
         operation = document["paths"][endpoint.full_path][endpoint.method.lower()]
         assert operation["summary"]
         assert str(endpoint.status if endpoint.response else 204) in operation["responses"]
+        # Every route reads a token that is sent (a bad one is 401) and may find a store down (503); the
+        # HTTP server refuses what it cannot read (400) before any route runs.
+        assert {"400", "401", "503"} <= set(operation["responses"])
+        assert "text/plain" in operation["responses"]["400"]["content"]
         if endpoint.authenticated:
-            assert "401" in operation["responses"]
             assert operation["security"] == [{"bearer": []}]
         if endpoint.body is not None:
             assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]

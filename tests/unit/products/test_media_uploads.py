@@ -179,7 +179,9 @@ async def test_a_malformed_upload_url_names_its_parameters(
     assert sorted(e["field"] for e in body["errors"]) == sorted(fields)
 
 
-@pytest.mark.parametrize("key", ["products/%C3%BC.png", "products/a%00.png", "products/%E2%80%AE.png", "k" * 1025])
+@pytest.mark.parametrize(
+    "key", ["products/%C3%BC.png", "products/a%00.png", "products/%E2%80%AE.png", "products/a%0Ab.png", "k" * 1025]
+)
 async def test_a_key_no_upload_url_holds_is_named(client: TestClient[web.Request, web.Application], key: str) -> None:
     query = "content_type=image/png&max_bytes=10&expires=1&signature=ab"
     body = await problem(await client.put(f"/uploads/{key}?{query}", data=PNG), 422)
@@ -197,6 +199,7 @@ def test_a_signature_of_any_text_is_compared_without_error(signature: str) -> No
 async def test_a_missing_file_is_a_404_problem(client: TestClient[web.Request, web.Application]) -> None:
     await problem(await client.get("/media/products/p-1/none.png"), 404)
     await problem(await client.get("/media/../../etc/passwd"), 404)
+    await problem(await client.get("/media/products/a%0Ab.png"), 404)
 
 
 async def test_upload_targets_are_only_made_for_plain_keys(storage: MemoryObjectStorage) -> None:
