@@ -141,6 +141,9 @@ class Settings:
     # Product cards: how long a public card stays cached; it bounds how stale a card can be shown when an
     # invalidation was lost (the cache was down when the card changed). 0 turns the card cache off.
     product_cache_ttl_seconds: int = attrs.field(default=300, validator=_not_negative)
+    # On infra, how many cards each process keeps a copy of in front of Redis (a near cache that Redis keeps
+    # coherent through client tracking); 0: none, every read asks Redis.
+    product_near_cache_entries: int = attrs.field(default=10_000, validator=_not_negative)
 
     # HTTP
     max_body_bytes: int = attrs.field(default=1024 * 1024, validator=_positive)

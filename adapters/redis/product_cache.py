@@ -18,6 +18,7 @@ import redis.asyncio as aioredis
 from redis.client import NEVER_DECODE
 from redis.exceptions import RedisError
 
+from adapters.redis.near_cache import NearCache
 from core.products.commands import PublicCard
 from core.shared.documents import JsonDocument, read, render
 from core.shared.errors import Unavailable
@@ -38,9 +39,13 @@ def _unavailable(doing: str, error: Exception) -> Unavailable:
 
 
 class RedisProductCache:
-    def __init__(self, redis: aioredis.Redis, ttl_seconds: int) -> None:
+    """``near``, when given, keeps copies of the cards read here, coherent with Redis (see
+    ``adapters.redis.near_cache``): a card read again costs no round trip."""
+
+    def __init__(self, redis: aioredis.Redis, ttl_seconds: int, near: NearCache | None = None) -> None:
         self.redis = redis
         self.ttl_seconds = ttl_seconds
+        self.near = near
 
     async def get(self, product_id: str) -> PublicCard | None:
         document = await self.get_document(product_id)
@@ -53,14 +58,22 @@ class RedisProductCache:
             return None
 
     async def get_document(self, product_id: str) -> JsonDocument | None:
+        key, near, version = card_key(product_id), self.near, 0
+        if near is not None:
+            copy = near.get(key)
+            if copy is not None:
+                return JsonDocument(copy)
+            version = near.version
         try:
             # Bytes as stored: the client decodes every other answer to text, this one is served as is.
-            raw = await self.redis.execute_command(  # type: ignore[no-untyped-call]
-                "GET", card_key(product_id), **{NEVER_DECODE: True}
-            )
+            raw = await self.redis.execute_command("GET", key, **{NEVER_DECODE: True})  # type: ignore[no-untyped-call]
         except (RedisError, OSError) as error:
             raise _unavailable("reading a card", error) from error
-        return None if raw is None else JsonDocument(raw)
+        if raw is None:
+            return None
+        if near is not None:
+            near.keep(key, raw, version)
+        return JsonDocument(raw)
 
     async def put(self, card: PublicCard) -> None:
         try:

@@ -31,6 +31,8 @@ def register(w: Wiring) -> None:
     if w.infra:
         from adapters.postgres.products.repository import PostgresCatalogUnitOfWork
         from adapters.postgres.products.shop import PostgresShopCards
+        from adapters.redis.near_cache import NearCache
+        from adapters.redis.product_cache import PREFIX as CARD_PREFIX
         from adapters.redis.product_cache import RedisProductCache
 
         pool, nudge = w.pool(DATABASE), w.nudge(DATABASE)
@@ -41,7 +43,11 @@ def register(w: Wiring) -> None:
         def cards() -> ShopCards:
             return PostgresShopCards(pool, c.resolve(MediaPolicy))
 
-        cache = RedisProductCache(w.redis, ttl)
+        near = None
+        if w.settings.product_near_cache_entries and ttl:
+            near = NearCache(w.settings.redis_url, CARD_PREFIX, w.settings.product_near_cache_entries, ttl)
+            w.runtime.on_close(near.close)
+        cache = RedisProductCache(w.redis, ttl, near)
     else:
         tables = CatalogTables()
 

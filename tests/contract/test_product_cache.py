@@ -7,6 +7,7 @@ port where nothing listens.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -18,13 +19,15 @@ from adapters.memory.clock import ManualClock, SequentialIds
 from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.products import MemoryProductCache
 from adapters.redis.client import create_redis
-from adapters.redis.product_cache import RedisProductCache, card_key
+from adapters.redis.near_cache import NearCache
+from adapters.redis.product_cache import PREFIX, RedisProductCache, card_key
 from core.products import commands as c
 from core.products import use_cases as uc
+from core.shared.documents import render
 from core.shared.errors import Unavailable
 from core.shared.money import Money
 from ports.products import ProductCache
-from tests.support.redis import scratch_redis
+from tests.support.redis import redis_url, scratch_redis, with_db
 from tests.unit.products.catalog_harness import ANN, CatalogApp
 
 REDIS_DB = 12
@@ -181,3 +184,117 @@ async def test_the_shop_reads_the_database_while_redis_is_down(dead_redis: aiore
 
     assert (shown.id, shown.title, shown.category.path) == (listed.id, "Espresso machine", ["Kitchen"])
     assert archived.published_revision is None
+
+
+# A near cache in front of Redis: each process keeps copies, which Redis keeps coherent (client tracking)
+
+
+class CountedReads:
+    """Counts the commands a cache sends to Redis."""
+
+    def __init__(self, cache: RedisProductCache) -> None:
+        self.sent = 0
+        send = cache.redis.execute_command
+
+        async def counted(*args: object, **options: object) -> object:
+            self.sent += 1
+            return await send(*args, **options)
+
+        cache.redis.execute_command = counted  # type: ignore[method-assign]
+
+
+@pytest.fixture
+async def two_processes() -> AsyncIterator[tuple[RedisProductCache, RedisProductCache]]:
+    """The card caches of two shop processes on one Redis, each with its own client and near cache."""
+    clients = [await scratch_redis(REDIS_DB) for _ in range(2)]
+    nears = [NearCache(with_db(redis_url(), REDIS_DB), PREFIX, 100, TTL) for _ in range(2)]
+    try:
+        for near in nears:
+            await near.wait_live()
+        yield RedisProductCache(clients[0], TTL, nears[0]), RedisProductCache(clients[1], TTL, nears[1])
+    finally:
+        for near in nears:
+            await near.close()
+        for client in clients:
+            await client.aclose()
+
+
+@pytest.mark.infra
+async def test_a_card_read_again_costs_no_round_trip(two_processes: tuple[RedisProductCache, ...]) -> None:
+    writer, reader = two_processes
+    await writer.put(card())
+    reads = CountedReads(reader)
+
+    first, second = await reader.get_document("prod-1"), await reader.get_document("prod-1")
+
+    assert first == second == render(card())
+    assert reads.sent == 1
+
+
+@pytest.mark.infra
+async def test_a_change_through_another_process_is_seen_by_the_next_read(
+    two_processes: tuple[RedisProductCache, ...],
+) -> None:
+    writer, reader = two_processes
+    await writer.put(card())
+    assert await reader.get("prod-1") == card()  # now kept by the reader
+
+    await writer.put(card(title="Espresso machine Pro"))
+    changed = await reader.get("prod-1")
+    await writer.forget(["prod-1"])
+    gone = await reader.get("prod-1")
+
+    assert changed is not None
+    assert changed.title == "Espresso machine Pro"
+    assert gone is None
+
+
+@pytest.mark.infra
+async def test_a_card_that_changed_while_it_was_read_is_not_kept(
+    two_processes: tuple[RedisProductCache, ...],
+) -> None:
+    writer, reader = two_processes
+    near = reader.near
+    assert near is not None
+    await writer.put(card())
+    before = near.version
+    stale = await reader.redis.get(card_key("prod-1"))
+    await writer.put(card(title="Espresso machine Pro"))  # lands while the read above is "in flight"
+    for _ in range(100):  # the invalidation travels on the tracking connection
+        if near.version != before:
+            break
+        await asyncio.sleep(0.01)
+
+    near.keep(card_key("prod-1"), stale.encode(), before)
+
+    assert near.get(card_key("prod-1")) is None
+    cached = await reader.get("prod-1")
+    assert cached is not None
+    assert cached.title == "Espresso machine Pro"
+
+
+@pytest.mark.infra
+async def test_without_its_tracking_connection_a_process_reads_redis(
+    two_processes: tuple[RedisProductCache, ...],
+) -> None:
+    writer, reader = two_processes
+    near = reader.near
+    assert near is not None
+    await writer.put(card())
+    await reader.get_document("prod-1")  # kept
+    reads = CountedReads(reader)
+
+    await writer.redis.execute_command("CLIENT", "KILL", "ID", str(near.client_id))
+    for _ in range(100):
+        if not near.live:
+            break
+        await asyncio.sleep(0.01)
+    await writer.put(card(title="Espresso machine Pro"))
+    while_down = await reader.get("prod-1")
+    await near.wait_live()
+    await reader.get_document("prod-1")
+    await reader.get_document("prod-1")
+
+    assert while_down is not None
+    assert while_down.title == "Espresso machine Pro"
+    assert reads.sent == 2  # the read while it was down, and the first after: the second was a copy again
