@@ -89,6 +89,7 @@ async def seed_demo(runtime: Runtime, base_url: str, count: int = 300) -> int:
         account = await runtime.resolve(GetAccountInfo)(GetAccount(OPERATOR, email=ADMIN_EMAIL))
         await runtime.resolve(SetUserRoles)(SetRoles(OPERATOR, account.user_id, frozenset({Role.ADMIN})))
         customer = await api.account(CUSTOMER_EMAIL, "Demo Customer")
+        await runtime.settle()  # the profile an address book needs comes with the registration's event
         if not (await api.call("GET", "/api/v1/me/addresses", token=customer))["items"]:
             await api.call("POST", "/api/v1/me/addresses", CUSTOMER_ADDRESS, customer, ok=201)
 

@@ -165,6 +165,12 @@ class NearCache:
         if len(self._copies) > self.max_entries:
             del self._copies[next(iter(self._copies))]
 
+    def forget(self, keys: list[str]) -> None:
+        """Drop the copies of ``keys`` now: this process is changing them (Redis tells the others)."""
+        self._version += 1
+        for key in keys:
+            self._copies.pop(key, None)
+
     async def wait_live(self, seconds: float = 5.0) -> None:
         """Until the tracking connection is up (tests, and whoever wants the copy at once)."""
         if self._task is None:

@@ -76,6 +76,8 @@ class RedisProductCache:
         return JsonDocument(raw)
 
     async def put(self, card: PublicCard) -> None:
+        if self.near is not None:
+            self.near.forget([card_key(card.id)])
         try:
             await self.redis.set(card_key(card.id), render(card).content, ex=self.ttl_seconds)
         except (RedisError, OSError) as error:
@@ -83,6 +85,8 @@ class RedisProductCache:
 
     async def forget(self, product_ids: Sequence[str]) -> None:
         keys = [card_key(p) for p in dict.fromkeys(product_ids)]
+        if self.near is not None:
+            self.near.forget(keys)
         try:
             for start in range(0, len(keys), _FORGET_BATCH):
                 await self.redis.delete(*keys[start : start + _FORGET_BATCH])

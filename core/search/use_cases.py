@@ -37,6 +37,7 @@ from core.search.model import (
     ProductFilters,
     ProductHit,
     ProductQuery,
+    ProductResults,
     SellerDocument,
     SellerQuery,
     SuggestQuery,
@@ -262,14 +263,34 @@ def hit_view(hit: ProductHit) -> ProductHitView:
 
 
 class SearchProducts:
-    """Full text, filters, facets, sort and pages over the published products."""
+    """Full text, filters, facets, sort and pages over the published products.
+
+    An index may answer a query it answered before, with nothing written since, with the very same
+    results (the memory index does); the view made of them is kept beside them, so a popular query asked
+    again builds nothing. A view is kept only with the results it was made of: any other results, and it
+    is made anew.
+    """
+
+    VIEWS = 256
 
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
+        self._views: dict[ProductQuery, tuple[ProductResults, ProductSearchView]] = {}
 
     async def __call__(self, command: FindProducts) -> ProductSearchView:
         query = product_query(command)
         results = await self.index.search_products(query)
+        kept = self._views.get(query)
+        if kept is not None and kept[0] is results:
+            return kept[1]
+        view = self._view(query, results)
+        self._views[query] = (results, view)
+        if len(self._views) > self.VIEWS:
+            del self._views[next(iter(self._views))]
+        return view
+
+    @staticmethod
+    def _view(query: ProductQuery, results: ProductResults) -> ProductSearchView:
         next_cursor = None
         if results.more and results.hits:
             last = results.hits[-1]

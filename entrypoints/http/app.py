@@ -26,8 +26,8 @@ from entrypoints.http import (
     users,
 )
 from entrypoints.http.access_log import AccessLog
+from entrypoints.http.gateway import Gateway, HttpMetrics, template
 from entrypoints.http.keys import RUNTIME_KEY
-from entrypoints.http.middleware import HttpMetrics, make_middlewares
 from entrypoints.http.openapi import build_document
 from entrypoints.http.routing import Endpoint, to_aiohttp
 
@@ -57,10 +57,8 @@ def create_app(runtime: Runtime, endpoints: Iterable[Endpoint] | None = None) ->
     endpoints = list(endpoints if endpoints is not None else all_endpoints())
     registry = CollectorRegistry()
     access = AccessLog()
-    app = web.Application(
-        middlewares=make_middlewares(HttpMetrics(registry), runtime.settings.trust_forwarded_for, access),
-        client_max_size=runtime.settings.max_body_bytes,
-    )
+    gateway = Gateway(HttpMetrics(registry), runtime.settings.trust_forwarded_for, access)
+    app = web.Application(client_max_size=runtime.settings.max_body_bytes)
 
     async def flush_access_log(_: web.Application) -> None:
         access.flush()
@@ -70,7 +68,9 @@ def create_app(runtime: Runtime, endpoints: Iterable[Endpoint] | None = None) ->
     app[ops.REGISTRY_KEY] = registry
     app[ops.DOCUMENT_KEY] = build_document(endpoints, {**ops.OPS_PATHS, **uploads.PATHS}, ops.version())
     for endpoint in endpoints:
-        app.router.add_route(endpoint.method, endpoint.full_path, to_aiohttp(endpoint))
-    ops.add_routes(app)
-    uploads.add_routes(app)  # the in-memory object store's upload route and CDN
+        handler = gateway.wrap(to_aiohttp(endpoint), template(endpoint.full_path))
+        app.router.add_route(endpoint.method, endpoint.full_path, handler)
+    ops.add_routes(app, gateway)
+    uploads.add_routes(app, gateway)  # the in-memory object store's upload route and CDN
+    gateway.add_unmatched(app)
     return app

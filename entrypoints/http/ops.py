@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import time
+from collections.abc import Awaitable, Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
+from entrypoints.http.gateway import Gateway, template
 from entrypoints.http.keys import RUNTIME_KEY
 
 STATIC = Path(__file__).parent / "static"
@@ -77,14 +79,30 @@ async def docs_init(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC / "init.js")
 
 
-def add_routes(app: web.Application) -> None:
-    app.router.add_get("/health/live", live)
-    app.router.add_get("/health/ready", ready)
-    app.router.add_get("/metrics", metrics)
-    app.router.add_get("/api/openapi.json", openapi)
-    app.router.add_get("/api/docs", docs)
-    app.router.add_get("/api/docs/init.js", docs_init)
-    app.router.add_static("/api/docs/assets", _swagger_ui_assets())
+def docs_assets(root: Path) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """Swagger UI's files, from ``root`` and nowhere else."""
+    base = root.resolve()
+
+    async def asset(request: web.Request) -> web.StreamResponse:
+        found = (base / request.match_info["path"]).resolve()
+        if not found.is_relative_to(base) or not found.is_file():
+            raise web.HTTPNotFound()
+        return web.FileResponse(found)
+
+    return asset
+
+
+def add_routes(app: web.Application, gateway: Gateway) -> None:
+    for path, handler in (
+        ("/health/live", live),
+        ("/health/ready", ready),
+        ("/metrics", metrics),
+        ("/api/openapi.json", openapi),
+        ("/api/docs", docs),
+        ("/api/docs/init.js", docs_init),
+        ("/api/docs/assets/{path:.+}", docs_assets(_swagger_ui_assets())),
+    ):
+        app.router.add_get(path, gateway.wrap(handler, template(path)))
 
 
 def version() -> str:

@@ -4,7 +4,7 @@ PUT /uploads/{key} takes the bytes of one object, as a presigned S3 URL would: t
 what it allows (content type, size limit, expiry) and is signed, so no session is needed and nothing can
 be changed. GET /media/{key} serves a stored object with its content type and cache headers. These are
 not API routes (no JSON, no /api/v1 prefix, no bearer token), so they are plain aiohttp handlers; the
-problems middleware still answers every refusal with a problem document.
+gateway still answers every refusal with a problem document.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from core.shared.errors import NotFound, Validation
+from entrypoints.http.gateway import Gateway, template
 from entrypoints.http.keys import RUNTIME_KEY
 from entrypoints.http.problems import problem_response
 from ports.storage import ObjectStorage, UploadPermit, UploadRoute
@@ -106,9 +107,9 @@ async def media_object(request: web.Request) -> web.Response:
     return web.Response(body=stored.data, content_type=stored.info.content_type, headers=headers)
 
 
-def add_routes(app: web.Application) -> None:
-    app.router.add_put(UPLOADS, upload_object)
-    app.router.add_get(MEDIA, media_object)
+def add_routes(app: web.Application, gateway: Gateway) -> None:
+    app.router.add_put(UPLOADS, gateway.wrap(upload_object, template(UPLOADS)))
+    app.router.add_get(MEDIA, gateway.wrap(media_object, template(MEDIA)))
 
 
 def _problem(description: str) -> dict[str, Any]:

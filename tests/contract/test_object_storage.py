@@ -23,8 +23,8 @@ from prometheus_client import CollectorRegistry
 from adapters.memory.storage import MemoryObjectStorage, UploadSigner
 from adapters.system import SystemClock
 from entrypoints.http import uploads
+from entrypoints.http.gateway import Gateway, HttpMetrics
 from entrypoints.http.keys import RUNTIME_KEY
-from entrypoints.http.middleware import HttpMetrics, make_middlewares
 from ports.storage import ObjectStorage, UploadRoute, UploadTarget
 
 STORES = ["memory"]
@@ -45,9 +45,11 @@ async def store(request: pytest.FixtureRequest) -> AsyncIterator[ObjectStorage]:
     # The memory store's upload targets point at this app's upload route: serve it, and make the store's
     # public base URL the server's.
     runtime = Ports()
-    app = web.Application(middlewares=make_middlewares(HttpMetrics(CollectorRegistry()), False))
+    app = web.Application()
+    gateway = Gateway(HttpMetrics(CollectorRegistry()), trust_forwarded_for=False)
     app[RUNTIME_KEY] = runtime
-    uploads.add_routes(app)
+    uploads.add_routes(app, gateway)
+    gateway.add_unmatched(app)
     async with TestServer(app) as server:
         memory = MemoryObjectStorage(
             str(server.make_url("")), UploadSigner("a contract test signing key"), SystemClock()

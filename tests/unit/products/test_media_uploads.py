@@ -19,8 +19,8 @@ from prometheus_client import CollectorRegistry
 from adapters.memory.clock import ManualClock
 from adapters.memory.storage import MemoryObjectStorage, UploadSigner
 from entrypoints.http import uploads
+from entrypoints.http.gateway import Gateway, HttpMetrics
 from entrypoints.http.keys import RUNTIME_KEY
-from entrypoints.http.middleware import HttpMetrics, make_middlewares
 from ports.storage import ObjectStorage, UploadPermit, UploadRoute, UploadTarget
 
 KEY = "products/p-1/i-1.png"
@@ -45,9 +45,11 @@ def storage(clock: ManualClock) -> MemoryObjectStorage:
 
 @pytest.fixture
 async def client(storage: MemoryObjectStorage) -> AsyncIterator[TestClient[web.Request, web.Application]]:
-    app = web.Application(middlewares=make_middlewares(HttpMetrics(CollectorRegistry()), False))
+    app = web.Application()
+    gateway = Gateway(HttpMetrics(CollectorRegistry()), trust_forwarded_for=False)
     app[RUNTIME_KEY] = Runtime(storage)
-    uploads.add_routes(app)
+    uploads.add_routes(app, gateway)
+    gateway.add_unmatched(app)
     async with TestClient(TestServer(app)) as test_client:
         yield test_client
 

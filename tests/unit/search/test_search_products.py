@@ -126,3 +126,17 @@ async def test_an_empty_shop_has_no_hits_and_no_price_buckets(index: MemorySearc
         [],
         None,
     )
+
+
+async def test_a_query_asked_again_after_a_change_shows_the_change(index: MemorySearchIndex, card: MakeCard) -> None:
+    """A view kept for a popular query is the view of the index's answer, never of an older one."""
+    search = uc.SearchProducts(index)
+    await uc.IndexPublishedProduct(index)(card(1, title="Studio Headphones", available=3))
+    query = FindProducts(text="headphones", in_stock=True)
+    first, again = await search(query), await search(query)
+    await index.set_available("product-001", 0)
+    after = await search(query)
+
+    assert [i.id for i in first.items] == [i.id for i in again.items] == ["product-001"]
+    assert after.items == []
+    assert after.total == 0
