@@ -85,16 +85,13 @@ class AccountPage:
 
 async def register(call: Call[RegisterBody, None]) -> c.AccountView:
     b = call.body
-    result: c.AccountView = await call.resolve(uc.RegisterUser)(c.Register(b.email, b.password, b.display_name))
-    return result
+    return await call.resolve(uc.RegisterUser)(c.Register(b.email, b.password, b.display_name))
 
 
 async def login(call: Call[LoginBody, None]) -> Token:
     b = call.body
     user_agent = call.request.headers.get("User-Agent", "")
-    issued: c.SessionIssued = await call.resolve(uc.LogIn)(
-        c.Login(b.email, b.password, call.client_address, user_agent)
-    )
+    issued = await call.resolve(uc.LogIn)(c.Login(b.email, b.password, call.client_address, user_agent))
     # The cart's own module names its header and use case; imported here, where the login meets the cart.
     from core.cart.commands import MergeCarts
     from core.cart.use_cases import MergeGuestCart
@@ -124,8 +121,7 @@ async def change_password(call: Call[PasswordBody, None]) -> None:
 
 
 async def get_me(call: Call[None, None]) -> c.AccountView:
-    result: c.AccountView = await call.resolve(uc.GetAccountInfo)(c.GetAccount(call.user))
-    return result
+    return await call.resolve(uc.GetAccountInfo)(c.GetAccount(call.user))
 
 
 async def delete_me(call: Call[DeleteAccountBody, None]) -> None:
@@ -139,16 +135,14 @@ async def list_users(call: Call[None, PageQuery]) -> AccountPage:
 
 
 async def get_user(call: Call[None, None]) -> c.AccountView:
-    result: c.AccountView = await call.resolve(uc.GetAccountInfo)(c.GetAccount(call.user, call.path("user_id")))
-    return result
+    return await call.resolve(uc.GetAccountInfo)(c.GetAccount(call.user, call.path("user_id")))
 
 
 async def set_roles(call: Call[RolesBody, None]) -> c.AccountView:
     roles = frozenset(call.body.roles)
     if len(roles) != len(call.body.roles):
         raise ValidationFailed.of("roles", "must not repeat a role")
-    result: c.AccountView = await call.resolve(uc.SetUserRoles)(c.SetRoles(call.user, call.path("user_id"), roles))
-    return result
+    return await call.resolve(uc.SetUserRoles)(c.SetRoles(call.user, call.path("user_id"), roles))
 
 
 def _auth(method: str, path: str, handler: Any, summary: str, **kw: Any) -> Endpoint:

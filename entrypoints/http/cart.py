@@ -58,8 +58,7 @@ async def _run(call: Call[Any, Any], use_case: type, command: Any) -> Any:
 
 
 async def start_guest_cart(call: Call[None, None]) -> c.GuestCart:
-    result: c.GuestCart = await call.resolve(uc.StartCart)(c.StartGuestCart())
-    return result
+    return await call.resolve(uc.StartCart)(c.StartGuestCart())
 
 
 async def get_cart(call: Call[None, None]) -> c.CartView:

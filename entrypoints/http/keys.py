@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-RUNTIME_KEY: web.AppKey[Any] = web.AppKey("runtime")
+if TYPE_CHECKING:
+    from config.runtime import Runtime
+
+RUNTIME_KEY: web.AppKey[Runtime] = web.AppKey("runtime")
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id")
-CLIENT_ADDRESS: web.RequestKey[str] = web.RequestKey("client_address")

@@ -80,7 +80,7 @@ class ShipmentPage:
 
 async def receive_carrier_webhook(call: Call[None, None]) -> WebhookReceipt:
     raw = await call.request.read()
-    settings: Settings = call.resolve(Settings)
+    settings = call.resolve(Settings)
     # Checked over the bytes as sent, before anything is read from them; fresh by the shop's clock.
     now = call.resolve(Clock).now().timestamp()
     signatures.verify(
@@ -101,13 +101,12 @@ async def receive_carrier_webhook(call: Call[None, None]) -> WebhookReceipt:
         source=TrackingSource.WEBHOOK,
         ref=event.id,
     )
-    recorded: bool = await call.resolve(uc.RecordCarrierUpdate)(update)
+    recorded = await call.resolve(uc.RecordCarrierUpdate)(update)
     return WebhookReceipt(received=True, recorded=recorded)
 
 
 async def get_order_tracking(call: Call[None, None]) -> c.TrackingView:
-    result: c.TrackingView = await call.resolve(uc.ShowTracking)(c.GetTracking(call.user, call.path("order_id")))
-    return result
+    return await call.resolve(uc.ShowTracking)(c.GetTracking(call.user, call.path("order_id")))
 
 
 async def list_my_carried_shipments(call: Call[None, PageQuery]) -> ShipmentPage:
@@ -119,8 +118,7 @@ async def list_my_carried_shipments(call: Call[None, PageQuery]) -> ShipmentPage
 async def report_shipment_event(call: Call[ReportBody, None]) -> c.ShipmentView:
     b = call.body
     command = c.ReportStatus(call.user, call.path("tracking_number"), b.status, b.location, b.occurred_at)
-    result: c.ShipmentView = await call.resolve(uc.ReportShipmentStatus)(command)
-    return result
+    return await call.resolve(uc.ReportShipmentStatus)(command)
 
 
 async def list_shipments(call: Call[None, ShipmentsQuery]) -> ShipmentPage:
@@ -131,8 +129,7 @@ async def list_shipments(call: Call[None, ShipmentsQuery]) -> ShipmentPage:
 
 async def hand_shipment_to_carrier(call: Call[CarrierBody, None]) -> c.ShipmentView:
     command = c.HandOver(call.user, call.path("shipment_id"), call.body.carrier_id)
-    result: c.ShipmentView = await call.resolve(uc.HandToCarrier)(command)
-    return result
+    return await call.resolve(uc.HandToCarrier)(command)
 
 
 def _logistics(method: str, path: str, handler: Any, summary: str, **kw: Any) -> Endpoint:

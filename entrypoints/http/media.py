@@ -30,14 +30,12 @@ class ImageList:
 async def request_image_upload(call: Call[ImageUploadBody, None]) -> uc.ImageUpload:
     b = call.body
     command = uc.RequestUpload(call.user, call.path("product_id"), b.content_type, b.size)
-    result: uc.ImageUpload = await call.resolve(uc.RequestImageUpload)(command)
-    return result
+    return await call.resolve(uc.RequestImageUpload)(command)
 
 
 async def confirm_image_upload(call: Call[None, None]) -> uc.ImageView:
     command = uc.ConfirmUpload(call.user, call.path("product_id"), call.path("image_id"))
-    result: uc.ImageView = await call.resolve(uc.ConfirmImageUpload)(command)
-    return result
+    return await call.resolve(uc.ConfirmImageUpload)(command)
 
 
 async def list_product_images(call: Call[None, None]) -> ImageList:

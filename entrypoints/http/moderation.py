@@ -50,19 +50,16 @@ async def list_cases(call: Call[None, CasesQuery]) -> CasePage:
 
 
 async def get_case(call: Call[None, None]) -> c.CaseView:
-    result: c.CaseView = await call.resolve(uc.ShowModerationCase)(c.GetCase(call.user, call.path("case_id")))
-    return result
+    return await call.resolve(uc.ShowModerationCase)(c.GetCase(call.user, call.path("case_id")))
 
 
 async def approve_case(call: Call[None, None]) -> c.CaseView:
-    result: c.CaseView = await call.resolve(uc.ApproveCase)(c.Approve(call.user, call.path("case_id")))
-    return result
+    return await call.resolve(uc.ApproveCase)(c.Approve(call.user, call.path("case_id")))
 
 
 async def reject_case(call: Call[RejectBody, None]) -> c.CaseView:
     command = c.Reject(call.user, call.path("case_id"), list(call.body.reasons))
-    result: c.CaseView = await call.resolve(uc.RejectCase)(command)
-    return result
+    return await call.resolve(uc.RejectCase)(command)
 
 
 def _moderation(method: str, path: str, handler: Any, summary: str, **kw: Any) -> Endpoint:

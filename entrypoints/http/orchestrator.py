@@ -36,8 +36,7 @@ async def list_sagas(call: Call[None, SagasQuery]) -> SagaPage:
 
 
 async def get_saga(call: Call[None, None]) -> c.SagaView:
-    result: c.SagaView = await call.resolve(uc.ShowSaga)(c.GetSaga(call.user, call.path("saga_id")))
-    return result
+    return await call.resolve(uc.ShowSaga)(c.GetSaga(call.user, call.path("saga_id")))
 
 
 ENDPOINTS = [

@@ -65,7 +65,7 @@ async def place_order(call: Call[CheckoutBody, None]) -> web.StreamResponse:
     if key is None:
         raise ValidationFailed.of(IDEMPOTENCY_KEY, "is required: a fresh random value per checkout, such as a UUID")
     command = c.PlaceOrder(call.user, key, call.body.address_id, call.body.payment_token)
-    result: c.CheckoutResult = await call.resolve(uc.Checkout)(command)
+    result = await call.resolve(uc.Checkout)(command)
     # A key seen before answers with the order it made then: 200 rather than 201.
     return web.json_response(dump(result.order), status=201 if result.placed else 200)
 
@@ -77,20 +77,17 @@ async def list_my_orders(call: Call[None, OrdersQuery]) -> OrderPage:
 
 
 async def get_my_order(call: Call[None, None]) -> c.OrderView:
-    result: c.OrderView = await call.resolve(uc.ShowMyOrder)(c.ShowOrder(call.user, call.path("order_id")))
-    return result
+    return await call.resolve(uc.ShowMyOrder)(c.ShowOrder(call.user, call.path("order_id")))
 
 
 async def cancel_my_order(call: Call[CancelBody, None]) -> c.OrderView:
     command = c.CancelOrder(call.user, call.path("order_id"), call.body.reason)
-    result: c.OrderView = await call.resolve(uc.CancelMyOrder)(command)
-    return result
+    return await call.resolve(uc.CancelMyOrder)(command)
 
 
 async def return_my_order(call: Call[ReturnBody, None]) -> c.OrderView:
     command = c.ReturnOrder(call.user, call.path("order_id"), call.body.reason)
-    result: c.OrderView = await call.resolve(uc.RequestReturn)(command)
-    return result
+    return await call.resolve(uc.RequestReturn)(command)
 
 
 async def list_seller_orders(call: Call[None, OrdersQuery]) -> SellerOrderPage:
@@ -101,8 +98,7 @@ async def list_seller_orders(call: Call[None, OrdersQuery]) -> SellerOrderPage:
 
 
 async def mark_lines_ready(call: Call[None, None]) -> c.SellerOrderView:
-    result: c.SellerOrderView = await call.resolve(uc.MarkLinesReady)(c.LinesReady(call.user, call.path("order_id")))
-    return result
+    return await call.resolve(uc.MarkLinesReady)(c.LinesReady(call.user, call.path("order_id")))
 
 
 async def list_all_orders(call: Call[None, OrdersQuery]) -> OrderPage:

@@ -37,7 +37,7 @@ class PaymentPage:
 
 async def receive_gateway_webhook(call: Call[None, None]) -> c.WebhookReceipt:
     raw = await call.request.read()
-    settings: Settings = call.resolve(Settings)
+    settings = call.resolve(Settings)
     # The signature is checked over the bytes as sent, before anything is read from them; its freshness
     # (against replays on the wire) by the shop's clock, which the gateway's must agree with.
     now = call.resolve(Clock).now().timestamp()
@@ -46,14 +46,12 @@ async def receive_gateway_webhook(call: Call[None, None]) -> c.WebhookReceipt:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise MalformedBody([FieldError("body", f"is not valid JSON ({exc})")]) from None
-    receipt: c.WebhookReceipt = await call.resolve(uc.ReceiveGatewayEvent)(read_event(data))
-    return receipt
+    return await call.resolve(uc.ReceiveGatewayEvent)(read_event(data))
 
 
 async def get_order_payment(call: Call[None, None]) -> c.PaymentView:
     command = c.GetOrderPayment(call.user, call.path("order_id"))
-    result: c.PaymentView = await call.resolve(uc.ShowOrderPayment)(command)
-    return result
+    return await call.resolve(uc.ShowOrderPayment)(command)
 
 
 async def list_payments(call: Call[None, PaymentsQuery]) -> PaymentPage:

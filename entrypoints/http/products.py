@@ -141,14 +141,12 @@ async def list_categories(call: Call[None, None]) -> CategoryTreeView:
 
 async def create_category(call: Call[CategoryBody, None]) -> c.CategoryView:
     b = call.body
-    result: c.CategoryView = await call.resolve(uc.AddCategory)(c.CreateCategory(call.user, b.name, b.parent_id))
-    return result
+    return await call.resolve(uc.AddCategory)(c.CreateCategory(call.user, b.name, b.parent_id))
 
 
 async def rename_category(call: Call[CategoryNameBody, None]) -> c.CategoryView:
     command = c.RenameCategory(call.user, call.path("category_id"), call.body.name)
-    result: c.CategoryView = await call.resolve(uc.ChangeCategoryName)(command)
-    return result
+    return await call.resolve(uc.ChangeCategoryName)(command)
 
 
 # --- the seller's cards -------------------------------------------------------------------------------
@@ -166,8 +164,7 @@ async def create_product(call: Call[NewProductBody, None]) -> c.SellerProductVie
         brand=b.brand,
         attributes=_attributes(b.attributes),
     )
-    result: c.SellerProductView = await call.resolve(uc.CreateProductCard)(command)
-    return result
+    return await call.resolve(uc.CreateProductCard)(command)
 
 
 async def list_my_products(call: Call[None, SellerProductsQuery]) -> SellerProductPage:
@@ -179,8 +176,7 @@ async def list_my_products(call: Call[None, SellerProductsQuery]) -> SellerProdu
 
 async def get_my_product(call: Call[None, None]) -> c.SellerProductView:
     command = c.GetMyProduct(call.user, call.path("product_id"))
-    result: c.SellerProductView = await call.resolve(uc.ShowMyProductCard)(command)
-    return result
+    return await call.resolve(uc.ShowMyProductCard)(command)
 
 
 _CLEARABLE = ("description", "brand")
@@ -203,20 +199,17 @@ async def edit_product(call: Call[ProductChangesBody, None]) -> c.SellerProductV
         price=_price(b.price) if b.price is not None else None,
         attributes=_attributes(b.attributes) if b.attributes is not None else None,
     )
-    result: c.SellerProductView = await call.resolve(uc.EditProductCard)(command)
-    return result
+    return await call.resolve(uc.EditProductCard)(command)
 
 
 async def submit_product(call: Call[None, None]) -> c.SellerProductView:
     command = c.SubmitProduct(call.user, call.path("product_id"))
-    result: c.SellerProductView = await call.resolve(uc.SubmitProductCard)(command)
-    return result
+    return await call.resolve(uc.SubmitProductCard)(command)
 
 
 async def archive_product(call: Call[None, None]) -> c.SellerProductView:
     command = c.ArchiveProduct(call.user, call.path("product_id"))
-    result: c.SellerProductView = await call.resolve(uc.ArchiveProductCard)(command)
-    return result
+    return await call.resolve(uc.ArchiveProductCard)(command)
 
 
 # --- the shop -------------------------------------------------------------------------------------------

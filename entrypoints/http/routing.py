@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 import orjson
@@ -25,9 +25,6 @@ from entrypoints.http.gateway import client_address
 from entrypoints.http.keys import RUNTIME_KEY
 from entrypoints.http.problems import MalformedBody
 from entrypoints.http.schema import dump, parse
-
-if TYPE_CHECKING:
-    from config.runtime import Runtime
 
 B = TypeVar("B")
 Q = TypeVar("Q")
@@ -63,8 +60,7 @@ class Call(Generic[B, Q]):
 
     def resolve(self, key: type[T]) -> T:
         """The use case ``key``, built once for the whole process (see ``Runtime.resolve``)."""
-        runtime: Runtime = self.request.app[RUNTIME_KEY]
-        return runtime.resolve(key)
+        return self.request.app[RUNTIME_KEY].resolve(key)
 
     def path(self, name: str) -> str:
         value = self.request.match_info[name]
@@ -85,8 +81,7 @@ class Call(Generic[B, Q]):
 
     @property
     def client_address(self) -> str:
-        runtime: Runtime = self.request.app[RUNTIME_KEY]
-        return client_address(self.request, runtime.settings.trust_forwarded_for)
+        return client_address(self.request, self.request.app[RUNTIME_KEY].settings.trust_forwarded_for)
 
 
 Handler = Callable[[Call[Any, Any]], Awaitable[Any]]
@@ -133,8 +128,7 @@ async def authenticate(request: web.Request) -> Principal | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("use an Authorization header of the form: Bearer <token>")
-    runtime: Runtime = request.app[RUNTIME_KEY]
-    return await runtime.resolve(AuthenticateSession)(Authenticate(token.strip()))
+    return await request.app[RUNTIME_KEY].resolve(AuthenticateSession)(Authenticate(token.strip()))
 
 
 async def read_json(request: web.Request) -> Any:

@@ -95,7 +95,7 @@ async def search_products(call: Call[None, ProductSearchQuery]) -> ProductSearch
         sort=q.sort,
         page=PageRequest(q.limit, q.cursor),
     )
-    found: c.ProductSearchView = await call.resolve(uc.SearchProducts)(command)
+    found = await call.resolve(uc.SearchProducts)(command)
     f = found.facets
     prices = [{"from": p.lower, "to": p.upper, "count": p.count} for p in f.price]
     return ProductSearchResults(
@@ -110,8 +110,7 @@ async def suggest(call: Call[None, CompletionQuery]) -> Completions:
 
 async def search_sellers(call: Call[None, SellerSearchQuery]) -> c.SellerSearchView:
     q = call.query
-    found: c.SellerSearchView = await call.resolve(uc.SearchSellers)(c.FindSellers(q.q, PageRequest(q.limit, q.cursor)))
-    return found
+    return await call.resolve(uc.SearchSellers)(c.FindSellers(q.q, PageRequest(q.limit, q.cursor)))
 
 
 def _search(path: str, handler: Any, summary: str, **kw: Any) -> Endpoint:

@@ -67,23 +67,19 @@ class SellerPage:
 async def apply_as_seller(call: Call[ApplyBody, None]) -> c.ApplicationView:
     b = call.body
     command = c.Apply(call.user, b.legal_name, b.display_name, b.country, b.payout_reference)
-    result: c.ApplicationView = await call.resolve(uc.ApplyAsSeller)(command)
-    return result
+    return await call.resolve(uc.ApplyAsSeller)(command)
 
 
 async def get_my_seller_application(call: Call[None, None]) -> c.ApplicationView:
-    result: c.ApplicationView = await call.resolve(uc.ShowMyApplication)(c.GetMyApplication(call.user))
-    return result
+    return await call.resolve(uc.ShowMyApplication)(c.GetMyApplication(call.user))
 
 
 async def get_seller_storefront(call: Call[None, None]) -> c.StorefrontView:
-    result: c.StorefrontView = await call.resolve(uc.ShowStorefront)(c.GetStorefront(call.path("seller_id")))
-    return result
+    return await call.resolve(uc.ShowStorefront)(c.GetStorefront(call.path("seller_id")))
 
 
 async def get_my_storefront(call: Call[None, None]) -> c.StorefrontView:
-    result: c.StorefrontView = await call.resolve(uc.ShowMyStorefront)(c.GetMyStorefront(call.user))
-    return result
+    return await call.resolve(uc.ShowMyStorefront)(c.GetMyStorefront(call.user))
 
 
 async def edit_my_storefront(call: Call[StorefrontBody, None]) -> c.StorefrontView:
@@ -98,8 +94,7 @@ async def edit_my_storefront(call: Call[StorefrontBody, None]) -> c.StorefrontVi
         logo_url=b.logo_url,
         clear_logo=call.given("logo_url") and b.logo_url is None,
     )
-    result: c.StorefrontView = await call.resolve(uc.EditMyStorefront)(command)
-    return result
+    return await call.resolve(uc.EditMyStorefront)(command)
 
 
 async def list_seller_accounts(call: Call[None, SellersQuery]) -> SellerPage:
@@ -110,26 +105,22 @@ async def list_seller_accounts(call: Call[None, SellersQuery]) -> SellerPage:
 
 
 async def verify_seller(call: Call[None, None]) -> c.SellerSummary:
-    result: c.SellerSummary = await call.resolve(uc.VerifySeller)(c.Verify(call.user, call.path("seller_id")))
-    return result
+    return await call.resolve(uc.VerifySeller)(c.Verify(call.user, call.path("seller_id")))
 
 
 async def reject_seller(call: Call[ReasonBody, None]) -> c.SellerSummary:
     command = c.Reject(call.user, call.path("seller_id"), call.body.reason)
-    result: c.SellerSummary = await call.resolve(uc.RejectSeller)(command)
-    return result
+    return await call.resolve(uc.RejectSeller)(command)
 
 
 async def suspend_seller(call: Call[ReasonBody, None]) -> c.SellerSummary:
     command = c.Suspend(call.user, call.path("seller_id"), call.body.reason)
-    result: c.SellerSummary = await call.resolve(uc.SuspendSeller)(command)
-    return result
+    return await call.resolve(uc.SuspendSeller)(command)
 
 
 async def reinstate_seller(call: Call[None, None]) -> c.SellerSummary:
     command = c.Reinstate(call.user, call.path("seller_id"))
-    result: c.SellerSummary = await call.resolve(uc.ReinstateSeller)(command)
-    return result
+    return await call.resolve(uc.ReinstateSeller)(command)
 
 
 def _sellers(method: str, path: str, handler: Any, summary: str, **kw: Any) -> Endpoint:

@@ -23,14 +23,12 @@ class StockBody:
 
 
 async def get_product_stock(call: Call[None, None]) -> uc.StockView:
-    result: uc.StockView = await call.resolve(uc.ShowStock)(uc.GetStock(call.user, call.path("product_id")))
-    return result
+    return await call.resolve(uc.ShowStock)(uc.GetStock(call.user, call.path("product_id")))
 
 
 async def set_product_stock(call: Call[StockBody, None]) -> uc.StockView:
     command = uc.SetOnHand(call.user, call.path("product_id"), call.body.quantity)
-    result: uc.StockView = await call.resolve(uc.SetStock)(command)
-    return result
+    return await call.resolve(uc.SetStock)(command)
 
 
 ENDPOINTS = [

@@ -33,10 +33,6 @@ MAX_KEY_LENGTH = 1024
 MAX_VALUE_LENGTH = 255
 
 
-def _resolve(request: web.Request, key: type[Any]) -> Any:
-    return request.app[RUNTIME_KEY].resolve(key)
-
-
 def _permit(request: web.Request) -> UploadPermit:
     """The permit the query string states, or 422 naming each missing or malformed parameter.
 
@@ -78,7 +74,7 @@ def _too_large(request: web.Request, limit: int) -> web.Response:
 
 async def upload_object(request: web.Request) -> web.Response:
     permit = _permit(request)
-    uploads: UploadRoute = _resolve(request, UploadRoute)
+    uploads = request.app[RUNTIME_KEY].resolve(UploadRoute)
     uploads.verify(permit)  # 403 unless signed by this app and unexpired
     if request.content_type != permit.content_type:
         raise web.HTTPUnsupportedMediaType(text=f"this upload URL takes {permit.content_type} only")
@@ -90,13 +86,13 @@ async def upload_object(request: web.Request) -> web.Response:
         data.extend(chunk)
         if len(data) > permit.max_bytes:
             return _too_large(request, permit.max_bytes)
-    storage: ObjectStorage = _resolve(request, ObjectStorage)
+    storage = request.app[RUNTIME_KEY].resolve(ObjectStorage)
     info = await storage.put(permit.key, bytes(data), permit.content_type)
     return web.Response(status=204, headers={"ETag": f'"{info.etag}"'})
 
 
 async def media_object(request: web.Request) -> web.Response:
-    storage: ObjectStorage = _resolve(request, ObjectStorage)
+    storage = request.app[RUNTIME_KEY].resolve(ObjectStorage)
     stored = await storage.get(request.match_info["key"])
     if stored is None:
         raise NotFound("no such media file")

@@ -78,8 +78,7 @@ class AddressBook:
 
 
 async def get_profile(call: Call[None, None]) -> c.ProfileView:
-    result: c.ProfileView = await call.resolve(uc.ShowProfile)(c.GetProfile(call.user))
-    return result
+    return await call.resolve(uc.ShowProfile)(c.GetProfile(call.user))
 
 
 async def update_profile(call: Call[ProfileBody, None]) -> c.ProfileView:
@@ -87,12 +86,11 @@ async def update_profile(call: Call[ProfileBody, None]) -> c.ProfileView:
     command = c.UpdateProfile(
         call.user, display_name=b.display_name, phone=b.phone, clear_phone=call.given("phone") and b.phone is None
     )
-    result: c.ProfileView = await call.resolve(uc.EditProfile)(command)
-    return result
+    return await call.resolve(uc.EditProfile)(command)
 
 
 async def get_preferences(call: Call[None, None]) -> c.PreferencesView:
-    profile: c.ProfileView = await call.resolve(uc.ShowProfile)(c.GetProfile(call.user))
+    profile = await call.resolve(uc.ShowProfile)(c.GetProfile(call.user))
     return profile.preferences
 
 
@@ -102,8 +100,7 @@ async def update_preferences(call: Call[PreferencesBody, None]) -> c.Preferences
     if b.notifications is not None:
         notifications = {k: v for k, v in attrs.asdict(b.notifications).items() if v is not None}
     command = c.UpdatePreferences(call.user, b.language, b.currency, notifications)
-    result: c.PreferencesView = await call.resolve(uc.ChangePreferences)(command)
-    return result
+    return await call.resolve(uc.ChangePreferences)(command)
 
 
 async def list_addresses(call: Call[None, None]) -> AddressBook:
@@ -123,15 +120,13 @@ async def add_address(call: Call[NewAddressBody, None]) -> c.AddressView:
         phone=b.phone,
         label=b.label,
     )
-    result: c.AddressView = await call.resolve(uc.AddUserAddress)(c.AddAddress(call.user, fields, b.default))
-    return result
+    return await call.resolve(uc.AddUserAddress)(c.AddAddress(call.user, fields, b.default))
 
 
 async def change_address(call: Call[AddressChangesBody, None]) -> c.AddressView:
     changes = {k: v for k, v in attrs.asdict(call.body).items() if k != "default" and call.given(k)}
     command = c.ChangeAddress(call.user, call.path("address_id"), changes, call.body.default)
-    result: c.AddressView = await call.resolve(uc.ChangeUserAddress)(command)
-    return result
+    return await call.resolve(uc.ChangeUserAddress)(command)
 
 
 async def remove_address(call: Call[None, None]) -> None:
