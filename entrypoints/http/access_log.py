@@ -11,7 +11,6 @@ is not enabled for INFO (``MARKETPLACE_LOG_LEVEL=WARNING``).
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import sys
 import time
@@ -42,7 +41,7 @@ class AccessLog:
     def record(self, method: str, path: str, status: int, seconds: float, request_id: str, client: str) -> None:
         if not self.enabled:
             return
-        self._lines.append((time.time(), method, path, status, seconds * 1000, request_id, client))
+        self._lines.append((time.time(), method, path, status, seconds, request_id, client))
         if len(self._lines) >= BATCH_LINES:
             self.flush()
         elif self._flush is None:
@@ -53,21 +52,16 @@ class AccessLog:
             self._flush.cancel()
             self._flush = None
         lines, self._lines = self._lines, []
-        if lines:
-            self.logger.info(
-                "%s",
-                "\n".join(
-                    f"{_moment(at)} INFO {LOGGER} {method} {path} {status} {ms:.1f}ms id={request_id} from={client}"
-                    for at, method, path, status, ms, request_id, client in lines
-                ),
+        if not lines:
+            return
+        written: list[str] = []
+        second, stamp = -1, ""
+        for at, method, path, status, seconds, request_id, client in lines:
+            if int(at) != second:  # as logging's default asctime: local time, then milliseconds
+                second = int(at)
+                stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second))
+            written.append(
+                f"{stamp},{int(at * 1000) % 1000:03d} INFO {LOGGER} {method} {path} {status} "
+                f"{seconds * 1000:.2f}ms id={request_id} from={client}"
             )
-
-
-@functools.lru_cache(maxsize=4)
-def _second(whole: int) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(whole))
-
-
-def _moment(at: float) -> str:
-    """As logging's default ``asctime``: local time with milliseconds."""
-    return f"{_second(int(at))},{int(at * 1000) % 1000:03d}"
+        self.logger.info("%s", "\n".join(written))
