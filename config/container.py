@@ -10,30 +10,14 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from types import ModuleType
 
 import punq
 
 from adapters.memory.event_bus import InProcessEventBus
 from adapters.system import SystemClock, Uuid7Ids
+from config.contexts import CONTEXTS, databases
 from config.runtime import Runtime, Wiring
 from config.settings import Settings
-from config.wiring import (
-    auth,
-    cart,
-    logistics,
-    media,
-    moderation,
-    orchestrator,
-    orders,
-    payments,
-    products,
-    search,
-    sellers,
-    stock,
-    users,
-)
-from entrypoints.consumers import subscribe_all
 from entrypoints.workers.outbox_relay import OutboxRelayWorker
 from ports.shared import Clock, EventPublisher, EventSubscriber, IdGenerator
 
@@ -41,35 +25,8 @@ log = logging.getLogger(__name__)
 
 OUTBOX_RELAY = "outbox-relay"
 
-# Every bounded context's wiring, in the order they are registered.
-CONTEXTS: tuple[ModuleType, ...] = (
-    auth,
-    users,
-    sellers,
-    cart,
-    moderation,
-    media,
-    search,
-    stock,
-    products,
-    orders,
-    payments,
-    logistics,
-    orchestrator,
-)
-
-# The PostgreSQL databases and the contexts whose schemas each holds (the seed's "Users" database
-# holds two). Each has its own outbox, relayed by its own worker.
-DATABASES: dict[str, list[str]] = {
-    "users": ["auth", "users"],
-    "sellers": ["sellers"],
-    "moderation": ["moderation"],
-    "products": ["products"],
-    "orders": ["orders"],
-    "payments": ["payments"],
-    "shipments": ["logistics"],
-    "orchestrator": ["orchestrator"],
-}
+# The PostgreSQL databases and the contexts whose schemas each holds.
+DATABASES = databases()
 
 
 def database_dsn(settings: Settings, database: str) -> str:
@@ -131,11 +88,15 @@ async def bootstrap(settings: Settings, *, consumers: list[str] | None = None, c
         if settings.uses_infra:
             await _open_infra(w)
         for context in CONTEXTS:
-            context.register(w)
+            context.wiring.register(w)
+            if context.consumers is not None and context.database is not None:
+                w.inbox_in(context.database, group=context.name)
     except BaseException:
         await runtime.close()
         raise
-    subscribe_all(bus, runtime, consumers)
+    for context in CONTEXTS:
+        if context.consumers is not None and (consumers is None or context.name in consumers):
+            context.consumers.subscribe(bus, runtime)
     return runtime
 
 

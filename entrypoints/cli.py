@@ -13,13 +13,13 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from config.container import OUTBOX_RELAY, Runtime, bootstrap, migrate_all
+from config.contexts import GROUPS
 from config.sandboxes import DEFAULT_PORTS, KINDS, default_webhook_url, sandbox_app
 from config.settings import Settings, SettingsError, load_settings
 from core.auth.commands import GetAccount, SetRoles
 from core.auth.use_cases import GetAccountInfo, SetUserRoles
 from core.shared.errors import DomainError
 from core.shared.security import Principal, Role
-from entrypoints.consumers import GROUPS
 from entrypoints.http import access_log
 from entrypoints.http.app import create_app
 

@@ -40,7 +40,6 @@ def register(w: Wiring) -> None:
         w.units_of_work(AuthUnitOfWork, lambda: MemoryAuthUnitOfWork(tables, w.bus))
         c.register(SessionStore, instance=MemorySessionStore(c.resolve(Clock)))
         c.register(FailureCounter, instance=MemoryFailureCounter())
-    w.inbox_in(DATABASE, group="auth")
     w.use_cases(
         uc.PasswordConfirmation,
         uc.RegisterUser,

@@ -50,7 +50,6 @@ def register(w: Wiring) -> None:
         w.container.register(LogisticsApi, instance=MemoryLogisticsApi(simulator))
         simulator.listeners.append(_recorder(w))
         w.runtime.add_periodic(PeriodicWorker(SANDBOX_CARRIER, simulator.tick, 1.0))
-    w.inbox_in(DATABASE, group="logistics")
     w.use_cases(
         uc.RecordCarrierUpdate,
         uc.PollCarrier,

@@ -31,7 +31,6 @@ def register(w: Wiring) -> None:
     else:
         tables = ModerationTables()
         w.units_of_work(ModerationUnitOfWork, lambda: MemoryModerationUnitOfWork(tables, w.bus))
-    w.inbox_in(DATABASE, group="moderation")
     w.use_cases(
         uc.OpenModerationCase,
         uc.ListModerationCases,

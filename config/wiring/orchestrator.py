@@ -26,7 +26,6 @@ def register(w: Wiring) -> None:
     else:
         tables = SagaTables()
         w.units_of_work(OrchestratorUnitOfWork, lambda: MemoryOrchestratorUnitOfWork(tables, w.bus))
-    w.inbox_in(DATABASE, group="orchestrator")
     w.use_cases(
         uc.StartCheckoutSaga,
         uc.StartRefundSaga,

@@ -27,7 +27,6 @@ def register(w: Wiring) -> None:
     else:
         tables = OrdersTables()
         w.units_of_work(OrdersUnitOfWork, lambda: MemoryOrdersUnitOfWork(tables, w.bus))
-    w.inbox_in(DATABASE, group="orders")
     window = w.settings.return_window_days
     c.register(
         uc.RequestReturn,

@@ -27,7 +27,6 @@ from ports.payments import PaymentGateway, PaymentsUnitOfWork
 from ports.shared import Clock, IdGenerator
 
 DATABASE = "payments"
-GROUP = "payments"
 PAYMENT_ERRORS = "payment-errors"
 BATCH = 50
 
@@ -92,4 +91,3 @@ def register(w: Wiring) -> None:
             await receive(read_event(event))
 
         simulator.listeners.append(on_webhook)
-    w.inbox_in(DATABASE, group=GROUP)

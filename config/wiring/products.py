@@ -1,28 +1,48 @@
-"""The catalogue (the products context): categories and product cards in the products database, the shop's
-card read (``ShopCards``: one query on PostgreSQL), the public card cache in Redis, and the catalogue's
-side of ``ports.catalog`` for the other parts.
+"""The products context: its catalogue (categories and product cards), its stock and its images.
 
-``StockLevels`` and ``ProductImages`` are registered by the stock and media wiring; they are resolved
-when a use case or an offer is, so the order of the wiring modules does not matter.
+- Catalogue: the products database (or memory), the shop's card read (``ShopCards``: one query on
+  PostgreSQL), the public card cache (Redis on infra, with a near cache in each process), and the
+  catalogue's side of ``ports.catalog`` for the other contexts.
+- Stock: on-hand units and orders' reservations, and the desk the orchestrator's sagas use.
+- Images: their rows in the products database (or memory), their bytes in object storage. There is no S3
+  adapter yet, so both profiles keep the bytes in the process (``MemoryObjectStorage``, with its signed
+  upload route and GET /media as the CDN); the S3 adapter will take its place on infra.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+from adapters.memory.product_media import MediaTables, MemoryMediaUnitOfWork, MemoryProductImages
 from adapters.memory.products import CatalogTables, MemoryCatalogUnitOfWork, MemoryProductCache, NoProductCache
+from adapters.memory.stock import MemoryStockLevels, MemoryStockUnitOfWork, StockTables
+from adapters.memory.storage import MemoryObjectStorage, UploadSigner
 from config.runtime import Wiring
+from config.settings import DEVELOPMENT_UPLOAD_SIGNING_KEY
 from core.products import use_cases as uc
+from core.products.desk import StockForSagas
 from core.products.media import MediaPolicy
 from ports.catalog import ProductCatalog, ProductImages, ProductOwnership, StockLevels
+from ports.checkout import StockDesk
+from ports.product_media import MediaUnitOfWork
 from ports.products import CatalogUnitOfWork, ProductCache, ShopCards
 from ports.shared import Clock
+from ports.stock import StockUnitOfWork
+from ports.storage import ObjectStorage, UploadRoute
 
 DATABASE = "products"
-GROUP = "products"
+
+log = logging.getLogger(__name__)
 
 
 def register(w: Wiring) -> None:
+    _catalogue(w)
+    _stock(w)
+    _images(w)
+
+
+def _catalogue(w: Wiring) -> None:
     c = w.container
     ttl = w.settings.product_cache_ttl_seconds
     catalog: Callable[[], CatalogUnitOfWork]
@@ -65,7 +85,6 @@ def register(w: Wiring) -> None:
     c.register(
         ProductCatalog, factory=lambda: uc.CatalogOffers(catalog, c.resolve(StockLevels), c.resolve(ProductImages))
     )
-    w.inbox_in(DATABASE, group=GROUP)
     w.use_cases(
         uc.AddCategory,
         uc.ChangeCategoryName,
@@ -83,3 +102,47 @@ def register(w: Wiring) -> None:
         uc.BrowseShop,
         uc.ShowPublicCard,
     )
+
+
+def _stock(w: Wiring) -> None:
+    if w.infra:
+        from adapters.postgres.products.stock import PostgresStockLevels, PostgresStockUnitOfWork
+
+        pool, nudge = w.pool(DATABASE), w.nudge(DATABASE)
+        w.units_of_work(StockUnitOfWork, lambda: PostgresStockUnitOfWork(pool, nudge))
+        w.container.register(StockLevels, instance=PostgresStockLevels(pool))
+    else:
+        tables = StockTables()
+        w.units_of_work(StockUnitOfWork, lambda: MemoryStockUnitOfWork(tables, w.bus))
+        w.container.register(StockLevels, instance=MemoryStockLevels(tables))
+    w.use_cases(uc.ShowStock, uc.SetStock, uc.ReserveStock, uc.ReleaseStock, uc.CommitStock)
+    # The orchestrator's sagas reserve, release and commit an order's stock through this desk.
+    w.container.register(StockDesk, StockForSagas)
+
+
+def _images(w: Wiring) -> None:
+    s, c = w.settings, w.container
+    policy = MediaPolicy(
+        cdn_base_url=s.cdn_base_url,
+        max_image_bytes=s.max_image_bytes,
+        max_images_per_product=s.max_images_per_product,
+    )
+    c.register(MediaPolicy, instance=policy)
+    if w.infra and s.upload_signing_key == DEVELOPMENT_UPLOAD_SIGNING_KEY:
+        log.warning(
+            "MARKETPLACE_UPLOAD_SIGNING_KEY is the development default: anyone can sign upload URLs; set a secret"
+        )
+    storage = MemoryObjectStorage(s.public_base_url, UploadSigner(s.upload_signing_key), c.resolve(Clock))
+    c.register(ObjectStorage, instance=storage)
+    c.register(UploadRoute, instance=storage)
+    if w.infra:
+        from adapters.postgres.products.media import PostgresMediaUnitOfWork, PostgresProductImages
+
+        pool, nudge = w.pool(DATABASE), w.nudge(DATABASE)
+        w.units_of_work(MediaUnitOfWork, lambda: PostgresMediaUnitOfWork(pool, nudge))
+        c.register(ProductImages, instance=PostgresProductImages(pool, policy))
+    else:
+        tables = MediaTables()
+        w.units_of_work(MediaUnitOfWork, lambda: MemoryMediaUnitOfWork(tables, w.bus))
+        c.register(ProductImages, instance=MemoryProductImages(tables, policy))
+    w.use_cases(uc.RequestImageUpload, uc.ConfirmImageUpload, uc.ListProductImages, uc.RemoveProductImage)

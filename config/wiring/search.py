@@ -11,8 +11,6 @@ from config.runtime import Wiring
 from core.search import use_cases as uc
 from ports.search import SearchIndex
 
-GROUP = "search"
-
 
 def register(w: Wiring) -> None:
     w.container.register(SearchIndex, instance=MemorySearchIndex())

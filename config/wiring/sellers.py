@@ -17,7 +17,6 @@ def register(w: Wiring) -> None:
     else:
         tables = SellersTables()
         w.units_of_work(SellersUnitOfWork, lambda: MemorySellersUnitOfWork(tables, w.bus))
-    w.inbox_in(DATABASE, group="sellers")
     w.use_cases(
         uc.ApplyAsSeller,
         uc.ShowMyApplication,

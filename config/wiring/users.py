@@ -19,7 +19,6 @@ def register(w: Wiring) -> None:
     else:
         tables = UsersTables()
         w.units_of_work(UsersUnitOfWork, lambda: MemoryUsersUnitOfWork(tables, w.bus))
-    w.inbox_in(DATABASE, group="users")
     # What checkout reads of a customer's address book.
     c = w.container
     c.register(AddressBook, factory=lambda: UserAddressBook(w.units_of_work_of(UsersUnitOfWork)))

@@ -6,7 +6,9 @@ from datetime import datetime
 
 import attrs
 
+from core.products.events import StockLine
 from core.products.model import ProductStatus
+from core.products.stock import ReservationState
 from core.shared.money import Money
 from core.shared.pagination import PageRequest
 from core.shared.security import Principal
@@ -216,3 +218,118 @@ class PublicCard:
     in_stock: bool
     image_urls: list[str]
     published_at: datetime
+
+
+# --- stock ---------------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class GetStock:
+    principal: Principal
+    product_id: str
+
+
+@attrs.frozen
+class SetOnHand:
+    principal: Principal
+    product_id: str
+    quantity: int
+
+
+@attrs.frozen
+class ReserveForOrder:
+    order_id: str
+    lines: list[StockLine]
+
+
+@attrs.frozen
+class ReleaseForOrder:
+    order_id: str
+
+
+@attrs.frozen
+class CommitForOrder:
+    order_id: str
+
+
+@attrs.frozen
+class StockView:
+    product_id: str
+    on_hand: int
+    reserved: int
+    available: int
+
+
+@attrs.frozen
+class ReservationView:
+    """An order's reservation as it stands: ``unavailable`` names the short lines of a failed one."""
+
+    order_id: str
+    state: ReservationState
+    lines: list[StockLine]
+    unavailable: list[StockLine]
+
+    @property
+    def reserved(self) -> bool:
+        return self.state is ReservationState.RESERVED
+
+
+# --- images --------------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class RequestUpload:
+    principal: Principal
+    product_id: str
+    content_type: str
+    size: int  # bytes the seller will upload, at most
+
+
+@attrs.frozen
+class ConfirmUpload:
+    principal: Principal
+    product_id: str
+    image_id: str
+
+
+@attrs.frozen
+class ListImages:
+    principal: Principal
+    product_id: str
+
+
+@attrs.frozen
+class RemoveImage:
+    principal: Principal
+    product_id: str
+    image_id: str
+
+
+@attrs.frozen
+class UploadInstructions:
+    """Send the file's bytes with ``method`` to ``url`` with exactly these ``headers``, before ``expires_at``."""
+
+    url: str
+    method: str
+    headers: dict[str, str]
+    expires_at: datetime
+
+
+@attrs.frozen
+class ImageUpload:
+    """A pending image: upload the file as instructed, then confirm the image."""
+
+    image_id: str
+    upload: UploadInstructions
+
+
+@attrs.frozen
+class ImageView:
+    image_id: str
+    product_id: str
+    status: str
+    content_type: str
+    size: int
+    position: int
+    url: str | None  # the public (CDN) URL, once the image is ready
+    created_at: datetime

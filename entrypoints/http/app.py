@@ -8,49 +8,17 @@ from aiohttp import web
 from prometheus_client import CollectorRegistry
 
 from config.container import Runtime
-from entrypoints.http import (
-    auth,
-    cart,
-    logistics,
-    media,
-    moderation,
-    ops,
-    orchestrator,
-    orders,
-    payments,
-    products,
-    search,
-    sellers,
-    stock,
-    uploads,
-    users,
-)
+from config.contexts import CONTEXTS
+from entrypoints.http import ops, uploads
 from entrypoints.http.access_log import AccessLog
 from entrypoints.http.gateway import Gateway, HttpMetrics, template
 from entrypoints.http.keys import RUNTIME_KEY
 from entrypoints.http.openapi import build_document
 from entrypoints.http.routing import Endpoint, to_aiohttp
 
-# Every context's endpoints; a new context adds its module here.
-CONTEXTS = (
-    auth,
-    users,
-    cart,
-    sellers,
-    moderation,
-    media,
-    search,
-    stock,
-    products,
-    orders,
-    payments,
-    logistics,
-    orchestrator,
-)
-
 
 def all_endpoints() -> list[Endpoint]:
-    return [endpoint for module in CONTEXTS for endpoint in module.ENDPOINTS]
+    return [endpoint for context in CONTEXTS if context.endpoints for endpoint in context.endpoints.ENDPOINTS]
 
 
 def create_app(runtime: Runtime, endpoints: Iterable[Endpoint] | None = None) -> web.Application:

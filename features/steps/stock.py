@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from pytest_bdd import given, then, when
 
-from core.products import stock_use_cases as uc
+from core.products import commands as c
+from core.products import use_cases as uc
 from core.products.events import StockLine
 from core.products.stock import ReservationState
 from features.steps.catalog import Catalog
@@ -24,7 +25,7 @@ class StockKeeping:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog, self.world = catalog, catalog.world
-        self.orders: dict[str, uc.ReservationView | None] = {}
+        self.orders: dict[str, c.ReservationView | None] = {}
 
     def stock_path(self, title: str) -> str:
         return self.catalog.card_path(title, "/stock")
@@ -81,17 +82,17 @@ def sees_stock(
 @when(step('order "{order_id}" reserves {quantity:d} of "{title}"'))
 def order_reserves(stock_keeping: StockKeeping, order_id: str, quantity: int, title: str) -> None:
     line = StockLine(stock_keeping.catalog.product_id(title), quantity)
-    stock_keeping.orders[order_id] = stock_keeping.run(uc.ReserveStock, uc.ReserveForOrder(order_id, [line]))
+    stock_keeping.orders[order_id] = stock_keeping.run(uc.ReserveStock, c.ReserveForOrder(order_id, [line]))
 
 
 @when(step('order "{order_id}" is released'))
 def order_released(stock_keeping: StockKeeping, order_id: str) -> None:
-    stock_keeping.orders[order_id] = stock_keeping.run(uc.ReleaseStock, uc.ReleaseForOrder(order_id))
+    stock_keeping.orders[order_id] = stock_keeping.run(uc.ReleaseStock, c.ReleaseForOrder(order_id))
 
 
 @when(step('order "{order_id}" ships'))
 def order_ships(stock_keeping: StockKeeping, order_id: str) -> None:
-    outcome = stock_keeping.run(uc.CommitStock, uc.CommitForOrder(order_id))
+    outcome = stock_keeping.run(uc.CommitStock, c.CommitForOrder(order_id))
     assert outcome.state is ReservationState.COMMITTED
     stock_keeping.orders[order_id] = outcome
 

@@ -13,7 +13,8 @@ import pytest
 
 from adapters.memory.clock import ManualClock
 from adapters.postgres.products.stock import PostgresStockLevels, PostgresStockUnitOfWork
-from core.products import stock_use_cases as uc
+from core.products import commands as c
+from core.products import use_cases as uc
 from core.products.events import StockLine
 from core.products.stock import ReservationState
 from core.shared.security import Principal, Role
@@ -47,21 +48,21 @@ class Stock:
 
     async def stocked(self, product_id: str, quantity: int) -> str:
         self.products.owners[product_id] = SELLER.user_id
-        await uc.SetStock(self.uow, self.products, self.clock)(uc.SetOnHand(SELLER, product_id, quantity))
+        await uc.SetStock(self.uow, self.products, self.clock)(c.SetOnHand(SELLER, product_id, quantity))
         return product_id
 
-    async def view(self, product_id: str) -> uc.StockView:
-        return await uc.ShowStock(self.uow, self.products)(uc.GetStock(SELLER, product_id))
+    async def view(self, product_id: str) -> c.StockView:
+        return await uc.ShowStock(self.uow, self.products)(c.GetStock(SELLER, product_id))
 
-    async def reserve(self, order_id: str, *lines: tuple[str, int]) -> uc.ReservationView:
-        command = uc.ReserveForOrder(order_id, [StockLine(p, q) for p, q in lines])
+    async def reserve(self, order_id: str, *lines: tuple[str, int]) -> c.ReservationView:
+        command = c.ReserveForOrder(order_id, [StockLine(p, q) for p, q in lines])
         return await uc.ReserveStock(self.uow, self.clock)(command)
 
-    async def release(self, order_id: str) -> uc.ReservationView | None:
-        return await uc.ReleaseStock(self.uow, self.clock)(uc.ReleaseForOrder(order_id))
+    async def release(self, order_id: str) -> c.ReservationView | None:
+        return await uc.ReleaseStock(self.uow, self.clock)(c.ReleaseForOrder(order_id))
 
-    async def commit(self, order_id: str) -> uc.ReservationView:
-        return await uc.CommitStock(self.uow, self.clock)(uc.CommitForOrder(order_id))
+    async def commit(self, order_id: str) -> c.ReservationView:
+        return await uc.CommitStock(self.uow, self.clock)(c.CommitForOrder(order_id))
 
     async def events(self) -> Counter[str]:
         rows = await self.pool.fetch("SELECT type FROM outbox")
@@ -96,7 +97,7 @@ async def test_fifty_orders_for_five_units_five_get_one_each(stock: Stock) -> No
 
     states = Counter(o.state for o in outcomes)
     assert states == {RESERVED: 5, FAILED: 45}
-    assert await stock.view(product) == uc.StockView(product, on_hand=5, reserved=5, available=0)
+    assert await stock.view(product) == c.StockView(product, on_hand=5, reserved=5, available=0)
     assert await stock.levels.available([product]) == {product: 0}
     assert await stock.rows(RESERVED) == {product: 5}
     events = await stock.events()
@@ -110,7 +111,7 @@ async def test_one_order_reserved_many_times_at_once_is_reserved_once(stock: Sto
     outcomes = await asyncio.gather(*(stock.reserve("order-1", (a, 3), (b, 2)) for _ in range(20)))
 
     assert {o.state for o in outcomes} == {RESERVED}
-    assert [await stock.view(p) for p in (a, b)] == [uc.StockView(a, 10, 3, 7), uc.StockView(b, 10, 2, 8)]
+    assert [await stock.view(p) for p in (a, b)] == [c.StockView(a, 10, 3, 7), c.StockView(b, 10, 2, 8)]
     assert (await stock.events())["StockReserved"] == 1
 
 
@@ -124,7 +125,7 @@ async def test_orders_naming_the_same_products_in_opposite_orders_never_deadlock
     )
 
     assert Counter(o.state for o in outcomes) == {RESERVED: 15, FAILED: 25}
-    assert [await stock.view(p) for p in (a, b)] == [uc.StockView(a, 15, 15, 0), uc.StockView(b, 15, 15, 0)]
+    assert [await stock.view(p) for p in (a, b)] == [c.StockView(a, 15, 15, 0), c.StockView(b, 15, 15, 0)]
 
 
 async def test_a_mixed_run_of_reserve_release_and_commit_adds_up(stock: Stock) -> None:
@@ -162,7 +163,7 @@ async def test_a_mixed_run_of_reserve_release_and_commit_adds_up(stock: Stock) -
                 shipped[product_id] += quantity
     for product_id in products:
         on_hand = 40 - shipped[product_id]
-        expected = uc.StockView(product_id, on_hand, held[product_id], on_hand - held[product_id])
+        expected = c.StockView(product_id, on_hand, held[product_id], on_hand - held[product_id])
         assert await stock.view(product_id) == expected
         assert expected.available >= 0
     assert await stock.levels.available(products) == {p: 40 - shipped[p] - held[p] for p in products}

@@ -1,4 +1,4 @@
-"""The catalogue's use cases (categories and product cards), one module per audience."""
+"""The products context's use cases: categories and cards, the shop's reads, stock and images."""
 
 from core.products.use_cases.cards import (
     ArchiveProductCard,
@@ -15,8 +15,10 @@ from core.products.use_cases.decisions import (
     HideSellerProducts,
     RestoreSellerProducts,
 )
+from core.products.use_cases.media import ConfirmImageUpload, ListProductImages, RemoveProductImage, RequestImageUpload
 from core.products.use_cases.offers import CatalogOffers, CatalogOwnership
 from core.products.use_cases.shop import BrowseShop, CatalogShopCards, ShowPublicCard
+from core.products.use_cases.stock import CommitStock, ReleaseStock, ReserveStock, SetStock, ShowStock
 
 __all__ = [
     "AddCategory",
@@ -27,14 +29,23 @@ __all__ = [
     "CatalogOwnership",
     "CatalogShopCards",
     "ChangeCategoryName",
+    "CommitStock",
+    "ConfirmImageUpload",
     "CreateProductCard",
     "EditProductCard",
     "ForgetPublicCards",
     "HideSellerProducts",
     "ListMyProductCards",
+    "ListProductImages",
+    "ReleaseStock",
+    "RemoveProductImage",
+    "RequestImageUpload",
+    "ReserveStock",
     "RestoreSellerProducts",
+    "SetStock",
     "ShowCategoryTree",
     "ShowMyProductCard",
     "ShowPublicCard",
+    "ShowStock",
     "SubmitProductCard",
 ]

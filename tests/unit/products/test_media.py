@@ -19,7 +19,8 @@ from adapters.memory.clock import ManualClock, SequentialIds
 from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.product_media import MediaTables, MemoryMediaUnitOfWork, MemoryProductImages
 from adapters.memory.storage import MemoryObjectStorage, UploadSigner
-from core.products import media_use_cases as uc
+from core.products import commands as c
+from core.products import use_cases as uc
 from core.products.events import ProductImagesChanged
 from core.products.media import MediaPolicy, ProductImage
 from core.shared.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -48,7 +49,7 @@ class FakeOwnership:
         return self.owners.get(product_id)
 
 
-def permit_of(upload: uc.UploadInstructions) -> UploadPermit:
+def permit_of(upload: c.UploadInstructions) -> UploadPermit:
     """What the upload route reads from a target's URL."""
     parts = urlsplit(upload.url)
     query = {k: v[0] for k, v in parse_qs(parts.query).items()}
@@ -101,7 +102,7 @@ class MediaApp:
         self.products.owners[product_id] = seller.user_id
         return product_id
 
-    async def send(self, upload: uc.UploadInstructions, data: bytes, content_type: str | None = None) -> str:
+    async def send(self, upload: c.UploadInstructions, data: bytes, content_type: str | None = None) -> str:
         """Upload ``data`` as the route would take it; returns the object key."""
         permit = permit_of(upload)
         self.storage.verify(permit)
@@ -110,20 +111,20 @@ class MediaApp:
 
     async def ask(
         self, content_type: str = "image/jpeg", size: int = len(JPEG), product_id: str = PRODUCT
-    ) -> uc.ImageUpload:
-        return await self.request(uc.RequestUpload(SELLER, product_id, content_type, size))
+    ) -> c.ImageUpload:
+        return await self.request(c.RequestUpload(SELLER, product_id, content_type, size))
 
-    async def ready_image(self, data: bytes = JPEG, product_id: str = PRODUCT) -> uc.ImageView:
+    async def ready_image(self, data: bytes = JPEG, product_id: str = PRODUCT) -> c.ImageView:
         granted = await self.ask(size=len(data), product_id=product_id)
         await self.send(granted.upload, data)
-        return await self.confirm(uc.ConfirmUpload(SELLER, product_id, granted.image_id))
+        return await self.confirm(c.ConfirmUpload(SELLER, product_id, granted.image_id))
 
     async def stored(self, image_id: str) -> ProductImage | None:
         async with self.uow() as uow:
             return await uow.images.get(image_id)
 
-    async def shown(self, product_id: str = PRODUCT, seller: Principal = SELLER) -> list[uc.ImageView]:
-        return await self.list(uc.ListImages(seller, product_id))
+    async def shown(self, product_id: str = PRODUCT, seller: Principal = SELLER) -> list[c.ImageView]:
+        return await self.list(c.ListImages(seller, product_id))
 
 
 @pytest.fixture
@@ -162,7 +163,7 @@ async def test_a_confirmed_upload_is_ready_with_its_cdn_url(media: MediaApp, pub
 async def test_the_stored_size_is_the_size_of_the_file_that_arrived(media: MediaApp) -> None:
     granted = await media.ask(size=500)
     await media.send(granted.upload, JPEG)
-    view = await media.confirm(uc.ConfirmUpload(SELLER, PRODUCT, granted.image_id))
+    view = await media.confirm(c.ConfirmUpload(SELLER, PRODUCT, granted.image_id))
     assert view.size == len(JPEG)
 
 
@@ -204,9 +205,9 @@ async def test_another_sellers_image_is_reported_as_missing(media: MediaApp) -> 
     media.listed("product-of-bob", OTHER_SELLER)
     for principal, product_id in ((OTHER_SELLER, PRODUCT), (OTHER_SELLER, "product-of-bob"), (SELLER, "other")):
         with pytest.raises(NotFound):
-            await media.confirm(uc.ConfirmUpload(principal, product_id, view.image_id))
+            await media.confirm(c.ConfirmUpload(principal, product_id, view.image_id))
         with pytest.raises(NotFound):
-            await media.remove(uc.RemoveImage(principal, product_id, view.image_id))
+            await media.remove(c.RemoveImage(principal, product_id, view.image_id))
     assert await media.shown() == [view]
     assert await media.storage.exists(f"products/{PRODUCT}/{view.image_id}.jpg")
 
@@ -242,11 +243,11 @@ async def test_two_requests_for_the_last_slot_do_not_both_get_it(media: MediaApp
 async def test_confirming_without_an_upload_drops_the_pending_image(media: MediaApp, published: Published) -> None:
     granted = await media.ask()
     with pytest.raises(ValidationFailed) as refused:
-        await media.confirm(uc.ConfirmUpload(SELLER, PRODUCT, granted.image_id))
+        await media.confirm(c.ConfirmUpload(SELLER, PRODUCT, granted.image_id))
     assert [e.field for e in refused.value.errors] == ["upload"]
     assert await media.shown() == []
     with pytest.raises(NotFound):
-        await media.confirm(uc.ConfirmUpload(SELLER, PRODUCT, granted.image_id))
+        await media.confirm(c.ConfirmUpload(SELLER, PRODUCT, granted.image_id))
     assert published.of(ProductImagesChanged) == []
 
 
@@ -254,7 +255,7 @@ async def test_a_file_of_another_type_is_refused_and_dropped_with_its_image(medi
     granted = await media.ask()
     key = await media.send(granted.upload, b"<html>not an image</html>", content_type="text/html")
     with pytest.raises(ValidationFailed) as refused:
-        await media.confirm(uc.ConfirmUpload(SELLER, PRODUCT, granted.image_id))
+        await media.confirm(c.ConfirmUpload(SELLER, PRODUCT, granted.image_id))
     assert [e.field for e in refused.value.errors] == ["content_type"]
     assert await media.shown() == []
     assert not await media.storage.exists(key)
@@ -266,7 +267,7 @@ async def test_a_file_larger_than_declared_or_empty_is_refused(media: MediaApp, 
     key = f"products/{PRODUCT}/{granted.image_id}.jpg"
     await media.storage.put(key, data, "image/jpeg")  # as a store that cannot enforce the limit would let it
     with pytest.raises(ValidationFailed) as refused:
-        await media.confirm(uc.ConfirmUpload(SELLER, PRODUCT, granted.image_id))
+        await media.confirm(c.ConfirmUpload(SELLER, PRODUCT, granted.image_id))
     assert [e.field for e in refused.value.errors] == ["size"]
     assert await media.stored(granted.image_id) is None
     assert not await media.storage.exists(key)
@@ -274,7 +275,7 @@ async def test_a_file_larger_than_declared_or_empty_is_refused(media: MediaApp, 
 
 async def test_confirming_a_ready_image_again_changes_nothing(media: MediaApp, published: Published) -> None:
     view = await media.ready_image()
-    again = await media.confirm(uc.ConfirmUpload(SELLER, PRODUCT, view.image_id))
+    again = await media.confirm(c.ConfirmUpload(SELLER, PRODUCT, view.image_id))
     assert again == view
     assert len(published.of(ProductImagesChanged)) == 1
 
@@ -282,18 +283,18 @@ async def test_confirming_a_ready_image_again_changes_nothing(media: MediaApp, p
 async def test_removing_an_image_removes_its_file_and_its_url(media: MediaApp, published: Published) -> None:
     first = await media.ready_image()
     second = await media.ready_image(b"\xff\xd8\xff second")
-    await media.remove(uc.RemoveImage(SELLER, PRODUCT, first.image_id))
+    await media.remove(c.RemoveImage(SELLER, PRODUCT, first.image_id))
     assert [v.image_id for v in await media.shown()] == [second.image_id]
     assert not await media.storage.exists(f"products/{PRODUCT}/{first.image_id}.jpg")
     assert await media.images.urls([PRODUCT]) == {PRODUCT: [second.url]}
     assert published.of(ProductImagesChanged)[-1].image_urls == [second.url]
     with pytest.raises(NotFound):
-        await media.remove(uc.RemoveImage(SELLER, PRODUCT, first.image_id))
+        await media.remove(c.RemoveImage(SELLER, PRODUCT, first.image_id))
 
 
 async def test_removing_a_pending_image_changes_nothing_customers_see(media: MediaApp, published: Published) -> None:
     granted = await media.ask()
-    await media.remove(uc.RemoveImage(SELLER, PRODUCT, granted.image_id))
+    await media.remove(c.RemoveImage(SELLER, PRODUCT, granted.image_id))
     assert await media.shown() == []
     assert published.of(ProductImagesChanged) == []
 
@@ -308,7 +309,7 @@ async def test_images_are_shown_in_the_order_they_were_added(media: MediaApp) ->
         (third.image_id, 3),
     ]
     assert await media.images.urls([PRODUCT]) == {PRODUCT: [first.url, third.url]}
-    await media.remove(uc.RemoveImage(SELLER, PRODUCT, third.image_id))
+    await media.remove(c.RemoveImage(SELLER, PRODUCT, third.image_id))
     fourth = await media.ready_image()
     assert fourth.position == 3  # after the last one still there
 

@@ -13,7 +13,7 @@ from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.storage import MemoryObjectStorage
 from config.runtime import Runtime, Wiring
 from config.settings import DEVELOPMENT_UPLOAD_SIGNING_KEY, Settings, SettingsError, load_settings
-from config.wiring import media
+from config.wiring import products
 from core.products.media import MediaPolicy
 from ports.catalog import ProductImages
 from ports.product_media import MediaUnitOfWork
@@ -28,7 +28,7 @@ def wired(settings: Settings) -> punq.Container:
     w = Wiring(settings=settings, container=container, bus=bus, runtime=Runtime(settings, container, bus))
     w.pools["products"] = object()  # the infra adapters only keep it until a unit of work is opened
     w.nudges["products"] = lambda: None
-    media.register(w)
+    products.register(w)
     return container
 
 
@@ -76,11 +76,11 @@ async def test_upload_urls_are_absolute_on_the_public_base_url() -> None:
 
 
 def test_the_infra_profile_warns_about_the_development_signing_key(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="config.wiring.media"):
+    with caplog.at_level(logging.WARNING, logger="config.wiring.products"):
         wired(load_settings({"MARKETPLACE_PROFILE": "infra"}))
     assert "MARKETPLACE_UPLOAD_SIGNING_KEY" in caplog.text
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="config.wiring.media"):
+    with caplog.at_level(logging.WARNING, logger="config.wiring.products"):
         wired(load_settings({"MARKETPLACE_PROFILE": "infra", "MARKETPLACE_UPLOAD_SIGNING_KEY": "x" * 32}))
         wired(load_settings({}))
     assert caplog.text == ""

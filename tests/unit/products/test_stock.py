@@ -14,7 +14,8 @@ import pytest
 from adapters.memory.clock import ManualClock
 from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.stock import MemoryStockLevels, MemoryStockUnitOfWork, StockTables
-from core.products import stock_use_cases as uc
+from core.products import commands as c
+from core.products import use_cases as uc
 from core.products.events import StockChanged, StockLine
 from core.products.stock import MAX_ON_HAND, StockItem
 from core.shared.errors import Conflict, NotFound, ValidationFailed
@@ -78,14 +79,14 @@ class StockApp:
 
     async def stocked(self, product_id: str, quantity: int, seller: Principal = SELLER) -> str:
         self.listed(product_id, seller)
-        await self.set_stock(uc.SetOnHand(seller, product_id, quantity))
+        await self.set_stock(c.SetOnHand(seller, product_id, quantity))
         return product_id
 
-    async def reserve_lines(self, order_id: str, *lines: tuple[str, int]) -> uc.ReservationView:
-        return await self.reserve(uc.ReserveForOrder(order_id, [StockLine(p, q) for p, q in lines]))
+    async def reserve_lines(self, order_id: str, *lines: tuple[str, int]) -> c.ReservationView:
+        return await self.reserve(c.ReserveForOrder(order_id, [StockLine(p, q) for p, q in lines]))
 
-    async def view(self, product_id: str, seller: Principal = SELLER) -> uc.StockView:
-        return await self.show(uc.GetStock(seller, product_id))
+    async def view(self, product_id: str, seller: Principal = SELLER) -> c.StockView:
+        return await self.show(c.GetStock(seller, product_id))
 
     async def stored(self, product_id: str) -> StockItem | None:
         async with self.uow() as uow:
@@ -109,9 +110,9 @@ async def test_a_seller_sets_the_stock_of_their_product_and_reads_it_back(
 ) -> None:
     product = stock.listed("product-1")
 
-    view = await stock.set_stock(uc.SetOnHand(SELLER, product, 12))
+    view = await stock.set_stock(c.SetOnHand(SELLER, product, 12))
 
-    assert view == uc.StockView(product, on_hand=12, reserved=0, available=12)
+    assert view == c.StockView(product, on_hand=12, reserved=0, available=12)
     assert await stock.view(product) == view
     assert changes(published) == [(product, 12)]
     item = await stock.stored(product)
@@ -122,16 +123,16 @@ async def test_a_seller_sets_the_stock_of_their_product_and_reads_it_back(
 async def test_a_product_whose_stock_was_never_set_has_none(stock: StockApp) -> None:
     product = stock.listed("product-1")
 
-    assert await stock.view(product) == uc.StockView(product, on_hand=0, reserved=0, available=0)
+    assert await stock.view(product) == c.StockView(product, on_hand=0, reserved=0, available=0)
 
 
 async def test_setting_the_stock_again_replaces_it(stock: StockApp, published: Published) -> None:
     product = await stock.stocked("product-1", 12)
     stock.clock.advance(60)
 
-    view = await stock.set_stock(uc.SetOnHand(SELLER, product, 3))
+    view = await stock.set_stock(c.SetOnHand(SELLER, product, 3))
 
-    assert view == uc.StockView(product, on_hand=3, reserved=0, available=3)
+    assert view == c.StockView(product, on_hand=3, reserved=0, available=3)
     assert changes(published) == [(product, 12), (product, 3)]
     item = await stock.stored(product)
     assert item is not None
@@ -142,7 +143,7 @@ async def test_setting_the_same_quantity_changes_nothing(stock: StockApp, publis
     product = await stock.stocked("product-1", 12)
     published.clear()
 
-    assert await stock.set_stock(uc.SetOnHand(SELLER, product, 12)) == uc.StockView(product, 12, 0, 12)
+    assert await stock.set_stock(c.SetOnHand(SELLER, product, 12)) == c.StockView(product, 12, 0, 12)
 
     assert published.types() == []
 
@@ -150,8 +151,8 @@ async def test_setting_the_same_quantity_changes_nothing(stock: StockApp, publis
 async def test_zero_and_the_maximum_are_allowed(stock: StockApp) -> None:
     product = stock.listed("product-1")
 
-    assert (await stock.set_stock(uc.SetOnHand(SELLER, product, MAX_ON_HAND))).on_hand == MAX_ON_HAND
-    assert (await stock.set_stock(uc.SetOnHand(SELLER, product, 0))).on_hand == 0
+    assert (await stock.set_stock(c.SetOnHand(SELLER, product, MAX_ON_HAND))).on_hand == MAX_ON_HAND
+    assert (await stock.set_stock(c.SetOnHand(SELLER, product, 0))).on_hand == 0
 
 
 @pytest.mark.parametrize("quantity", [-1, MAX_ON_HAND + 1])
@@ -162,10 +163,10 @@ async def test_a_quantity_out_of_range_is_refused_naming_the_field(
     published.clear()
 
     with pytest.raises(ValidationFailed) as refused:
-        await stock.set_stock(uc.SetOnHand(SELLER, product, quantity))
+        await stock.set_stock(c.SetOnHand(SELLER, product, quantity))
 
     assert [e.field for e in refused.value.errors] == ["quantity"]
-    assert await stock.view(product) == uc.StockView(product, 7, 0, 7)
+    assert await stock.view(product) == c.StockView(product, 7, 0, 7)
     assert published.types() == []
 
 
@@ -176,19 +177,19 @@ async def test_another_sellers_product_is_not_found(stock: StockApp, published: 
     with pytest.raises(NotFound) as reading:
         await stock.view(product, seller=SELLER)
     with pytest.raises(NotFound) as setting:
-        await stock.set_stock(uc.SetOnHand(SELLER, product, 100))
+        await stock.set_stock(c.SetOnHand(SELLER, product, 100))
 
     # Exactly what a product that does not exist gets: the id reveals nothing.
     with pytest.raises(NotFound) as missing:
         await stock.view("no-such-product", seller=SELLER)
     assert str(reading.value) == str(setting.value) == str(missing.value)
-    assert await stock.view(product, seller=OTHER_SELLER) == uc.StockView(product, 5, 0, 5)
+    assert await stock.view(product, seller=OTHER_SELLER) == c.StockView(product, 5, 0, 5)
     assert published.types() == []
 
 
 async def test_an_unknown_product_gets_no_stock(stock: StockApp) -> None:
     with pytest.raises(NotFound):
-        await stock.set_stock(uc.SetOnHand(SELLER, "no-such-product", 5))
+        await stock.set_stock(c.SetOnHand(SELLER, "no-such-product", 5))
 
     assert await stock.stored("no-such-product") is None
 
@@ -202,7 +203,7 @@ async def test_reserved_units_show_in_the_sellers_view(stock: StockApp) -> None:
     await stock.reserve_lines("order-1", (product, 3))
     await stock.reserve_lines("order-2", (product, 4))
 
-    assert await stock.view(product) == uc.StockView(product, on_hand=10, reserved=7, available=3)
+    assert await stock.view(product) == c.StockView(product, on_hand=10, reserved=7, available=3)
 
 
 async def test_the_stock_cannot_be_set_below_what_orders_hold(stock: StockApp, published: Published) -> None:
@@ -211,12 +212,12 @@ async def test_the_stock_cannot_be_set_below_what_orders_hold(stock: StockApp, p
     published.clear()
 
     with pytest.raises(Conflict):
-        await stock.set_stock(uc.SetOnHand(SELLER, product, 5))
+        await stock.set_stock(c.SetOnHand(SELLER, product, 5))
 
-    assert await stock.view(product) == uc.StockView(product, 10, 6, 4)
+    assert await stock.view(product) == c.StockView(product, 10, 6, 4)
     assert published.types() == []
     # Down to exactly what is held is fine: nothing is left to sell.
-    assert await stock.set_stock(uc.SetOnHand(SELLER, product, 6)) == uc.StockView(product, 6, 6, 0)
+    assert await stock.set_stock(c.SetOnHand(SELLER, product, 6)) == c.StockView(product, 6, 6, 0)
     assert changes(published) == [(product, 0)]
 
 
@@ -225,9 +226,9 @@ async def test_more_stock_while_units_are_held_is_available_at_once(stock: Stock
     await stock.reserve_lines("order-1", (product, 2))
     published.clear()
 
-    view = await stock.set_stock(uc.SetOnHand(SELLER, product, 9))
+    view = await stock.set_stock(c.SetOnHand(SELLER, product, 9))
 
-    assert view == uc.StockView(product, on_hand=9, reserved=2, available=7)
+    assert view == c.StockView(product, on_hand=9, reserved=2, available=7)
     assert changes(published) == [(product, 7)]
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from adapters.memory.clock import ManualClock
 from adapters.memory.event_bus import InProcessEventBus
-from core.products.stock_desk import StockForSagas
+from core.products.desk import StockForSagas
 from core.shared.errors import Conflict
 from ports.checkout import OrderedItem, StockDesk
 

@@ -7,9 +7,15 @@ repeats a step after a crash or a redelivery gets the same outcome and changes n
 
 from __future__ import annotations
 
-import attrs
-
-from core.products.events import StockLine
+from core.products.commands import (
+    CommitForOrder,
+    GetStock,
+    ReleaseForOrder,
+    ReservationView,
+    ReserveForOrder,
+    SetOnHand,
+    StockView,
+)
 from core.products.stock import (
     MAX_ON_HAND,
     MAX_ORDER_LINES,
@@ -26,57 +32,6 @@ from ports.shared import Clock, UnitOfWorkFactory
 from ports.stock import StockUnitOfWork
 
 PRODUCT_ID_MAX = 64
-
-
-@attrs.frozen
-class GetStock:
-    principal: Principal
-    product_id: str
-
-
-@attrs.frozen
-class SetOnHand:
-    principal: Principal
-    product_id: str
-    quantity: int
-
-
-@attrs.frozen
-class ReserveForOrder:
-    order_id: str
-    lines: list[StockLine]
-
-
-@attrs.frozen
-class ReleaseForOrder:
-    order_id: str
-
-
-@attrs.frozen
-class CommitForOrder:
-    order_id: str
-
-
-@attrs.frozen
-class StockView:
-    product_id: str
-    on_hand: int
-    reserved: int
-    available: int
-
-
-@attrs.frozen
-class ReservationView:
-    """An order's reservation as it stands: ``unavailable`` names the short lines of a failed one."""
-
-    order_id: str
-    state: ReservationState
-    lines: list[StockLine]
-    unavailable: list[StockLine]
-
-    @property
-    def reserved(self) -> bool:
-        return self.state is ReservationState.RESERVED
 
 
 def stock_view(product_id: str, item: StockItem | None) -> StockView:

@@ -9,10 +9,15 @@ unreachable object behind, never an image whose file is gone.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-import attrs
-
+from core.products.commands import (
+    ConfirmUpload,
+    ImageUpload,
+    ImageView,
+    ListImages,
+    RemoveImage,
+    RequestUpload,
+    UploadInstructions,
+)
 from core.products.media import MediaPolicy, ProductImage, image_key
 from core.shared.errors import Conflict, NotFound, ValidationFailed
 from core.shared.security import Principal
@@ -20,64 +25,6 @@ from ports.catalog import ProductOwnership
 from ports.product_media import MediaUnitOfWork
 from ports.shared import Clock, IdGenerator, UnitOfWorkFactory
 from ports.storage import ObjectStorage
-
-
-@attrs.frozen
-class RequestUpload:
-    principal: Principal
-    product_id: str
-    content_type: str
-    size: int  # bytes the seller will upload, at most
-
-
-@attrs.frozen
-class ConfirmUpload:
-    principal: Principal
-    product_id: str
-    image_id: str
-
-
-@attrs.frozen
-class ListImages:
-    principal: Principal
-    product_id: str
-
-
-@attrs.frozen
-class RemoveImage:
-    principal: Principal
-    product_id: str
-    image_id: str
-
-
-@attrs.frozen
-class UploadInstructions:
-    """Send the file's bytes with ``method`` to ``url`` with exactly these ``headers``, before ``expires_at``."""
-
-    url: str
-    method: str
-    headers: dict[str, str]
-    expires_at: datetime
-
-
-@attrs.frozen
-class ImageUpload:
-    """A pending image: upload the file as instructed, then confirm the image."""
-
-    image_id: str
-    upload: UploadInstructions
-
-
-@attrs.frozen
-class ImageView:
-    image_id: str
-    product_id: str
-    status: str
-    content_type: str
-    size: int
-    position: int
-    url: str | None  # the public (CDN) URL, once the image is ready
-    created_at: datetime
 
 
 def image_view(image: ProductImage, policy: MediaPolicy) -> ImageView:

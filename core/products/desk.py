@@ -8,16 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from core.products.commands import CommitForOrder, ReleaseForOrder, ReserveForOrder
 from core.products.events import StockLine
 from core.products.stock import ReservationState
-from core.products.stock_use_cases import (
-    CommitForOrder,
-    CommitStock,
-    ReleaseForOrder,
-    ReleaseStock,
-    ReserveForOrder,
-    ReserveStock,
-)
+from core.products.use_cases.stock import CommitStock, ReleaseStock, ReserveStock
 from ports.checkout import OrderedItem
 
 # A reservation that held its units (and may have shipped them since) answers "reserved" again.

@@ -6,7 +6,8 @@ from typing import Any
 
 import attrs
 
-from core.products import media_use_cases as uc
+from core.products import commands as c
+from core.products import use_cases as uc
 from entrypoints.http.routing import SELLER, Call, Endpoint
 from entrypoints.http.schema import limits
 
@@ -24,26 +25,26 @@ class ImageUploadBody:
 
 @attrs.frozen
 class ImageList:
-    items: list[uc.ImageView]
+    items: list[c.ImageView]
 
 
-async def request_image_upload(call: Call[ImageUploadBody, None]) -> uc.ImageUpload:
+async def request_image_upload(call: Call[ImageUploadBody, None]) -> c.ImageUpload:
     b = call.body
-    command = uc.RequestUpload(call.user, call.path("product_id"), b.content_type, b.size)
+    command = c.RequestUpload(call.user, call.path("product_id"), b.content_type, b.size)
     return await call.resolve(uc.RequestImageUpload)(command)
 
 
-async def confirm_image_upload(call: Call[None, None]) -> uc.ImageView:
-    command = uc.ConfirmUpload(call.user, call.path("product_id"), call.path("image_id"))
+async def confirm_image_upload(call: Call[None, None]) -> c.ImageView:
+    command = c.ConfirmUpload(call.user, call.path("product_id"), call.path("image_id"))
     return await call.resolve(uc.ConfirmImageUpload)(command)
 
 
 async def list_product_images(call: Call[None, None]) -> ImageList:
-    return ImageList(await call.resolve(uc.ListProductImages)(uc.ListImages(call.user, call.path("product_id"))))
+    return ImageList(await call.resolve(uc.ListProductImages)(c.ListImages(call.user, call.path("product_id"))))
 
 
 async def remove_product_image(call: Call[None, None]) -> None:
-    command = uc.RemoveImage(call.user, call.path("product_id"), call.path("image_id"))
+    command = c.RemoveImage(call.user, call.path("product_id"), call.path("image_id"))
     await call.resolve(uc.RemoveProductImage)(command)
 
 
@@ -58,7 +59,7 @@ ENDPOINTS = [
         request_image_upload,
         "Ask where to upload an image of one of your products",
         body=ImageUploadBody,
-        response=uc.ImageUpload,
+        response=c.ImageUpload,
         status=201,
         errors=(409,),
         description=(
@@ -72,7 +73,7 @@ ENDPOINTS = [
         IMAGES + "/{image_id}/confirm",
         confirm_image_upload,
         "Confirm an uploaded image: it appears on the card",
-        response=uc.ImageView,
+        response=c.ImageView,
         errors=(422,),
         description=(
             "Checks the uploaded file (present, of the declared content type, no larger than declared). "

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import attrs
 
-from core.products import stock_use_cases as uc
+from core.products import commands as c
+from core.products import use_cases as uc
 from core.products.stock import MAX_ON_HAND
 from entrypoints.http.routing import SELLER, Call, Endpoint
 from entrypoints.http.schema import limits
@@ -22,12 +23,12 @@ class StockBody:
     quantity: int = attrs.field(metadata=limits(minimum=0, maximum=MAX_ON_HAND))
 
 
-async def get_product_stock(call: Call[None, None]) -> uc.StockView:
-    return await call.resolve(uc.ShowStock)(uc.GetStock(call.user, call.path("product_id")))
+async def get_product_stock(call: Call[None, None]) -> c.StockView:
+    return await call.resolve(uc.ShowStock)(c.GetStock(call.user, call.path("product_id")))
 
 
-async def set_product_stock(call: Call[StockBody, None]) -> uc.StockView:
-    command = uc.SetOnHand(call.user, call.path("product_id"), call.body.quantity)
+async def set_product_stock(call: Call[StockBody, None]) -> c.StockView:
+    command = c.SetOnHand(call.user, call.path("product_id"), call.body.quantity)
     return await call.resolve(uc.SetStock)(command)
 
 
@@ -39,7 +40,7 @@ ENDPOINTS = [
         "The stock of one of the seller's products: on hand, reserved by orders, available",
         group=SELLER,
         tag=TAG,
-        response=uc.StockView,
+        response=c.StockView,
         errors=(404,),
     ),
     Endpoint(
@@ -50,7 +51,7 @@ ENDPOINTS = [
         group=SELLER,
         tag=TAG,
         body=StockBody,
-        response=uc.StockView,
+        response=c.StockView,
         errors=(404, 409),
         description="Refused with 409 below the units that orders have reserved.",
     ),
