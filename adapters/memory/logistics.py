@@ -13,7 +13,6 @@ from core.shared.pagination import Page, PageRequest, moment_after, page_of
 from ports.logistics import ShipmentRepository
 from ports.shared import EventPublisher
 
-_CHANGED_MEANWHILE = "this shipment was changed meanwhile; read it again"
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
 
@@ -71,21 +70,7 @@ class MemoryShipmentRepository:
         return self._find("tracking_number", tracking_number)
 
     async def update(self, shipment: Shipment) -> None:
-        # As PostgreSQL's "UPDATE ... WHERE version = $n" (see adapters/memory/sellers.py).
-        current = self.tx.get(self.table, shipment.id)
-        if current is None or current.version != shipment.version:
-            raise Conflict(_CHANGED_MEANWHILE)
-        committed = self.table.rows.get(shipment.id)
-        base = None if committed is None else committed.version
-
-        def unchanged() -> None:
-            now_committed = self.table.rows.get(shipment.id)
-            if (None if now_committed is None else now_committed.version) != base:
-                raise Conflict(_CHANGED_MEANWHILE)
-
-        self.tx.check_at_commit(unchanged)
-        shipment.version += 1
-        self.tx.put(self.table, shipment.id, shipment)
+        self.tx.put_versioned(self.table, shipment.id, shipment, "shipment")
         self.seen.add(shipment)
 
     async def on_the_way(self, carrier: str, limit: int) -> list[Shipment]:

@@ -11,8 +11,6 @@ from core.shared.pagination import Page, PageRequest, moment_after, page_of
 from ports.moderation import CaseRepository, FingerprintRepository
 from ports.shared import EventPublisher
 
-CHANGED_MEANWHILE = "the case was changed meanwhile: read it again"
-
 
 class ModerationTables:
     def __init__(self) -> None:
@@ -23,8 +21,6 @@ class ModerationTables:
 class MemoryCaseRepository:
     def __init__(self, tables: ModerationTables, tx: MemoryTransaction, seen: SeenAggregates) -> None:
         self.table, self.tx, self.seen = tables.cases, tx, seen
-        self._read_versions: dict[str, int] = {}
-        self._added: set[str] = set()
 
     def _track(self, case: Case | None) -> Case | None:
         if case is not None:
@@ -46,7 +42,6 @@ class MemoryCaseRepository:
         unique()
         self.tx.check_at_commit(unique)
         self.tx.put(self.table, case.id, case)
-        self._added.add(case.id)
         self.seen.add(case)
 
     async def get(self, case_id: str) -> Case | None:
@@ -62,18 +57,7 @@ class MemoryCaseRepository:
         return found
 
     async def update(self, case: Case) -> None:
-        if case.id not in self._read_versions and case.id not in self._added:
-            expected = self._read_versions[case.id] = case.version
-
-            def unchanged() -> None:
-                stored = self.table.rows.get(case.id)
-                if stored is None or stored.version != expected:
-                    raise Conflict(CHANGED_MEANWHILE)
-
-            unchanged()
-            self.tx.check_at_commit(unchanged)
-        case.version += 1
-        self.tx.put(self.table, case.id, case)
+        self.tx.put_versioned(self.table, case.id, case, "case")
         self.seen.add(case)
 
     async def list(self, status: CaseStatus, page: PageRequest) -> Page[Case]:

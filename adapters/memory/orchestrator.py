@@ -14,8 +14,6 @@ from core.shared.pagination import Page, PageRequest, moment_after, page_of
 from ports.orchestrator import SagaRepository
 from ports.shared import EventPublisher
 
-_CHANGED_MEANWHILE = "this saga was changed meanwhile; read it again"
-
 
 class SagaTables:
     def __init__(self) -> None:
@@ -44,21 +42,7 @@ class MemorySagaRepository:
         return saga
 
     async def update(self, saga: Saga) -> None:
-        # As PostgreSQL's "UPDATE ... WHERE version = $n", checked now and again at commit.
-        current = self.tx.get(self.table, saga.id)
-        if current is None or current.version != saga.version:
-            raise Conflict(_CHANGED_MEANWHILE)
-        committed = self.table.rows.get(saga.id)
-        base = None if committed is None else committed.version
-
-        def unchanged() -> None:
-            now_committed = self.table.rows.get(saga.id)
-            if (None if now_committed is None else now_committed.version) != base:
-                raise Conflict(_CHANGED_MEANWHILE)
-
-        self.tx.check_at_commit(unchanged)
-        saga.version += 1
-        self.tx.put(self.table, saga.id, saga)
+        self.tx.put_versioned(self.table, saga.id, saga, "saga")
         self.seen.add(saga)
 
     async def list(self, kind: SagaKind | None, status: SagaStatus | None, page: PageRequest) -> Page[Saga]:

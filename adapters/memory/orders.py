@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from adapters.memory.store import MemoryTable, MemoryTransaction
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.tracking import SeenAggregates
-from core.orders.model import ChangedMeanwhile, DuplicateCheckout, Order, OrderStatus, list_position
+from core.orders.model import DuplicateCheckout, Order, OrderStatus, list_position
 from core.shared.pagination import Page, PageRequest, moment_after, page_of
 from ports.orders import OrderRepository
 from ports.shared import EventPublisher
@@ -55,22 +55,7 @@ class MemoryOrderRepository:
         return None if order_id is None else await self.get(order_id)
 
     async def update(self, order: Order) -> None:
-        # As "UPDATE ... WHERE version = $n": this transaction's view must hold the version read ...
-        current = self.tx.get(self.table, order.id)
-        if current is None or current.version != order.version:
-            raise ChangedMeanwhile()
-        committed = self.table.rows.get(order.id)
-        base = None if committed is None else committed.version
-
-        def unchanged() -> None:
-            # ... and nobody may commit a change of it between now and this commit.
-            now_committed = self.table.rows.get(order.id)
-            if (None if now_committed is None else now_committed.version) != base:
-                raise ChangedMeanwhile()
-
-        self.tx.check_at_commit(unchanged)
-        order.version += 1
-        self.tx.put(self.table, order.id, order)
+        self.tx.put_versioned(self.table, order.id, order, "order")
         self.seen.add(order)
 
     def _newest_first(self, keep: Callable[[Order], bool], page: PageRequest) -> Page[Order]:

@@ -14,8 +14,6 @@ from ports.checkout import PaymentStatus
 from ports.payments import PaymentRepository, WebhookLog
 from ports.shared import EventPublisher
 
-_CHANGED_MEANWHILE = "this payment was changed meanwhile; read it again"
-
 
 class PaymentsTables:
     def __init__(self) -> None:
@@ -55,23 +53,8 @@ class MemoryPaymentRepository:
         return None if payment_id is None else await self.get(payment_id)
 
     async def update(self, payment: Payment) -> None:
-        # As "UPDATE ... WHERE version = $n" (see adapters.memory.sellers): the version read must still be
-        # the one this transaction sees, and nobody may commit a change of the payment before this commit.
         table = self.tables.payments
-        current = self.tx.get(table, payment.id)
-        if current is None or current.version != payment.version:
-            raise Conflict(_CHANGED_MEANWHILE)
-        committed = table.rows.get(payment.id)
-        base = None if committed is None else committed.version
-
-        def unchanged() -> None:
-            now_committed = table.rows.get(payment.id)
-            if (None if now_committed is None else now_committed.version) != base:
-                raise Conflict(_CHANGED_MEANWHILE)
-
-        self.tx.check_at_commit(unchanged)
-        payment.version += 1
-        self.tx.put(table, payment.id, payment)
+        self.tx.put_versioned(table, payment.id, payment, "payment")
         self.seen.add(payment)
 
     async def due(self, now: datetime, limit: int) -> list[Payment]:

@@ -11,8 +11,6 @@ from core.shared.pagination import Page, PageRequest, moment_after, page_of
 from ports.sellers import ListingRepository, SellerRepository
 from ports.shared import EventPublisher
 
-_CHANGED_MEANWHILE = "this seller account was changed meanwhile; read it again"
-
 
 class SellersTables:
     def __init__(self) -> None:
@@ -42,23 +40,7 @@ class MemorySellerRepository:
         return seller
 
     async def update(self, seller: Seller) -> None:
-        # As PostgreSQL's "UPDATE ... WHERE version = $n": this transaction's view must hold the version
-        # the seller was read at (a change committed by another one before now is seen at once) ...
-        current = self.tx.get(self.table, seller.id)
-        if current is None or current.version != seller.version:
-            raise Conflict(_CHANGED_MEANWHILE)
-        committed = self.table.rows.get(seller.id)
-        base = None if committed is None else committed.version
-
-        def unchanged() -> None:
-            # ... and nobody may commit a change of it between now and this commit.
-            now_committed = self.table.rows.get(seller.id)
-            if (None if now_committed is None else now_committed.version) != base:
-                raise Conflict(_CHANGED_MEANWHILE)
-
-        self.tx.check_at_commit(unchanged)
-        seller.version += 1
-        self.tx.put(self.table, seller.id, seller)
+        self.tx.put_versioned(self.table, seller.id, seller, "seller account")
         self.seen.add(seller)
 
     async def list(self, status: SellerStatus | None, page: PageRequest) -> Page[Seller]:

@@ -12,6 +12,8 @@ import copy
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from core.shared.errors import ChangedMeanwhile
+
 _DELETED = object()
 
 
@@ -53,6 +55,26 @@ class MemoryTransaction:
             row = self._row(table, key)
             if row is not None and (where is None or where(row)):
                 yield copy.deepcopy(row)
+
+    def put_versioned(self, table: MemoryTable, key: str, value: Any, what: str) -> None:
+        """Store ``value`` (an aggregate with a ``version``) as ``UPDATE ... WHERE version = $read`` would
+        (``adapters.postgres.versioned``): this transaction must still see the version it was read at, and
+        nobody may commit a change of it before this transaction commits; its version goes up by one.
+        Otherwise ``ChangedMeanwhile``, and nothing is stored."""
+        seen = self._row(table, key)
+        if seen is None or seen.version != value.version:
+            raise ChangedMeanwhile(what)
+        committed = table.rows.get(key)
+        base = None if committed is None else committed.version
+
+        def unchanged() -> None:
+            now = table.rows.get(key)
+            if (None if now is None else now.version) != base:
+                raise ChangedMeanwhile(what)
+
+        self.check_at_commit(unchanged)
+        value.version += 1
+        self.put(table, key, value)
 
     def check_at_commit(self, check: Callable[[], None]) -> None:
         """Run ``check`` (a uniqueness rule, say) just before the writes apply; it raises to refuse."""

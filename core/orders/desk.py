@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from core.orders.model import SYSTEM, ChangedMeanwhile, Order, OrderStatus
-from core.shared.errors import NotFound
+from core.orders.model import SYSTEM, Order, OrderStatus
+from core.shared.errors import ChangedMeanwhile, NotFound
 from core.shared.money import Money
 from ports.orders import OrdersUnitOfWork
 from ports.shared import Clock, UnitOfWorkFactory

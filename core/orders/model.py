@@ -67,13 +67,6 @@ class DuplicateCheckout(Conflict):
         super().__init__("an order with this Idempotency-Key exists already")
 
 
-class ChangedMeanwhile(Conflict):
-    """The order was changed by someone else since it was read: read it again and retry."""
-
-    def __init__(self) -> None:
-        super().__init__("this order was changed meanwhile; read it again")
-
-
 def check_idempotency_key(v: Validation, key: str) -> str:
     v.check(
         bool(_IDEMPOTENCY_KEY.fullmatch(key)),

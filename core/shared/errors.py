@@ -38,6 +38,14 @@ class Conflict(DomainError):
     title = "Conflict"
 
 
+class ChangedMeanwhile(Conflict):
+    """Someone else changed it since it was read (optimistic locking): read it again, and try again if the
+    change still makes sense."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"this {what} was changed meanwhile; read it again")
+
+
 class PermissionDenied(DomainError):
     code = "permission_denied"
     title = "Permission denied"

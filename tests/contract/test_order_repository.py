@@ -14,9 +14,9 @@ from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.orders import MemoryOrdersUnitOfWork, OrdersTables
 from adapters.postgres.orders.repository import PostgresOrdersUnitOfWork
 from core.orders.events import OrderLine
-from core.orders.model import ChangedMeanwhile, DuplicateCheckout, Order, OrderStatus
+from core.orders.model import DuplicateCheckout, Order, OrderStatus
 from core.shared.addresses import PostalAddress
-from core.shared.errors import ValidationFailed
+from core.shared.errors import ChangedMeanwhile, ValidationFailed
 from core.shared.events import EventEnvelope
 from core.shared.money import Money
 from core.shared.pagination import PageRequest, encode_cursor

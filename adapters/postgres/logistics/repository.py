@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.postgres.versioned import VersionedRows
 from adapters.tracking import SeenAggregates
 from core.logistics.model import Shipment, ShipmentItem, ShipmentStatus, TrackingEvent, TrackingSource, list_position
 from core.shared.addresses import PostalAddress
@@ -27,14 +28,18 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 ON CONFLICT DO NOTHING
 RETURNING true
 """
-# $8 is the version the shipment was read at: a row someone changed since is not touched.
-_UPDATE = """
-UPDATE logistics.shipments
-SET carrier = $2, status = $3, timeline = $4, label_url = $5, updated_at = $6, tracked_at = $7,
-    version = version + 1
-WHERE id = $1 AND version = $8
-RETURNING version
-"""
+_ROWS = VersionedRows(
+    "logistics.shipments",
+    "shipment",
+    (
+        "carrier",
+        "status",
+        "timeline",
+        "label_url",
+        "updated_at",
+        "tracked_at",
+    ),
+)
 _ORDER = " ORDER BY created_at DESC, id DESC LIMIT "
 _ON_THE_WAY = (
     _SELECT + " WHERE carrier = $1 AND status IN ('accepted', 'in_transit', 'out_for_delivery')"
@@ -85,23 +90,24 @@ def _shipment(row: Any) -> Shipment:
     )
 
 
-def _values(s: Shipment) -> tuple[Any, ...]:
-    return (
-        s.id,
-        s.order_id,
-        s.customer_id,
-        s.carrier,
-        s.tracking_number,
-        s.label_url,
-        s.address.as_dict(),
-        [{"product_id": i.product_id, "quantity": i.quantity} for i in s.items],
-        s.status.value,
-        [_entry_json(e) for e in s.timeline],
-        s.created_at,
-        s.updated_at,
-        s.tracked_at,
-        s.version,
-    )
+def _row(s: Shipment) -> dict[str, Any]:
+    """The shipment as its row's columns, in the table's order."""
+    return {
+        "id": s.id,
+        "order_id": s.order_id,
+        "customer_id": s.customer_id,
+        "carrier": s.carrier,
+        "tracking_number": s.tracking_number,
+        "label_url": s.label_url,
+        "address": s.address.as_dict(),
+        "items": [{"product_id": i.product_id, "quantity": i.quantity} for i in s.items],
+        "status": s.status.value,
+        "timeline": [_entry_json(e) for e in s.timeline],
+        "created_at": s.created_at,
+        "updated_at": s.updated_at,
+        "tracked_at": s.tracked_at,
+        "version": s.version,
+    }
 
 
 class PostgresShipmentRepository:
@@ -119,7 +125,7 @@ class PostgresShipmentRepository:
 
     async def add(self, shipment: Shipment) -> None:
         # DO NOTHING rather than a caught error, which would abort the whole transaction.
-        inserted = await self.conn.fetchval(_INSERT, *_values(shipment))
+        inserted = await self.conn.fetchval(_INSERT, *_row(shipment).values())
         if not inserted:
             clash = await self.conn.fetchrow(
                 "SELECT id, order_id FROM logistics.shipments WHERE id = $1 OR order_id = $2 OR tracking_number = $3",
@@ -144,21 +150,7 @@ class PostgresShipmentRepository:
         return await self._one("tracking_number", tracking_number)
 
     async def update(self, shipment: Shipment) -> None:
-        s = shipment
-        version = await self.conn.fetchval(
-            _UPDATE,
-            s.id,
-            s.carrier,
-            s.status.value,
-            [_entry_json(e) for e in s.timeline],
-            s.label_url,
-            s.updated_at,
-            s.tracked_at,
-            s.version,
-        )
-        if version is None:
-            raise Conflict("this shipment was changed meanwhile; read it again")
-        shipment.version = version
+        shipment.version = await _ROWS.save(self.conn, _row(shipment), shipment.version)
         self.seen.add(shipment)
 
     async def on_the_way(self, carrier: str, limit: int) -> list[Shipment]:

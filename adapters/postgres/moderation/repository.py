@@ -9,6 +9,7 @@ import asyncpg
 import cattrs
 
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.postgres.versioned import VersionedRows
 from adapters.tracking import SeenAggregates
 from core.moderation.model import (
     Case,
@@ -36,14 +37,26 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 ON CONFLICT DO NOTHING
 RETURNING true
 """
-_UPDATE = """
-UPDATE moderation.cases
-SET subject_type = $2, subject_id = $3, revision = $4, owner_id = $5, content = $6, findings = $7, history = $8,
-    status = $9, approved = $10, reasons = $11, decided_by = $12, decided_at = $13, opened_at = $14,
-    updated_at = $15, version = $16 + 1
-WHERE id = $1 AND version = $16
-RETURNING true
-"""
+_ROWS = VersionedRows(
+    "moderation.cases",
+    "case",
+    (
+        "subject_type",
+        "subject_id",
+        "revision",
+        "owner_id",
+        "content",
+        "findings",
+        "history",
+        "status",
+        "approved",
+        "reasons",
+        "decided_by",
+        "decided_at",
+        "opened_at",
+        "updated_at",
+    ),
+)
 _QUEUE = _SELECT + " WHERE status = 'open' ORDER BY opened_at, id LIMIT $1"
 _QUEUE_AFTER = _SELECT + " WHERE status = 'open' AND (opened_at, id) > ($1, $2) ORDER BY opened_at, id LIMIT $3"
 _CLOSED = _SELECT + " WHERE status = $1 ORDER BY updated_at DESC, id DESC LIMIT $2"
@@ -91,26 +104,27 @@ def _case(row: Any) -> Case:
     )
 
 
-def _values(case: Case) -> tuple[Any, ...]:
+def _row(case: Case) -> dict[str, Any]:
+    """The case as its row's columns, in the table's order."""
     s, d = case.subject, case.decision
-    return (
-        case.id,
-        s.type,
-        s.id,
-        s.revision,
-        s.owner_id,
-        _json.unstructure(case.content),
-        _json.unstructure(case.findings, tuple[Finding, ...]),
-        _json.unstructure(case.history, list[CaseEntry]),
-        case.status.value,
-        None if d is None else d.approved,
-        [] if d is None else list(d.reasons),
-        None if d is None else d.decided_by,
-        None if d is None else d.decided_at,
-        case.opened_at,
-        case.updated_at,
-        case.version,
-    )
+    return {
+        "id": case.id,
+        "subject_type": s.type,
+        "subject_id": s.id,
+        "revision": s.revision,
+        "owner_id": s.owner_id,
+        "content": _json.unstructure(case.content),
+        "findings": _json.unstructure(case.findings, tuple[Finding, ...]),
+        "history": _json.unstructure(case.history, list[CaseEntry]),
+        "status": case.status.value,
+        "approved": None if d is None else d.approved,
+        "reasons": [] if d is None else list(d.reasons),
+        "decided_by": None if d is None else d.decided_by,
+        "decided_at": None if d is None else d.decided_at,
+        "opened_at": case.opened_at,
+        "updated_at": case.updated_at,
+        "version": case.version,
+    }
 
 
 class PostgresCaseRepository:
@@ -126,7 +140,7 @@ class PostgresCaseRepository:
 
     async def add(self, case: Case) -> None:
         # DO NOTHING rather than a caught error, which would abort the whole transaction.
-        inserted = await self.conn.fetchval(_INSERT, *_values(case))
+        inserted = await self.conn.fetchval(_INSERT, *_row(case).values())
         if not inserted:
             raise Conflict("this revision already has a moderation case")
         self.seen.add(case)
@@ -140,10 +154,7 @@ class PostgresCaseRepository:
         return [c for c in map(self._track, rows) if c is not None]
 
     async def update(self, case: Case) -> None:
-        # A concurrent change of the same row makes this wait for it, then find the version moved on.
-        if not await self.conn.fetchval(_UPDATE, *_values(case)):
-            raise Conflict("the case was changed meanwhile: read it again")
-        case.version += 1
+        case.version = await _ROWS.save(self.conn, _row(case), case.version)
         self.seen.add(case)
 
     async def list(self, status: CaseStatus, page: PageRequest) -> Page[Case]:

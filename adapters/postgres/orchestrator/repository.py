@@ -10,6 +10,7 @@ import asyncpg
 import cattrs
 
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.postgres.versioned import VersionedRows
 from adapters.tracking import SeenAggregates
 from core.orchestrator.model import LogEntry, Saga, SagaKind, SagaLine, SagaStatus, Step, list_position
 from core.shared.addresses import PostalAddress
@@ -29,14 +30,22 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 ON CONFLICT DO NOTHING
 RETURNING true
 """
-# $12 is the version the saga was read at: a row someone changed since is not touched.
-_UPDATE = """
-UPDATE orchestrator.sagas
-SET kind = $2, order_id = $3, customer_id = $4, status = $5, step = $6, seq = $7, state = $8, log = $9,
-    created_at = $10, updated_at = $11, version = version + 1
-WHERE id = $1 AND version = $12
-RETURNING version
-"""
+_ROWS = VersionedRows(
+    "orchestrator.sagas",
+    "saga",
+    (
+        "kind",
+        "order_id",
+        "customer_id",
+        "status",
+        "step",
+        "seq",
+        "state",
+        "log",
+        "created_at",
+        "updated_at",
+    ),
+)
 # SKIP LOCKED: a saga another sweeper is claiming right now is left to it, not waited for.
 _CLAIM = """
 UPDATE orchestrator.sagas s SET updated_at = $2, version = s.version + 1
@@ -91,7 +100,8 @@ def _saga(row: Any) -> Saga:
     )
 
 
-def _values(saga: Saga) -> tuple[Any, ...]:
+def _row(saga: Saga) -> dict[str, Any]:
+    """The saga as its row's columns, in the table's order."""
     state = {
         "amount": _state.unstructure(saga.amount),
         "lines": _state.unstructure(saga.lines),
@@ -102,20 +112,20 @@ def _values(saga: Saga) -> tuple[Any, ...]:
         "delivered_seen": saga.delivered_seen,
         "lost_seen": saga.lost_seen,
     }
-    return (
-        saga.id,
-        saga.kind.value,
-        saga.order_id,
-        saga.customer_id,
-        saga.status.value,
-        saga.step.value,
-        saga.seq,
-        state,
-        _state.unstructure(saga.log),
-        saga.created_at,
-        saga.updated_at,
-        saga.version,
-    )
+    return {
+        "id": saga.id,
+        "kind": saga.kind.value,
+        "order_id": saga.order_id,
+        "customer_id": saga.customer_id,
+        "status": saga.status.value,
+        "step": saga.step.value,
+        "seq": saga.seq,
+        "state": state,
+        "log": _state.unstructure(saga.log),
+        "created_at": saga.created_at,
+        "updated_at": saga.updated_at,
+        "version": saga.version,
+    }
 
 
 class PostgresSagaRepository:
@@ -129,7 +139,7 @@ class PostgresSagaRepository:
 
     async def add(self, saga: Saga) -> None:
         # DO NOTHING rather than a caught error, which would abort the whole transaction.
-        if not await self.conn.fetchval(_INSERT, *_values(saga)):
+        if not await self.conn.fetchval(_INSERT, *_row(saga).values()):
             raise Conflict(f"saga {saga.id} exists already")
         self.seen.add(saga)
 
@@ -138,10 +148,7 @@ class PostgresSagaRepository:
         return None if row is None else self._track(row)
 
     async def update(self, saga: Saga) -> None:
-        version = await self.conn.fetchval(_UPDATE, *_values(saga))
-        if version is None:
-            raise Conflict("this saga was changed meanwhile; read it again")
-        saga.version = version
+        saga.version = await _ROWS.save(self.conn, _row(saga), saga.version)
         self.seen.add(saga)
 
     async def list(self, kind: SagaKind | None, status: SagaStatus | None, page: PageRequest) -> Page[Saga]:

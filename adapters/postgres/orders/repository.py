@@ -8,9 +8,10 @@ from typing import Any
 import asyncpg
 
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.postgres.versioned import VersionedRows
 from adapters.tracking import SeenAggregates
 from core.orders.events import OrderLine
-from core.orders.model import ChangedMeanwhile, DuplicateCheckout, Line, Order, OrderStatus, StatusChange, list_position
+from core.orders.model import DuplicateCheckout, Line, Order, OrderStatus, StatusChange, list_position
 from core.shared.addresses import PostalAddress
 from core.shared.money import Money
 from core.shared.pagination import Page, PageRequest, moment_after, page_of
@@ -32,16 +33,25 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 ON CONFLICT (customer_id, idempotency_key) DO NOTHING
 RETURNING true
 """
-# $13 is the version the order was read at: a row someone changed since is not touched. What checkout
-# fixed (customer, key, sellers, currency, total, address, placed_at) is never rewritten.
-_UPDATE = """
-UPDATE orders.orders
-SET status = $2, lines = $3, updated_at = $4, paid_at = $5, delivered_at = $6, cancel_reason = $7,
-    cancelled_by = $8, return_reason = $9, return_refusal = $10, refunded_amount = $11, history = $12,
-    version = version + 1
-WHERE id = $1 AND version = $13
-RETURNING version
-"""
+# What may change after checkout; what checkout fixed (customer, key, sellers, currency, total, address,
+# placed_at) is never rewritten.
+_ROWS = VersionedRows(
+    "orders.orders",
+    "order",
+    (
+        "status",
+        "lines",
+        "updated_at",
+        "paid_at",
+        "delivered_at",
+        "cancel_reason",
+        "cancelled_by",
+        "return_reason",
+        "return_refusal",
+        "refunded_amount",
+        "history",
+    ),
+)
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -103,35 +113,30 @@ def _order(row: Any) -> Order:
     )
 
 
-def _values(order: Order) -> tuple[Any, ...]:
-    return (
-        order.id,
-        order.customer_id,
-        order.idempotency_key,
-        order.status.value,
-        _lines_json(order),
-        order.seller_ids,
-        order.total.currency,
-        order.total.amount,
-        order.address.as_dict(),
-        order.placed_at,
-        order.updated_at,
-        order.paid_at,
-        order.delivered_at,
-        order.cancel_reason,
-        order.cancelled_by,
-        order.return_reason,
-        order.return_refusal,
-        None if order.refunded is None else order.refunded.amount,
-        [{"status": h.status.value, "at": h.at.isoformat()} for h in order.history],
-        order.version,
-    )
-
-
-def _changes(order: Order) -> tuple[Any, ...]:
-    """The parameters of ``_UPDATE``: what may change after checkout, then the version read."""
-    every = _values(order)
-    return (order.id, every[3], every[4], *every[10:])
+def _row(order: Order) -> dict[str, Any]:
+    """The order as its row's columns, in the table's order."""
+    return {
+        "id": order.id,
+        "customer_id": order.customer_id,
+        "idempotency_key": order.idempotency_key,
+        "status": order.status.value,
+        "lines": _lines_json(order),
+        "seller_ids": order.seller_ids,
+        "currency": order.total.currency,
+        "total_amount": order.total.amount,
+        "address": order.address.as_dict(),
+        "placed_at": order.placed_at,
+        "updated_at": order.updated_at,
+        "paid_at": order.paid_at,
+        "delivered_at": order.delivered_at,
+        "cancel_reason": order.cancel_reason,
+        "cancelled_by": order.cancelled_by,
+        "return_reason": order.return_reason,
+        "return_refusal": order.return_refusal,
+        "refunded_amount": None if order.refunded is None else order.refunded.amount,
+        "history": [{"status": h.status.value, "at": h.at.isoformat()} for h in order.history],
+        "version": order.version,
+    }
 
 
 def _newest_first(
@@ -163,7 +168,7 @@ class PostgresOrderRepository:
         return order
 
     async def add(self, order: Order) -> None:
-        inserted = await self.conn.fetchval(_INSERT, *_values(order))
+        inserted = await self.conn.fetchval(_INSERT, *_row(order).values())
         if not inserted:
             raise DuplicateCheckout()
         self.seen.add(order)
@@ -179,10 +184,7 @@ class PostgresOrderRepository:
         return None if row is None else self._track(row)
 
     async def update(self, order: Order) -> None:
-        version = await self.conn.fetchval(_UPDATE, *_changes(order))
-        if version is None:
-            raise ChangedMeanwhile()
-        order.version = version
+        order.version = await _ROWS.save(self.conn, _row(order), order.version)
         self.seen.add(order)
 
     async def _list(

@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.postgres.versioned import VersionedRows
 from adapters.tracking import SeenAggregates
 from core.payments.model import HistoryEntry, Payment, list_position
 from core.shared.errors import Conflict
@@ -25,15 +26,23 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 ON CONFLICT DO NOTHING
 RETURNING true
 """  # noqa: S608 - fixed text, no input
-# $13 is the version the payment was read at: a row someone changed since is not touched.
-_UPDATE = """
-UPDATE payments.payments
-SET captured = $2, refunded = $3, status = $4, authorization_id = $5, payment_token = $6, attempts = $7,
-    next_attempt_at = $8, last_error = $9, failure = $10, history = $11, updated_at = $12,
-    version = version + 1
-WHERE id = $1 AND version = $13
-RETURNING version
-"""
+_ROWS = VersionedRows(
+    "payments.payments",
+    "payment",
+    (
+        "captured",
+        "refunded",
+        "status",
+        "authorization_id",
+        "payment_token",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "failure",
+        "history",
+        "updated_at",
+    ),
+)
 _IN_FLIGHT = "status IN ('authorizing', 'capturing', 'voiding', 'refunding')"
 _DUE = _SELECT + f" WHERE {_IN_FLIGHT} AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2"
 _ORDER = " ORDER BY created_at DESC, id DESC LIMIT "
@@ -75,27 +84,28 @@ def _payment(row: Any) -> Payment:
     )
 
 
-def _values(p: Payment) -> tuple[Any, ...]:
-    return (
-        p.id,
-        p.order_id,
-        p.customer_id,
-        p.amount.amount,
-        p.amount.currency,
-        None if p.captured is None else p.captured.amount,
-        None if p.refunded is None else p.refunded.amount,
-        p.status.value,
-        p.authorization_id,
-        p.payment_token,
-        p.attempts,
-        p.next_attempt_at,
-        p.last_error,
-        p.failure,
-        [{"at": h.at.isoformat(), "status": h.status.value, "note": h.note} for h in p.history],
-        p.created_at,
-        p.updated_at,
-        p.version,
-    )
+def _row(p: Payment) -> dict[str, Any]:
+    """The payment as its row's columns, in the table's order."""
+    return {
+        "id": p.id,
+        "order_id": p.order_id,
+        "customer_id": p.customer_id,
+        "amount": p.amount.amount,
+        "currency": p.amount.currency,
+        "captured": None if p.captured is None else p.captured.amount,
+        "refunded": None if p.refunded is None else p.refunded.amount,
+        "status": p.status.value,
+        "authorization_id": p.authorization_id,
+        "payment_token": p.payment_token,
+        "attempts": p.attempts,
+        "next_attempt_at": p.next_attempt_at,
+        "last_error": p.last_error,
+        "failure": p.failure,
+        "history": [{"at": h.at.isoformat(), "status": h.status.value, "note": h.note} for h in p.history],
+        "created_at": p.created_at,
+        "updated_at": p.updated_at,
+        "version": p.version,
+    }
 
 
 class PostgresPaymentRepository:
@@ -109,7 +119,7 @@ class PostgresPaymentRepository:
 
     async def add(self, payment: Payment) -> None:
         # DO NOTHING rather than a caught error, which would abort the whole transaction.
-        if not await self.conn.fetchval(_INSERT, *_values(payment)):
+        if not await self.conn.fetchval(_INSERT, *_row(payment).values()):
             raise Conflict("this order has a payment already")
         self.seen.add(payment)
 
@@ -122,11 +132,7 @@ class PostgresPaymentRepository:
         return None if row is None else self._track(row)
 
     async def update(self, payment: Payment) -> None:
-        v = _values(payment)
-        version = await self.conn.fetchval(_UPDATE, v[0], *v[5:15], v[16], v[17])
-        if version is None:
-            raise Conflict("this payment was changed meanwhile; read it again")
-        payment.version = version
+        payment.version = await _ROWS.save(self.conn, _row(payment), payment.version)
         self.seen.add(payment)
 
     async def due(self, now: datetime, limit: int) -> list[Payment]:

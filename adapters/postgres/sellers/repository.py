@@ -7,6 +7,7 @@ from typing import Any
 import asyncpg
 
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
+from adapters.postgres.versioned import VersionedRows
 from adapters.tracking import SeenAggregates
 from core.sellers.model import Seller, SellerStatus, list_position
 from core.shared.errors import Conflict
@@ -25,15 +26,25 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 ON CONFLICT DO NOTHING
 RETURNING true
 """
-# $15 is the version the seller was read at: a row someone changed since is not touched.
-_UPDATE = """
-UPDATE sellers.sellers
-SET legal_name = $2, display_name = $3, country = $4, payout_reference = $5, status = $6, description = $7,
-    logo_url = $8, reason = $9, applied_at = $10, updated_at = $11, decided_at = $12, decided_by = $13,
-    verified_at = $14, version = version + 1
-WHERE id = $1 AND version = $15
-RETURNING version
-"""
+_ROWS = VersionedRows(
+    "sellers.sellers",
+    "seller account",
+    (
+        "legal_name",
+        "display_name",
+        "country",
+        "payout_reference",
+        "status",
+        "description",
+        "logo_url",
+        "reason",
+        "applied_at",
+        "updated_at",
+        "decided_at",
+        "decided_by",
+        "verified_at",
+    ),
+)
 _ORDER = " ORDER BY applied_at, id LIMIT "
 # One fixed statement per case, keyed by (a status is given, a cursor is given): each keeps a plan that
 # walks its index in order.
@@ -65,24 +76,25 @@ def _seller(row: Any) -> Seller:
     )
 
 
-def _values(seller: Seller) -> tuple[Any, ...]:
-    return (
-        seller.id,
-        seller.legal_name,
-        seller.display_name,
-        seller.country,
-        seller.payout_reference,
-        seller.status.value,
-        seller.description,
-        seller.logo_url,
-        seller.reason,
-        seller.applied_at,
-        seller.updated_at,
-        seller.decided_at,
-        seller.decided_by,
-        seller.verified_at,
-        seller.version,
-    )
+def _row(seller: Seller) -> dict[str, Any]:
+    """The seller account as its row's columns, in the table's order."""
+    return {
+        "id": seller.id,
+        "legal_name": seller.legal_name,
+        "display_name": seller.display_name,
+        "country": seller.country,
+        "payout_reference": seller.payout_reference,
+        "status": seller.status.value,
+        "description": seller.description,
+        "logo_url": seller.logo_url,
+        "reason": seller.reason,
+        "applied_at": seller.applied_at,
+        "updated_at": seller.updated_at,
+        "decided_at": seller.decided_at,
+        "decided_by": seller.decided_by,
+        "verified_at": seller.verified_at,
+        "version": seller.version,
+    }
 
 
 class PostgresSellerRepository:
@@ -97,7 +109,7 @@ class PostgresSellerRepository:
     async def add(self, seller: Seller) -> None:
         # DO NOTHING rather than a caught error, which would abort the whole transaction. A concurrent
         # application of the same user waits here for the other transaction, then conflicts.
-        inserted = await self.conn.fetchval(_INSERT, *_values(seller))
+        inserted = await self.conn.fetchval(_INSERT, *_row(seller).values())
         if not inserted:
             raise Conflict("this user already has a seller account")
         self.seen.add(seller)
@@ -107,10 +119,7 @@ class PostgresSellerRepository:
         return None if row is None else self._track(row)
 
     async def update(self, seller: Seller) -> None:
-        version = await self.conn.fetchval(_UPDATE, *_values(seller))
-        if version is None:
-            raise Conflict("this seller account was changed meanwhile; read it again")
-        seller.version = version
+        seller.version = await _ROWS.save(self.conn, _row(seller), seller.version)
         self.seen.add(seller)
 
     async def list(self, status: SellerStatus | None, page: PageRequest) -> Page[Seller]:
