@@ -9,9 +9,11 @@ from typing import Any, TypeVar
 
 import attrs
 import punq
+from prometheus_client import CollectorRegistry
 
 from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.inbox import MemoryInbox
+from adapters.outbound import OutboundMetrics
 from config.settings import Settings
 from entrypoints.workers.outbox_relay import OutboxRelayWorker
 from entrypoints.workers.periodic import PeriodicWorker
@@ -32,6 +34,7 @@ class Runtime:
     relays: list[OutboxRelayWorker] = attrs.Factory(list)
     periodic: dict[str, PeriodicWorker] = attrs.Factory(dict)
     inboxes: dict[str, Inbox] = attrs.Factory(dict)
+    metrics: CollectorRegistry = attrs.Factory(CollectorRegistry)  # what GET /metrics exports
     _closers: list[Callable[[], Awaitable[Any]]] = attrs.Factory(list)
     _tasks: list[asyncio.Task[None]] = attrs.Factory(list)
     _built: dict[Any, Any] = attrs.Factory(dict)
@@ -111,6 +114,14 @@ class Wiring:
     pools: dict[str, Any] = attrs.Factory(dict)  # database name -> asyncpg pool (infra profile)
     redis: Any = None  # the Redis client (infra profile)
     nudges: dict[str, Callable[[], None]] = attrs.Factory(dict)  # database name -> wake its outbox relay
+    _outbound: OutboundMetrics | None = None
+
+    @property
+    def outbound_metrics(self) -> OutboundMetrics:
+        """What every call to another company's API counts, on the runtime's metrics registry."""
+        if self._outbound is None:
+            self._outbound = OutboundMetrics(self.runtime.metrics)
+        return self._outbound
 
     @property
     def infra(self) -> bool:

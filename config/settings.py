@@ -23,7 +23,7 @@ class SettingsError(ValueError):
     pass
 
 
-def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+def _positive(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
     if value <= 0:
         raise SettingsError(f"{PREFIX}{attribute.name.upper()} must be a positive number, not {value}")
 
@@ -154,6 +154,10 @@ class Settings:
     outbox_poll_seconds: float = 1.0
     # Published outbox rows are kept this long (for inspection and replay), then deleted hourly.
     outbox_retention_hours: int = attrs.field(default=168, validator=_positive)
+
+    # Calls to other companies' APIs (the gateway, the carrier; adapters.outbound): a call and its repeats
+    # stop once this long has passed since its first try.
+    outbound_deadline_seconds: float = attrs.field(default=30.0, validator=_positive)
 
     # Payments: the external gateway's API (infra profile; memory runs the sandbox gateway in-process).
     # Each call times out after payment_gateway_timeout_seconds and is retried payment_gateway_retries

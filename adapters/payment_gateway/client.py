@@ -1,23 +1,18 @@
 """The HTTP adapter of ``PaymentGateway``: the external gateway's REST API.
 
-Every call sends ``Authorization: Bearer <api key>`` and the operation's ``Idempotency-Key``. A try that
-gets a 5xx, no answer within ``timeout_seconds``, or no connection is repeated (``retries`` times, waiting
-``backoff_seconds * 2**n`` plus a little jitter), always with the same key, so a repeat never moves money
-twice; then the outcome is unknown: ``GatewayUnavailable``. A 4xx is never repeated: a decline (402) is an
-answer, anything else is ``GatewayRejected``.
+Every call sends ``Authorization: Bearer <api key>`` and the operation's ``Idempotency-Key``, and runs under
+the outbound policy (``adapters.outbound``): a 5xx, a timeout or no connection is repeated with the same
+key, so a repeat never moves money twice; then the outcome is unknown: ``GatewayUnavailable``. A 4xx is
+never repeated: a decline (402) is an answer, anything else is ``GatewayRejected``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import random
-from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
-import aiohttp
-
+from adapters.outbound import OutboundApi, OutboundMetrics, OutboundPolicy, Sleep, Unreachable
 from core.shared.money import Money
 from ports.payments import (
     GatewayAuthorization,
@@ -27,11 +22,6 @@ from ports.payments import (
     GatewayStatus,
     GatewayUnavailable,
 )
-
-log = logging.getLogger(__name__)
-
-Sleep = Callable[[float], Awaitable[None]]
-_JITTER = 0.1  # up to 10% more wait, so clients that failed together do not all retry together
 
 
 def rejected(status: int, body: Any) -> GatewayRejected:
@@ -80,46 +70,28 @@ class HttpPaymentGateway:
         timeout_seconds: float = 5.0,
         retries: int = 2,
         backoff_seconds: float = 0.1,
+        deadline_seconds: float | None = None,
+        metrics: OutboundMetrics | None = None,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._api_key = api_key
-        self.timeout = aiohttp.ClientTimeout(total=timeout_seconds)
-        self.retries, self.backoff_seconds, self._sleep = retries, backoff_seconds, sleep
-        self._session: aiohttp.ClientSession | None = None
-        self._random = random.Random()  # noqa: S311 - jitter, not security
-
-    def _client(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession()
-        return self._session
+        policy = OutboundPolicy(timeout_seconds, retries, backoff_seconds, deadline_seconds)
+        self.api = OutboundApi(
+            "payment-gateway",
+            base_url,
+            policy,
+            headers={"Authorization": f"Bearer {api_key}"},
+            metrics=metrics,
+            sleep=sleep,
+        )
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self.api.close()
 
     async def _request(self, method: str, path: str, key: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
-        headers = {"Authorization": f"Bearer {self._api_key}", "Idempotency-Key": key}
-        problem = "no answer"
-        for attempt in range(self.retries + 1):
-            if attempt:
-                wait = self.backoff_seconds * 2 ** (attempt - 1)
-                await self._sleep(wait * (1 + self._random.uniform(0, _JITTER)))
-            try:
-                async with self._client().request(
-                    method, self.base_url + path, json=body, headers=headers, timeout=self.timeout
-                ) as response:
-                    data = await response.json(content_type=None) if response.content_length != 0 else None
-                    if response.status < 500:
-                        return response.status, data
-                    problem = f"HTTP {response.status}"
-            except TimeoutError:
-                problem = "timed out"
-            except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError, ValueError) as exc:
-                problem = f"{type(exc).__name__}: {exc}"
-            log.warning("payment gateway %s %s (key %s), try %d: %s", method, path, key, attempt + 1, problem)
-        raise GatewayUnavailable(f"the payment gateway did not answer after {self.retries + 1} tries ({problem})")
+        try:
+            return await self.api.call(method, path, body=body, key=key)
+        except Unreachable as error:
+            raise GatewayUnavailable(f"the outcome is unknown: {error}") from error
 
     async def _ok(self, method: str, path: str, key: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         status, data = await self._request(method, path, key, body)

@@ -37,6 +37,8 @@ def register(w: Wiring) -> None:
             s.logistics_api_key,
             timeout_seconds=s.logistics_api_timeout_seconds,
             retries=s.logistics_api_retries,
+            deadline_seconds=s.outbound_deadline_seconds,
+            metrics=w.outbound_metrics,
         )
         w.runtime.on_close(client.close)
         w.container.register(LogisticsApi, instance=client)

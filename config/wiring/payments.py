@@ -57,6 +57,8 @@ def register(w: Wiring) -> None:
             s.payment_gateway_api_key,
             timeout_seconds=s.payment_gateway_timeout_seconds,
             retries=s.payment_gateway_retries,
+            deadline_seconds=s.outbound_deadline_seconds,
+            metrics=w.outbound_metrics,
         )
         w.runtime.on_close(client.close)
         gateway = client

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from aiohttp import web
-from prometheus_client import CollectorRegistry
 
 from config.container import Runtime
 from config.contexts import CONTEXTS
@@ -23,7 +22,7 @@ def all_endpoints() -> list[Endpoint]:
 
 def create_app(runtime: Runtime, endpoints: Iterable[Endpoint] | None = None) -> web.Application:
     endpoints = list(endpoints if endpoints is not None else all_endpoints())
-    registry = CollectorRegistry()
+    registry = runtime.metrics
     access = AccessLog()
     gateway = Gateway(HttpMetrics(registry), runtime.settings.trust_forwarded_for, access)
     app = web.Application(client_max_size=runtime.settings.max_body_bytes)

@@ -42,7 +42,7 @@ async def carrier(request: pytest.FixtureRequest) -> AsyncIterator[Carrier]:
         simulator, api_key=KEY, webhook_url=None, webhook_secret="unused-secret-value", tick_seconds=3600
     )
     async with TestServer(app) as server:
-        client = HttpLogisticsApi(str(server.make_url("")), KEY, timeout_seconds=5, retries=1, backoff_base=0)
+        client = HttpLogisticsApi(str(server.make_url("")), KEY, timeout_seconds=5, retries=1, backoff_seconds=0)
         try:
             yield Carrier(client, simulator, clock)
         finally:

@@ -89,7 +89,7 @@ class Pauses:
 
 
 def client(url: str, pauses: Pauses, *, retries: int = 2, timeout: float = 5) -> HttpLogisticsApi:
-    return HttpLogisticsApi(url, KEY, timeout_seconds=timeout, retries=retries, backoff_base=0.5, sleep=pauses)
+    return HttpLogisticsApi(url, KEY, timeout_seconds=timeout, retries=retries, backoff_seconds=0.5, sleep=pauses)
 
 
 async def test_a_5xx_is_retried_with_the_same_idempotency_key_and_growing_pauses(stub_server: Any) -> None:
