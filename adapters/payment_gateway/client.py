@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from adapters.outbound import OutboundApi, OutboundMetrics, OutboundPolicy, Sleep, Unreachable
 from core.shared.money import Money
-from ports.payments import (
+from ports.payment_gateway import (
     GatewayAuthorization,
     GatewayOperation,
     GatewayOutcome,

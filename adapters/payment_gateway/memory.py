@@ -15,7 +15,7 @@ from typing import Any
 from adapters.payment_gateway.client import authorization_of, operation_of, outcome_of, rejected
 from adapters.payment_gateway.simulator import Answer, GatewaySimulator
 from core.shared.money import Money
-from ports.payments import GatewayAuthorization, GatewayOperation, GatewayOutcome, GatewayUnavailable
+from ports.payment_gateway import GatewayAuthorization, GatewayOperation, GatewayOutcome, GatewayUnavailable
 
 
 class SimulatedPaymentGateway:

@@ -23,7 +23,8 @@ from core.payments.operations import GatewayCalls
 from core.payments.webhooks import read_event
 from entrypoints.workers.periodic import PeriodicWorker
 from ports.checkout import PaymentDesk
-from ports.payments import PaymentGateway, PaymentsUnitOfWork
+from ports.payment_gateway import PaymentGateway
+from ports.payments import PaymentsUnitOfWork
 from ports.shared import Clock, IdGenerator
 
 DATABASE = "payments"

@@ -28,7 +28,7 @@ from core.shared.events import Aggregate
 from core.shared.money import Money
 from core.shared.pagination import moment_key
 from ports.checkout import PaymentState, PaymentStatus
-from ports.payments import GatewayAuthorization, GatewayOperation, GatewayOutcome, GatewayStatus
+from ports.payment_gateway import GatewayAuthorization, GatewayOperation, GatewayOutcome, GatewayStatus
 
 HISTORY_MAX = 20
 TOKEN_MAX = 200

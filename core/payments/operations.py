@@ -14,7 +14,8 @@ from datetime import datetime
 
 from core.payments.model import Operation, Payment, RetryPolicy
 from core.shared.errors import Conflict, NotFound
-from ports.payments import GatewayOutcome, GatewayRejected, GatewayUnavailable, PaymentGateway, PaymentsUnitOfWork
+from ports.payment_gateway import GatewayOutcome, GatewayRejected, GatewayUnavailable, PaymentGateway
+from ports.payments import PaymentsUnitOfWork
 from ports.shared import Clock, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,8 @@ from core.payments.webhooks import EVENT_TYPES
 from core.shared.errors import Conflict, NotFound, ValidationFailed
 from core.shared.pagination import Page
 from core.shared.security import Role
-from ports.payments import GatewayAuthorization, GatewayOperation, GatewayOutcome, GatewayStatus, PaymentsUnitOfWork
+from ports.payment_gateway import GatewayAuthorization, GatewayOperation, GatewayOutcome, GatewayStatus
+from ports.payments import PaymentsUnitOfWork
 from ports.shared import Clock, UnitOfWorkFactory
 
 _TRIES = 5

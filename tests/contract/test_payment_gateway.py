@@ -14,7 +14,13 @@ from adapters.payment_gateway.memory import SimulatedPaymentGateway
 from adapters.payment_gateway.sandbox import create_sandbox_app
 from adapters.payment_gateway.simulator import GatewaySimulator
 from core.shared.money import Money
-from ports.payments import GatewayAuthorization, GatewayRejected, GatewayStatus, GatewayUnavailable, PaymentGateway
+from ports.payment_gateway import (
+    GatewayAuthorization,
+    GatewayRejected,
+    GatewayStatus,
+    GatewayUnavailable,
+    PaymentGateway,
+)
 
 KEY = "sandbox-api-key-for-tests"
 EUR = Money(1999, "EUR")

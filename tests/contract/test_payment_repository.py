@@ -17,7 +17,8 @@ from core.shared.events import EventEnvelope
 from core.shared.money import Money
 from core.shared.pagination import PageRequest
 from ports.checkout import PaymentStatus
-from ports.payments import GatewayAuthorization, GatewayStatus, PaymentsUnitOfWork
+from ports.payment_gateway import GatewayAuthorization, GatewayStatus
+from ports.payments import PaymentsUnitOfWork
 from tests.support.postgres import outbox_envelopes, scratch_pool, truncate_statement
 
 START = datetime(2026, 3, 14, 15, 9, 26, 535897, tzinfo=UTC)

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from adapters.payment_gateway.client import HttpPaymentGateway
 from core.shared.money import Money
-from ports.payments import GatewayRejected, GatewayStatus, GatewayUnavailable
+from ports.payment_gateway import GatewayRejected, GatewayStatus, GatewayUnavailable
 
 Handler = Callable[[web.Request], Awaitable[web.Response]]
 AUTHORIZED = {"id": "auth_1", "object": "authorization", "status": "authorized", "amount": 100, "currency": "EUR"}

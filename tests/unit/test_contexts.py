@@ -13,6 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import grimp
 import pytest
 
 from config.contexts import CONTEXTS, NAMES
@@ -114,3 +115,55 @@ def test_every_context_has_its_wiring_and_what_it_serves_is_found() -> None:
         assert context.consumers is None or callable(context.consumers.subscribe)
     assert sum(c.endpoints is not None for c in CONTEXTS) >= 10
     assert sum(c.consumers is not None for c in CONTEXTS) >= 10
+
+
+def import_circles(graph: grimp.ImportGraph, packages: set[str]) -> list[list[str]]:
+    """The groups of modules of ``packages`` that import one another in a circle (Tarjan's strongly
+    connected components of more than one module)."""
+    modules = sorted(m for m in graph.modules if m.split(".")[0] in packages)
+    imports = {
+        m: sorted(n for n in graph.find_modules_directly_imported_by(m) if n.split(".")[0] in packages) for m in modules
+    }
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    circles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        for imported in imports[module]:
+            if imported not in order:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in stack:
+                low[module] = min(low[module], order[imported])
+        if low[module] == order[module]:
+            group = [stack.pop()]
+            while group[-1] != module:
+                group.append(stack.pop())
+            if len(group) > 1:
+                circles.append(sorted(group))
+
+    for module in modules:
+        if module not in order:
+            visit(module)
+    return circles
+
+
+def test_no_import_circle_between_the_core_and_the_ports_even_for_the_type_checker() -> None:
+    """A type both a context and its port need lives on one side (the domain's own types in core, the
+    port's in ports): with the imports made only for the type checker counted, no module of core or ports
+    comes back to itself."""
+    graph = grimp.build_graph("core", "ports", exclude_type_checking_imports=False)
+    assert import_circles(graph, {"core", "ports"}) == []
+
+
+def test_the_circle_finder_finds_a_circle() -> None:
+    graph = grimp.ImportGraph()
+    for module in ("core.a.model", "ports.a", "core.a.use_cases"):
+        graph.add_module(module)
+    graph.add_import(importer="core.a.model", imported="ports.a")
+    graph.add_import(importer="ports.a", imported="core.a.model")
+    graph.add_import(importer="core.a.use_cases", imported="ports.a")
+    assert import_circles(graph, {"core", "ports"}) == [["core.a.model", "ports.a"]]
