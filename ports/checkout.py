@@ -131,11 +131,27 @@ class ShipmentRefused(Conflict):
     """The carrier will not take the parcel (an address it does not serve): asking again will not help."""
 
 
+class ShipmentStatus(StrEnum):
+    """Where the parcel is. The logistics context moves it; the sagas read it."""
+
+    ACCEPTED = "accepted"
+    IN_TRANSIT = "in_transit"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    DELIVERED = "delivered"
+    LOST = "lost"
+    CANCELLED = "cancelled"
+
+    @property
+    def on_the_way(self) -> bool:
+        """Not delivered, lost or cancelled: the shipment may still move."""
+        return self not in (ShipmentStatus.DELIVERED, ShipmentStatus.LOST, ShipmentStatus.CANCELLED)
+
+
 @dataclass(frozen=True)
 class ShipmentState:
     shipment_id: str
     order_id: str
-    status: str  # accepted, in_transit, out_for_delivery, delivered, lost, cancelled
+    status: ShipmentStatus
     carrier: str
     tracking_number: str
 

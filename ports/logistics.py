@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Protocol
 
 from core.shared.addresses import PostalAddress
 from core.shared.pagination import Page, PageRequest
+from ports.checkout import ShipmentStatus
 from ports.shared import UnitOfWork
 
 if TYPE_CHECKING:
-    from core.logistics.model import Shipment, ShipmentStatus
+    from core.logistics.model import Shipment
 
 
 class ShipmentRepository(Protocol):

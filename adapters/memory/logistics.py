@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from adapters.memory.store import MemoryTable, MemoryTransaction
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.tracking import SeenAggregates
-from core.logistics.model import Shipment, ShipmentStatus, list_position
+from core.logistics.model import Shipment, list_position
 from core.shared.errors import Conflict
 from core.shared.pagination import Page, PageRequest, moment_after, page_of
+from ports.checkout import ShipmentStatus
 from ports.logistics import ShipmentRepository
 from ports.shared import EventPublisher
 

@@ -6,10 +6,11 @@ from datetime import datetime
 
 import attrs
 
-from core.logistics.model import ShipmentStatus, TrackingSource
+from core.logistics.model import TrackingSource
 from core.shared.addresses import PostalAddress
 from core.shared.pagination import PageRequest
 from core.shared.security import Principal
+from ports.checkout import ShipmentStatus
 
 
 @attrs.frozen(kw_only=True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.logistics.model import API_CARRIER, Shipment, ShipmentItem, ShipmentStatus
+from core.logistics.model import API_CARRIER, Shipment, ShipmentItem
 from core.shared.addresses import PostalAddress
 from core.shared.errors import Conflict, Unavailable
-from ports.checkout import OrderedItem, ShipmentRefused, ShipmentState
+from ports.checkout import OrderedItem, ShipmentRefused, ShipmentState, ShipmentStatus
 from ports.logistics import CarrierRejected, CarrierUnavailable, LogisticsApi, LogisticsUnitOfWork, Parcel, ParcelItem
 from ports.shared import Clock, IdGenerator, UnitOfWorkFactory
 
@@ -21,7 +21,7 @@ def shipment_state(shipment: Shipment) -> ShipmentState:
     return ShipmentState(
         shipment_id=shipment.id,
         order_id=shipment.order_id,
-        status=shipment.status.value,
+        status=shipment.status,
         carrier=shipment.carrier,
         tracking_number=shipment.tracking_number,
     )

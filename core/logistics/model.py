@@ -32,24 +32,12 @@ from core.shared.addresses import PostalAddress
 from core.shared.errors import Conflict
 from core.shared.events import Aggregate
 from core.shared.pagination import moment_key
+from ports.checkout import ShipmentStatus
 
 # Parcels booked through the LogisticsApi; a direct carrier is named by its user id.
 API_CARRIER = "sandbox"
 LOCATION_MAX = 120
 CARRIER_ID_MAX = 64
-
-
-class ShipmentStatus(StrEnum):
-    ACCEPTED = "accepted"
-    IN_TRANSIT = "in_transit"
-    OUT_FOR_DELIVERY = "out_for_delivery"
-    DELIVERED = "delivered"
-    LOST = "lost"
-    CANCELLED = "cancelled"
-
-    @property
-    def on_the_way(self) -> bool:
-        return self not in _FINAL
 
 
 class TrackingSource(StrEnum):
@@ -59,7 +47,6 @@ class TrackingSource(StrEnum):
 
 
 S = ShipmentStatus
-_FINAL = frozenset({S.DELIVERED, S.LOST, S.CANCELLED})
 # The statuses a shipment may have had before each one: a report of one of them now is stale.
 _BEFORE: dict[ShipmentStatus, frozenset[ShipmentStatus]] = {
     S.ACCEPTED: frozenset(),

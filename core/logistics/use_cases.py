@@ -23,12 +23,12 @@ from core.logistics.model import (
     CARRIER_ID_MAX,
     LOCATION_MAX,
     Shipment,
-    ShipmentStatus,
     TrackingSource,
 )
 from core.shared.errors import Conflict, NotFound, Validation
 from core.shared.pagination import Page
 from core.shared.security import Role
+from ports.checkout import ShipmentStatus
 from ports.logistics import CarrierRejected, CarrierUnavailable, LogisticsApi, LogisticsUnitOfWork
 from ports.shared import Clock, UnitOfWorkFactory
 

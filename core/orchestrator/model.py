@@ -34,7 +34,7 @@ from core.shared.errors import Conflict
 from core.shared.events import Aggregate
 from core.shared.money import Money
 from core.shared.pagination import moment_key
-from ports.checkout import OrderedItem, PaymentStatus, ShipmentState
+from ports.checkout import OrderedItem, PaymentStatus, ShipmentState, ShipmentStatus
 
 LOG_MAX = 100  # the newest entries a saga keeps: enough for an admin to see what happened
 REFUND_PREFIX = "refund:"
@@ -86,7 +86,8 @@ _CANCELLABLE = frozenset(
     }
 )
 _BEFORE_PICKUP = frozenset({Step.CREATE_SHIPMENT, Step.AWAIT_PICKUP})
-PICKED_UP = frozenset({"in_transit", "out_for_delivery", "delivered"})
+# The statuses that tell the carrier has the parcel (lost has its own event).
+PICKED_UP = frozenset({ShipmentStatus.IN_TRANSIT, ShipmentStatus.OUT_FOR_DELIVERY, ShipmentStatus.DELIVERED})
 _SETTLED_REFUND = frozenset({PaymentStatus.REFUNDED, PaymentStatus.VOIDED})
 _NOTHING_TO_VOID = frozenset(
     {PaymentStatus.DECLINED, PaymentStatus.FAILED, PaymentStatus.VOIDED, PaymentStatus.VOIDING}
@@ -272,9 +273,9 @@ class Saga(Aggregate):
         self._expect(Step.CREATE_SHIPMENT)
         booked = f"shipment {shipment.tracking_number} booked with {shipment.carrier}"
         # A repeat after a lost event may find the parcel already on its way.
-        if shipment.status in PICKED_UP or shipment.status == "lost":
-            self.delivered_seen = self.delivered_seen or shipment.status == "delivered"
-            self.lost_seen = self.lost_seen or shipment.status == "lost"
+        if shipment.status in PICKED_UP or shipment.status is ShipmentStatus.LOST:
+            self.delivered_seen = self.delivered_seen or shipment.status is ShipmentStatus.DELIVERED
+            self.lost_seen = self.lost_seen or shipment.status is ShipmentStatus.LOST
             self._move(Step.SETTLE_SHIPMENT, f"{booked}; the carrier has it ({shipment.status})", now)
         else:
             self._move(Step.AWAIT_PICKUP, booked, now)

@@ -14,6 +14,7 @@ from core.orders.events import OrderCancelled, OrderPlaced, OrderReadyToShip, Re
 from core.payments.events import PaymentAuthorized, PaymentFailed, PaymentRefunded
 from core.shared.events import Event
 from entrypoints.consumers.inbox import idempotent
+from ports.checkout import ShipmentStatus
 from ports.shared import EventSubscriber
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def subscribe(bus: EventSubscriber, runtime: Runtime) -> None:
 
     async def on_status(event: ShipmentStatusChanged) -> None:
         # Whichever of in transit, out for delivery or delivered is seen first: the carrier has the parcel.
-        if event.status in PICKED_UP:
+        if ShipmentStatus(event.status) in PICKED_UP:
             await notify(Notify(order_id=event.order_id, signal=Signal.PARCEL_PICKED_UP))
 
     async def on_delivered(event: ShipmentDelivered) -> None:

@@ -11,13 +11,14 @@ import attrs
 from config.settings import Settings
 from core.logistics import commands as c
 from core.logistics import use_cases as uc
-from core.logistics.model import CARRIER_ID_MAX, LOCATION_MAX, ShipmentStatus, TrackingSource
+from core.logistics.model import CARRIER_ID_MAX, LOCATION_MAX, TrackingSource
 from core.shared import signatures
 from core.shared.errors import FieldError
 from core.shared.pagination import MAX_LIMIT, PageRequest
 from entrypoints.http.problems import MalformedBody
 from entrypoints.http.routing import ADMIN, CARRIER, PUBLIC, Call, Endpoint
 from entrypoints.http.schema import limits, parse
+from ports.checkout import ShipmentStatus
 from ports.shared import Clock
 
 TAG = "logistics"

@@ -15,11 +15,12 @@ import pytest
 from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.logistics import LogisticsTables, MemoryLogisticsUnitOfWork
 from adapters.postgres.logistics.repository import PostgresLogisticsUnitOfWork
-from core.logistics.model import Shipment, ShipmentItem, ShipmentStatus, TrackingSource
+from core.logistics.model import Shipment, ShipmentItem, TrackingSource
 from core.shared.addresses import PostalAddress
 from core.shared.errors import Conflict, ValidationFailed
 from core.shared.events import EventEnvelope
 from core.shared.pagination import PageRequest, encode_cursor
+from ports.checkout import ShipmentStatus
 from ports.logistics import LogisticsUnitOfWork
 from tests.support.postgres import outbox_envelopes, scratch_pool, truncate_statement
 

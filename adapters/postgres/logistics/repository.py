@@ -10,10 +10,11 @@ import asyncpg
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.postgres.versioned import VersionedRows
 from adapters.tracking import SeenAggregates
-from core.logistics.model import Shipment, ShipmentItem, ShipmentStatus, TrackingEvent, TrackingSource, list_position
+from core.logistics.model import Shipment, ShipmentItem, TrackingEvent, TrackingSource, list_position
 from core.shared.addresses import PostalAddress
 from core.shared.errors import Conflict
 from core.shared.pagination import Page, PageRequest, moment_after, page_of
+from ports.checkout import ShipmentStatus
 from ports.logistics import ShipmentRepository
 
 _SELECT = """

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from core.logistics.commands import CarrierUpdate, HandOver
-from core.logistics.model import ShipmentStatus, TrackingSource
+from core.logistics.model import TrackingSource
+from ports.checkout import ShipmentStatus
 
 from .conftest import ADMIN, CAROL, STEP, LogisticsApp
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.logistics.model import ShipmentStatus
 from core.shared.errors import Unavailable
-from ports.checkout import ShipmentRefused
+from ports.checkout import ShipmentRefused, ShipmentStatus
 
 from .conftest import ANN, HOME, ITEMS, UNSERVED, LogisticsApp
 

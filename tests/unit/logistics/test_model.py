@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.logistics.model import Shipment, ShipmentItem, ShipmentStatus, TrackingSource
+from core.logistics.model import Shipment, ShipmentItem, TrackingSource
 from core.shared.errors import Conflict
+from ports.checkout import ShipmentStatus
 
 from .conftest import HOME
 

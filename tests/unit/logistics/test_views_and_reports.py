@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from core.logistics.commands import GetTracking, HandOver, ListHandedShipments, ListShipments, ReportStatus
-from core.logistics.model import ShipmentStatus
 from core.shared.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.shared.pagination import PageRequest
+from ports.checkout import ShipmentStatus
 
 from .conftest import ADMIN, ANN, BOB, CAROL, DAN, LogisticsApp
 

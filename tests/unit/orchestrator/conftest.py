@@ -22,7 +22,7 @@ from core.orchestrator.model import Saga, SagaLine, Signal, refund_saga_id
 from core.shared.addresses import PostalAddress
 from core.shared.errors import Unavailable
 from core.shared.money import Money
-from ports.checkout import OrderedItem, PaymentState, PaymentStatus, ShipmentState
+from ports.checkout import OrderedItem, PaymentState, PaymentStatus, ShipmentState, ShipmentStatus
 
 ORDER = "00000000-0000-7000-8000-00000000o001"
 CUSTOMER = "00000000-0000-7000-8000-000000000c01"
@@ -48,7 +48,7 @@ class Desks:
     authorize_answer: PaymentStatus = PaymentStatus.AUTHORIZED
     refund_answer: PaymentStatus = PaymentStatus.REFUNDED
     payment: PaymentStatus | None = None
-    shipment_status: str = "accepted"
+    shipment_status: ShipmentStatus = ShipmentStatus.ACCEPTED
     reserved: bool = False
     released: int = 0
 
