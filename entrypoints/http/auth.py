@@ -169,6 +169,7 @@ ENDPOINTS = [
         authenticated=False,
         body=LoginBody,
         response=Token,
+        credential=True,
         # 409: the guest cart named in X-Cart-Token kept changing while it was merged.
         errors=(401, 409, 429),
         description="Failed logins are throttled per account and per client address: past the limit "

@@ -100,6 +100,7 @@ ENDPOINTS = [
         tag=TAG,
         authenticated=False,
         response=c.GuestCart,
+        credential=True,
         status=201,
         errors=(409,),
         description=f"Send the returned `cart_token` in the `{CART_HEADER}` header of the cart routes. A guest "

@@ -122,12 +122,24 @@ def _operation(endpoint: Endpoint, registry: SchemaRegistry) -> dict[str, Any]:
                 "description": meaning,
                 "content": {"application/json": {"schema": registry.of(endpoint.response)}},
             }
+        if endpoint.credential:
+            for status in [endpoint.status, *(status for status, _ in endpoint.also)]:
+                responses[str(status)]["headers"] = _NO_STORE_HEADERS
     for status, meaning in _statuses(endpoint).items():
         responses[str(status)] = _problem(registry, meaning)
     operation["responses"] = responses
     if endpoint.authenticated:
         operation["security"] = [{"bearer": []}]
     return operation
+
+
+_NO_STORE_HEADERS = {
+    "Cache-Control": {
+        "description": "The answer carries a credential: no cache may keep it (RFC 6749 section 5.1).",
+        "schema": {"type": "string", "const": "no-store"},
+    },
+    "Pragma": {"description": "The same, for HTTP/1.0 caches.", "schema": {"type": "string", "const": "no-cache"}},
+}
 
 
 def _tags(endpoints: list[Endpoint]) -> list[dict[str, str]]:

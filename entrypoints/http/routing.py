@@ -105,6 +105,9 @@ class Endpoint:
     also: tuple[tuple[int, str], ...] = ()
     errors: tuple[int, ...] = ()
     description: str = ""
+    # The answer carries a credential (a session or cart token): no cache may keep it (RFC 6749 section
+    # 5.1), so it goes with Cache-Control: no-store and, for HTTP/1.0 caches, Pragma: no-cache.
+    credential: bool = False
 
     @property
     def full_path(self) -> str:
@@ -215,16 +218,20 @@ AUTHORIZATION = "Authorization"
 JSON = "application/json"
 
 
-def json_answer(result: Any, status: int) -> web.Response:
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def json_answer(result: Any, status: int, headers: Mapping[str, str] | None = None) -> web.Response:
     """A handler's result as the answer's body: a ``JsonDocument`` as it is, anything else written once."""
     body = result.content if isinstance(result, JsonDocument) else orjson.dumps(dump(result))
-    return web.Response(body=body, status=status, content_type=JSON)
+    return web.Response(body=body, status=status, content_type=JSON, headers=headers)
 
 
 def to_aiohttp(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     authenticated, roles, status = endpoint.authenticated, endpoint.required_roles, endpoint.status
     body_schema, handler = endpoint.body, endpoint.handler
     read_query = QueryReader(endpoint.query) if endpoint.query is not None else None
+    headers = NO_STORE if endpoint.credential else None
 
     async def handle(request: web.Request) -> web.StreamResponse:
         # Most reads come without a token: no coroutine for them.
@@ -245,7 +252,7 @@ def to_aiohttp(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.Stre
             return result
         if result is None or status == 204:
             return web.Response(status=204)
-        return json_answer(result, status)
+        return json_answer(result, status, headers)
 
     handle.__name__ = endpoint.operation_id
     return handle

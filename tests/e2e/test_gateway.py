@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import attrs
 import pytest
 from openapi_spec_validator import validate
 
@@ -157,3 +158,41 @@ def test_public_routes_live_under_the_public_prefix() -> None:
     for endpoint in all_endpoints():
         assert endpoint.full_path.startswith(endpoint.group.prefix)
         assert endpoint.full_path.startswith(PUBLIC.prefix)
+
+
+CREDENTIAL_FIELDS = ("token", "secret", "password")
+
+
+def _answers_a_credential(endpoint) -> bool:  # type: ignore[no-untyped-def]
+    response = endpoint.response
+    return attrs.has(response) and any(
+        word in field.name for field in attrs.fields(response) for word in CREDENTIAL_FIELDS
+    )
+
+
+def test_every_route_answering_a_credential_says_so() -> None:
+    """A new route that hands out a token must be declared ``credential=True``, or this fails."""
+    answering = {f"{e.method} {e.full_path}" for e in all_endpoints() if _answers_a_credential(e)}
+    declared = {f"{e.method} {e.full_path}" for e in all_endpoints() if e.credential}
+    assert answering == declared == {"POST /api/v1/auth/login", "POST /api/v1/cart/guest"}
+
+
+def test_answers_carrying_a_credential_are_never_stored(api: ApiClient) -> None:
+    """RFC 6749 section 5.1: a token response carries Cache-Control: no-store (and Pragma: no-cache)."""
+    api.post("/api/v1/auth/register", {"email": "ann@example.com", "password": PASSWORD, "display_name": "Ann"})
+    login = api.post("/api/v1/auth/login", {"email": "ann@example.com", "password": PASSWORD})
+    guest = api.post("/api/v1/cart/guest")
+    for reply in (login, guest):
+        assert reply.status in (200, 201), reply.body
+        assert reply.headers["Cache-Control"] == "no-store"
+        assert reply.headers["Pragma"] == "no-cache"
+    failed = api.post("/api/v1/auth/login", {"email": "ann@example.com", "password": "wrong password!"})
+    assert failed.status == 401
+    assert "no-store" not in failed.headers.get("Cache-Control", "")
+    profile = api.get("/api/v1/me", token=login.body["token"])
+    assert profile.status == 200
+    assert "Cache-Control" not in profile.headers
+    document = api.get("/api/openapi.json").body
+    for path, status in (("/api/v1/auth/login", "200"), ("/api/v1/cart/guest", "201")):
+        headers = document["paths"][path]["post"]["responses"][status]["headers"]
+        assert headers["Cache-Control"]["schema"]["const"] == "no-store"
