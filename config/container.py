@@ -58,7 +58,7 @@ async def _open_infra(w: Wiring) -> None:
         runtime.on_close(pool.close)
         w.pools[database] = pool
         relay = OutboxRelayWorker(
-            PostgresOutboxRelay(pool, w.bus),
+            PostgresOutboxRelay(pool, w.bus, inbox_retention=timedelta(seconds=s.inbox_retention_seconds)),
             poll_seconds=s.outbox_poll_seconds,
             retention=timedelta(hours=s.outbox_retention_hours),
         )

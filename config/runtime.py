@@ -53,7 +53,7 @@ class Runtime:
 
     def inbox(self, group: str) -> Inbox:
         """Where consumer ``group`` remembers what it handled (its context's database on infra)."""
-        return self.inboxes.setdefault(group, MemoryInbox())
+        return self.inboxes.setdefault(group, MemoryInbox(self.settings.inbox_retention_seconds))
 
     def on_close(self, close: Callable[[], Awaitable[Any]]) -> None:
         self._closers.append(close)

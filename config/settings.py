@@ -154,6 +154,9 @@ class Settings:
     outbox_poll_seconds: float = 1.0
     # Published outbox rows are kept this long (for inspection and replay), then deleted hourly.
     outbox_retention_hours: int = attrs.field(default=168, validator=_positive)
+    # The ids of events a consumer handled are kept this long (a redelivery within it is skipped), then
+    # forgotten: with the outbox's purge on PostgreSQL, as they go on the memory profile.
+    inbox_retention_seconds: int = attrs.field(default=7 * 24 * 3600, validator=_positive)
 
     # Calls to other companies' APIs (the gateway, the carrier; adapters.outbound): a call and its repeats
     # stop once this long has passed since its first try.

@@ -167,7 +167,7 @@ async def control(request: web.Request) -> web.StreamResponse:
 async def list_webhooks(request: web.Request) -> web.StreamResponse:
     settings = request.app[_SETTINGS]
     return web.json_response(
-        {"events": request.app[_SIMULATOR].webhooks, "sent": settings["sent"], "failed": settings["failed"]}
+        {"events": list(request.app[_SIMULATOR].webhooks), "sent": settings["sent"], "failed": settings["failed"]}
     )
 
 

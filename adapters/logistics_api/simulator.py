@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -37,6 +38,8 @@ FINAL = frozenset({DELIVERED, LOST, CANCELLED})
 UNSERVED_POSTAL_CODE = "00000"
 UNSERVED_COUNTRY = "AQ"
 DEFAULT_LABEL_BASE = "http://127.0.0.1:8092/v1/labels"
+# The webhook events the sandbox keeps to show (GET /v1/webhooks): the latest ones, not every one ever sent.
+WEBHOOKS_KEPT = 1000
 
 Listener = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -82,7 +85,7 @@ class CarrierSimulator:
         self.label_base = label_base
         self.failure_rate = 0.0
         self.parcels: dict[str, SandboxParcel] = {}
-        self.webhooks: list[dict[str, Any]] = []
+        self.webhooks: deque[dict[str, Any]] = deque(maxlen=WEBHOOKS_KEPT)  # the latest ones
         self.listeners: list[Listener] = []
         self._keys: dict[str, str] = {}  # idempotency key -> tracking number
         self._random = random.Random(seed)  # noqa: S311 - a simulation, not a secret

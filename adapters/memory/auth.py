@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from adapters.memory.expiring import Expiring
 from adapters.memory.store import MemoryTable, MemoryTransaction
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.tracking import SeenAggregates
@@ -84,40 +85,33 @@ class MemoryAuthUnitOfWork(MemoryUnitOfWork):
 
 
 class MemorySessionStore:
-    """Sessions with expiry, as Redis keeps them: an expired session is simply gone."""
+    """Sessions with expiry, as Redis keeps them: an expired session is simply gone (and forgotten)."""
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self._sessions: dict[str, Session] = {}
-
-    def _live(self, session: Session) -> bool:
-        return session.expires_at > self.clock.now()
+        self._sessions: Expiring[str, Session] = Expiring(lambda: clock.now().timestamp())
 
     async def add(self, session: Session) -> None:
-        self._sessions[session.id] = session
+        self._sessions.set(session.id, session, session.expires_at.timestamp())
 
     async def get(self, session_id: str) -> Session | None:
-        session = self._sessions.get(session_id)
-        if session is None or not self._live(session):
-            self._sessions.pop(session_id, None)
-            return None
-        return session
+        return self._sessions.get(session_id)
 
     async def remove(self, session_id: str) -> None:
-        self._sessions.pop(session_id, None)
+        self._sessions.pop(session_id)
 
     async def remove_all(self, user_id: str, keep: str | None = None) -> int:
-        doomed = [s for s in self._sessions.values() if s.user_id == user_id and s.id != keep]
-        for session in doomed:
-            del self._sessions[session.id]
-        return sum(1 for s in doomed if self._live(s))  # as Redis counts: expired ones were gone already
+        doomed = [s.id for _, s in self._sessions.items() if s.user_id == user_id and s.id != keep]
+        for session_id in doomed:
+            self._sessions.pop(session_id)
+        return len(doomed)  # live ones only, as Redis counts: expired ones were gone already
 
     async def list_for_user(self, user_id: str) -> list[Session]:
-        return [s for s in list(self._sessions.values()) if s.user_id == user_id and await self.get(s.id)]
+        return [s for _, s in self._sessions.items() if s.user_id == user_id]
 
     async def change_roles(self, user_id: str, roles: frozenset[Role]) -> None:
         for session in await self.list_for_user(user_id):
-            self._sessions[session.id] = attrs.evolve(session, roles=roles)
+            self._sessions.set(session.id, attrs.evolve(session, roles=roles), session.expires_at.timestamp())
 
 
 class MemoryFailureCounter:
@@ -125,14 +119,7 @@ class MemoryFailureCounter:
 
     def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._now = monotonic
-        self._windows: dict[str, tuple[int, float]] = {}
-
-    def _current(self, key: str) -> tuple[int, float] | None:
-        window = self._windows.get(key)
-        if window is not None and window[1] <= self._now():
-            del self._windows[key]
-            return None
-        return window
+        self._windows: Expiring[str, int] = Expiring(monotonic)  # key -> failures, until the window ends
 
     @staticmethod
     def _left(ends: float, now: float) -> int:
@@ -140,16 +127,19 @@ class MemoryFailureCounter:
 
     async def add(self, key: str, window_seconds: int) -> tuple[int, int]:
         now = self._now()
-        current = self._current(key)
-        count, ends = current if current else (0, now + window_seconds)
-        self._windows[key] = (count + 1, ends)
+        count = self._windows.get(key)
+        ends = self._windows.deadline(key) if count is not None else None
+        if count is None or ends is None:
+            count, ends = 0, now + window_seconds
+        self._windows.set(key, count + 1, ends)
         return count + 1, self._left(ends, now)
 
     async def get(self, key: str) -> tuple[int, int]:
-        current = self._current(key)
-        if current is None:
+        count = self._windows.get(key)
+        ends = self._windows.deadline(key)
+        if count is None or ends is None:
             return 0, 0
-        return current[0], self._left(current[1], self._now())
+        return count, self._left(ends, self._now())
 
     async def clear(self, key: str) -> None:
-        self._windows.pop(key, None)
+        self._windows.pop(key)

@@ -10,6 +10,7 @@ import copy
 import time
 from collections.abc import Callable
 
+from adapters.memory.expiring import Expiring
 from core.cart.model import Cart
 
 
@@ -19,17 +20,10 @@ class MemoryCartStore:
             raise ValueError(f"a guest cart must live at least 1 second, not {guest_ttl_seconds}")
         self.guest_ttl_seconds = guest_ttl_seconds
         self._now = monotonic
-        self._carts: dict[str, tuple[Cart, float | None]] = {}  # id -> (cart, expires at, None: never)
+        self._carts: Expiring[str, Cart] = Expiring(monotonic)  # a user's cart never expires
 
     def _live(self, cart_id: str) -> Cart | None:
-        stored = self._carts.get(cart_id)
-        if stored is None:
-            return None
-        cart, expires = stored
-        if expires is not None and expires <= self._now():
-            del self._carts[cart_id]
-            return None
-        return cart
+        return self._carts.get(cart_id)
 
     async def get(self, cart_id: str) -> Cart | None:
         cart = self._live(cart_id)
@@ -41,10 +35,10 @@ class MemoryCartStore:
             return False
         cart.version += 1
         expires = self._now() + self.guest_ttl_seconds if cart.is_guest else None
-        self._carts[cart.id] = (copy.deepcopy(cart), expires)
+        self._carts.set(cart.id, copy.deepcopy(cart), expires)
         if discard is not None and discard != cart.id:
-            self._carts.pop(discard, None)
+            self._carts.pop(discard)
         return True
 
     async def delete(self, cart_id: str) -> None:
-        self._carts.pop(cart_id, None)
+        self._carts.pop(cart_id)

@@ -35,7 +35,6 @@ class DeliveryFailed(Exception):
 class InProcessEventBus:
     def __init__(self) -> None:
         self._handlers: dict[str, list[tuple[str, EventHandler]]] = defaultdict(list)
-        self.delivered: list[EventEnvelope] = []
 
     def subscribe(self, group: str, event_type: type[Event], handler: EventHandler) -> None:
         self._handlers[event_type.type_name].append((group, handler))
@@ -44,7 +43,6 @@ class InProcessEventBus:
         failures: list[tuple[str, str, BaseException]] = []
         by_key: dict[str, list[EventEnvelope]] = defaultdict(list)
         for envelope in envelopes:
-            self.delivered.append(envelope)
             if envelope.type in self._handlers:
                 by_key[envelope.key].append(envelope)
         if len(by_key) <= 1:

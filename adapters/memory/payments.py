@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import datetime
 
 from adapters.memory.store import MemoryTable, MemoryTransaction
@@ -14,12 +16,26 @@ from ports.checkout import PaymentStatus
 from ports.payments import PaymentRepository, WebhookLog
 from ports.shared import EventPublisher
 
+# The gateway redelivers a webhook for a few days at most: an event id handled longer ago is forgotten.
+WEBHOOK_RETENTION_SECONDS = 7 * 24 * 3600
+
 
 class PaymentsTables:
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        webhook_retention_seconds: float = WEBHOOK_RETENTION_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.payments = MemoryTable("payments")
         self.by_order = MemoryTable("payments_by_order")  # order id -> payment id
-        self.webhooks = MemoryTable("payment_webhook_events")  # event id -> True
+        # event id -> when it was handled (monotonic); in the order handled, so the oldest come first
+        self.webhooks = MemoryTable("payment_webhook_events")
+        self.webhook_retention_seconds, self.monotonic = webhook_retention_seconds, monotonic
+
+    def forget_old_webhooks(self) -> None:
+        rows, horizon = self.webhooks.rows, self.monotonic() - self.webhook_retention_seconds
+        while rows and rows[first := next(iter(rows))] <= horizon:
+            del rows[first]
 
 
 class MemoryPaymentRepository:
@@ -81,9 +97,10 @@ class MemoryPaymentRepository:
 
 class MemoryWebhookLog:
     def __init__(self, tables: PaymentsTables, tx: MemoryTransaction) -> None:
-        self.table, self.tx = tables.webhooks, tx
+        self.tables, self.table, self.tx = tables, tables.webhooks, tx
 
     async def remember(self, event_id: str) -> bool:
+        self.tables.forget_old_webhooks()
         if self.tx.get(self.table, event_id) is not None:
             return False
         table = self.table
@@ -94,7 +111,7 @@ class MemoryWebhookLog:
                 raise Conflict("this webhook event was handled meanwhile")
 
         self.tx.check_at_commit(first)
-        self.tx.put(self.table, event_id, True)
+        self.tx.put(self.table, event_id, self.tables.monotonic())
         return True
 
 

@@ -113,7 +113,7 @@ def create_sandbox_app(
         return web.json_response(simulator.ledger())
 
     async def webhooks(request: web.Request) -> web.Response:
-        return web.json_response(simulator.webhooks)
+        return web.json_response(list(simulator.webhooks))
 
     async def faults(request: web.Request) -> web.Response:
         try:

@@ -24,7 +24,7 @@ import contextlib
 import logging
 import random
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -35,6 +35,8 @@ from ports.shared import Clock
 
 log = logging.getLogger(__name__)
 
+# The webhook events the sandbox keeps to show: the latest ones, not every one ever sent.
+WEBHOOKS_KEPT = 1000
 GOOD_TOKENS = frozenset({"tok_visa", "tok_mastercard"})
 DECLINES = {"tok_decline": "card_declined", "tok_insufficient_funds": "insufficient_funds"}
 TIMEOUT, UNAVAILABLE, FLAKY = "tok_timeout", "tok_unavailable", "tok_flaky"
@@ -77,7 +79,7 @@ class GatewaySimulator:
         self.deliver_webhooks = True
         self.authorizations: dict[str, dict[str, Any]] = {}
         self.outcomes: dict[str, Answer] = {}  # idempotency key -> the stored answer
-        self.webhooks: list[dict[str, Any]] = []
+        self.webhooks: deque[dict[str, Any]] = deque(maxlen=WEBHOOKS_KEPT)  # the latest ones
         self.listeners: list[Listener] = []
         self._requests: dict[str, tuple[Any, ...]] = {}  # idempotency key -> what the first call asked
         self._failures: Counter[str] = Counter()  # tok_flaky: 503s answered per key

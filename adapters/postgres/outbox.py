@@ -75,10 +75,18 @@ def _envelope(row: Any) -> EventEnvelope:
 class PostgresOutboxRelay:
     acquire_timeout: float = 10.0
 
-    def __init__(self, pool: asyncpg.Pool, publisher: EventPublisher, max_attempts: int = MAX_ATTEMPTS) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        publisher: EventPublisher,
+        max_attempts: int = MAX_ATTEMPTS,
+        inbox_retention: timedelta | None = None,
+    ) -> None:
         self._pool = pool
         self._publisher = publisher
         self.max_attempts = max_attempts
+        # The consumers' inbox of this database is pruned with the outbox: ids handled this long ago go.
+        self.inbox_retention = inbox_retention
 
     async def relay_once(self, batch_size: int = 100) -> int:
         """Publish at most ``batch_size`` pending events; return how many were published."""
@@ -120,7 +128,10 @@ class PostgresOutboxRelay:
         return len(done), failure
 
     async def purge(self, older_than: timedelta) -> int:
-        return await purge_published(self._pool, older_than)
+        purged = await purge_published(self._pool, older_than)
+        if self.inbox_retention is not None:
+            purged += await purge_inbox(self._pool, self.inbox_retention)
+        return purged
 
     async def _record_failure(self, conn: Any, row: Any, exc: Exception) -> bool:
         """Count a failed publish of ``row``; return True when it is now a dead letter."""
@@ -144,4 +155,12 @@ async def purge_published(pool: asyncpg.Pool, older_than: timedelta) -> int:
     """Delete events published more than ``older_than`` ago; return how many. Dead letters stay."""
     with unavailable_on_failure("the outbox is unavailable"):
         status = await pool.execute("DELETE FROM outbox WHERE published_at < now() - $1::interval", older_than)
+    return int(status.split()[-1])
+
+
+async def purge_inbox(pool: asyncpg.Pool, older_than: timedelta) -> int:
+    """Forget the event ids consumers handled more than ``older_than`` ago; return how many. No event is
+    redelivered that late: the outbox keeps nothing unpublished that long, nor a broker a message."""
+    with unavailable_on_failure("the inbox is unavailable"):
+        status = await pool.execute("DELETE FROM inbox WHERE processed_at < now() - $1::interval", older_than)
     return int(status.split()[-1])

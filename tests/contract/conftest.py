@@ -18,7 +18,6 @@ import asyncpg
 import pytest
 
 from adapters.memory.auth import AuthTables, MemoryAuthUnitOfWork
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.inbox import MemoryInbox
 from adapters.memory.users import MemoryUsersUnitOfWork, UsersTables
 from adapters.postgres.auth.repository import PostgresAuthUnitOfWork
@@ -28,6 +27,7 @@ from core.shared.events import EventEnvelope
 from ports.auth import AuthUnitOfWork
 from ports.shared import Inbox
 from ports.users import UsersUnitOfWork
+from tests.support.events import RecordingEventBus
 from tests.support.postgres import scratch_pool, truncate_statement
 
 ADAPTERS = ["memory", pytest.param("postgres", marks=pytest.mark.infra)]
@@ -37,7 +37,7 @@ CommittedEvents = Callable[[], Awaitable[list[EventEnvelope]]]
 
 class MemoryAdapters:
     def __init__(self) -> None:
-        self.bus = InProcessEventBus()
+        self.bus = RecordingEventBus()
         self.auth_tables = AuthTables()
         self.users_tables = UsersTables()
         self.inbox: Inbox = MemoryInbox()

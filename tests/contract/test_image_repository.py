@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.product_media import MediaTables, MemoryMediaUnitOfWork, MemoryProductImages
 from adapters.postgres.products.media import PostgresMediaUnitOfWork, PostgresProductImages
 from core.products.events import ProductImagesChanged
@@ -22,6 +21,7 @@ from core.shared.errors import Conflict
 from core.shared.events import EventEnvelope
 from ports.catalog import ProductImages
 from ports.product_media import MediaUnitOfWork
+from tests.support.events import RecordingEventBus
 from tests.support.postgres import outbox_envelopes, scratch_pool, truncate_statement
 
 START = datetime(2026, 3, 14, 15, 9, 26, 535897, tzinfo=UTC)
@@ -34,7 +34,7 @@ ADAPTERS = ["memory", pytest.param("postgres", marks=pytest.mark.infra)]
 
 class MemoryMedia:
     def __init__(self) -> None:
-        self.bus = InProcessEventBus()
+        self.bus = RecordingEventBus()
         self.tables = MediaTables()
         self.images: ProductImages = MemoryProductImages(self.tables, POLICY)
 

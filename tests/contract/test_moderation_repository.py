@@ -9,7 +9,6 @@ import asyncpg
 import pytest
 
 from adapters.memory.clock import ManualClock
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.moderation import MemoryModerationUnitOfWork, ModerationTables
 from adapters.postgres.moderation.repository import PostgresModerationUnitOfWork
 from core.moderation.model import (
@@ -27,6 +26,7 @@ from core.shared.events import EventEnvelope
 from core.shared.money import Money
 from core.shared.pagination import PageRequest, encode_cursor
 from ports.moderation import ModerationUnitOfWork
+from tests.support.events import RecordingEventBus
 from tests.support.postgres import outbox_envelopes, scratch_pool, truncate_statement
 
 ADAPTERS = ["memory", pytest.param("postgres", marks=pytest.mark.infra)]
@@ -57,7 +57,7 @@ FINDINGS = (
 
 class MemoryBackend:
     def __init__(self) -> None:
-        self.bus = InProcessEventBus()
+        self.bus = RecordingEventBus()
         self.tables = ModerationTables()
 
     def uow(self) -> ModerationUnitOfWork:

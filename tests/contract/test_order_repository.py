@@ -10,7 +10,6 @@ import asyncpg
 import pytest
 
 from adapters.memory.clock import ManualClock
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.orders import MemoryOrdersUnitOfWork, OrdersTables
 from adapters.postgres.orders.repository import PostgresOrdersUnitOfWork
 from core.orders.events import OrderLine
@@ -21,6 +20,7 @@ from core.shared.events import EventEnvelope
 from core.shared.money import Money
 from core.shared.pagination import PageRequest, encode_cursor
 from ports.orders import OrdersUnitOfWork
+from tests.support.events import RecordingEventBus
 from tests.support.postgres import outbox_envelopes, scratch_pool, truncate_statement
 
 # Microseconds on purpose: stored times (and the cursors made of them) must come back exact.
@@ -36,7 +36,7 @@ CommittedEvents = Callable[[], Awaitable[list[EventEnvelope]]]
 
 class MemoryOrders:
     def __init__(self) -> None:
-        self.bus = InProcessEventBus()
+        self.bus = RecordingEventBus()
         self.tables = OrdersTables()
 
     def uow(self) -> OrdersUnitOfWork:

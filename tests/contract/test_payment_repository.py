@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.payments import MemoryPaymentsUnitOfWork, PaymentsTables
 from adapters.postgres.payments.repository import PostgresPaymentsUnitOfWork
 from core.payments.model import Payment, RetryPolicy
@@ -19,6 +18,7 @@ from core.shared.pagination import PageRequest
 from ports.checkout import PaymentStatus
 from ports.payment_gateway import GatewayAuthorization, GatewayStatus
 from ports.payments import PaymentsUnitOfWork
+from tests.support.events import RecordingEventBus
 from tests.support.postgres import outbox_envelopes, scratch_pool, truncate_statement
 
 START = datetime(2026, 3, 14, 15, 9, 26, 535897, tzinfo=UTC)
@@ -29,7 +29,7 @@ UowFactory = Callable[[], PaymentsUnitOfWork]
 
 class MemoryPayments:
     def __init__(self) -> None:
-        self.bus, self.tables = InProcessEventBus(), PaymentsTables()
+        self.bus, self.tables = RecordingEventBus(), PaymentsTables()
 
     def uow(self) -> PaymentsUnitOfWork:
         return MemoryPaymentsUnitOfWork(self.tables, self.bus)

@@ -16,7 +16,6 @@ import pytest
 import redis.asyncio as aioredis
 
 from adapters.memory.clock import ManualClock, SequentialIds
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.products import MemoryProductCache
 from adapters.redis.client import create_redis
 from adapters.redis.near_cache import NearCache
@@ -27,6 +26,7 @@ from core.shared.documents import render
 from core.shared.errors import Unavailable
 from core.shared.money import Money
 from ports.products import ProductCache
+from tests.support.events import RecordingEventBus
 from tests.support.redis import redis_url, scratch_redis, with_db
 from tests.unit.products.catalog_harness import ANN, CatalogApp
 
@@ -172,7 +172,7 @@ async def test_a_cache_that_does_not_answer_is_unavailable(dead_redis: aioredis.
 
 
 async def test_the_shop_reads_the_database_while_redis_is_down(dead_redis: aioredis.Redis) -> None:
-    catalog = CatalogApp(ManualClock(PUBLISHED_AT), SequentialIds(), InProcessEventBus())
+    catalog = CatalogApp(ManualClock(PUBLISHED_AT), SequentialIds(), RecordingEventBus())
     down = RedisProductCache(dead_redis, TTL)
     kitchen = await catalog.category("Kitchen")
     listed = await catalog.published(kitchen)

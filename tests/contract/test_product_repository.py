@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.products import CatalogTables, MemoryCatalogUnitOfWork
 from adapters.postgres.products.repository import PostgresCatalogUnitOfWork
 from core.products.categories import Category
@@ -25,6 +24,7 @@ from core.shared.events import EventEnvelope
 from core.shared.money import Money
 from core.shared.pagination import PageRequest
 from ports.products import CatalogUnitOfWork
+from tests.support.events import RecordingEventBus
 from tests.support.postgres import outbox_envelopes, scratch_pool, truncate_statement
 
 # Microseconds on purpose: a stored moment must come back to the microsecond.
@@ -41,7 +41,7 @@ CommittedEvents = Callable[[], Awaitable[list[EventEnvelope]]]
 
 class MemoryCatalog:
     def __init__(self) -> None:
-        self.bus = InProcessEventBus()
+        self.bus = RecordingEventBus()
         self.tables = CatalogTables()
 
     def uow(self) -> CatalogUnitOfWork:

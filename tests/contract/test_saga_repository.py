@@ -13,7 +13,6 @@ import asyncpg
 import pytest
 
 from adapters.memory.clock import ManualClock
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.orchestrator import MemoryOrchestratorUnitOfWork, SagaTables
 from adapters.postgres.orchestrator.repository import PostgresOrchestratorUnitOfWork
 from core.orchestrator.model import Saga, SagaKind, SagaLine, SagaStatus, Step
@@ -22,6 +21,7 @@ from core.shared.errors import Conflict, ValidationFailed
 from core.shared.money import Money
 from core.shared.pagination import PageRequest, encode_cursor
 from ports.orchestrator import OrchestratorUnitOfWork
+from tests.support.events import RecordingEventBus
 from tests.support.postgres import scratch_pool, truncate_statement
 
 # Microseconds on purpose: stored times (and the cursors made of them) must come back exact.
@@ -54,7 +54,7 @@ async def clean_sagas_pool(sagas_pool: asyncpg.Pool, sagas_truncate: str) -> asy
 def sagas_uow(request: pytest.FixtureRequest) -> UowFactory:
     """A factory: a new unit of work per call, as the container hands them out."""
     if request.param == "memory":
-        tables, bus = SagaTables(), InProcessEventBus()
+        tables, bus = SagaTables(), RecordingEventBus()
         return lambda: MemoryOrchestratorUnitOfWork(tables, bus)
     # Looked up here, so a memory-only run never touches PostgreSQL.
     pool = request.getfixturevalue("clean_sagas_pool")

@@ -15,7 +15,6 @@ import asyncpg
 import pytest
 
 from adapters.memory.clock import ManualClock
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.sellers import MemorySellersUnitOfWork, SellersTables
 from adapters.postgres.sellers.repository import PostgresSellersUnitOfWork
 from core.sellers.model import Application, Seller, SellerStatus
@@ -23,6 +22,7 @@ from core.shared.errors import Conflict, ValidationFailed
 from core.shared.events import EventEnvelope
 from core.shared.pagination import PageRequest, encode_cursor
 from ports.sellers import SellersUnitOfWork
+from tests.support.events import RecordingEventBus
 from tests.support.postgres import outbox_envelopes, scratch_pool, truncate_statement
 
 # Microseconds on purpose: stored times (and the cursors made of them) must come back exact.
@@ -36,7 +36,7 @@ ADAPTERS = ["memory", pytest.param("postgres", marks=pytest.mark.infra)]
 
 class MemorySellers:
     def __init__(self) -> None:
-        self.bus = InProcessEventBus()
+        self.bus = RecordingEventBus()
         self.tables = SellersTables()
 
     def uow(self) -> SellersUnitOfWork:

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.logistics import LogisticsTables, MemoryLogisticsUnitOfWork
 from adapters.postgres.logistics.repository import PostgresLogisticsUnitOfWork
 from core.logistics.model import Shipment, ShipmentItem, TrackingSource
@@ -22,6 +21,7 @@ from core.shared.events import EventEnvelope
 from core.shared.pagination import PageRequest, encode_cursor
 from ports.checkout import ShipmentStatus
 from ports.logistics import LogisticsUnitOfWork
+from tests.support.events import RecordingEventBus
 from tests.support.postgres import outbox_envelopes, scratch_pool, truncate_statement
 
 # Microseconds on purpose: stored times (and the cursors made of them) must come back exact.
@@ -38,7 +38,7 @@ ADAPTERS = ["memory", pytest.param("postgres", marks=pytest.mark.infra)]
 
 class MemoryLogistics:
     def __init__(self) -> None:
-        self.bus = InProcessEventBus()
+        self.bus = RecordingEventBus()
         self.tables = LogisticsTables()
 
     def uow(self) -> LogisticsUnitOfWork:

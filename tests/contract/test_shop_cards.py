@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.product_media import MediaTables, MemoryMediaUnitOfWork, MemoryProductImages
 from adapters.memory.products import CatalogTables, MemoryCatalogUnitOfWork
 from adapters.memory.stock import MemoryStockLevels, MemoryStockUnitOfWork, StockTables
@@ -31,6 +30,7 @@ from core.shared.money import Money
 from ports.product_media import MediaUnitOfWork
 from ports.products import CatalogUnitOfWork, ShopCards
 from ports.stock import StockUnitOfWork
+from tests.support.events import RecordingEventBus
 from tests.support.postgres import scratch_pool, truncate_statement
 
 START = datetime(2026, 3, 14, 15, 9, 26, 535897, tzinfo=UTC)
@@ -49,7 +49,7 @@ class Shop:
 
 class MemoryShop(Shop):
     def __init__(self) -> None:
-        bus = InProcessEventBus()
+        bus = RecordingEventBus()
         catalog, stock, media = CatalogTables(), StockTables(), MediaTables()
         self.catalog = lambda: MemoryCatalogUnitOfWork(catalog, bus)
         self.stock = lambda: MemoryStockUnitOfWork(stock, bus)

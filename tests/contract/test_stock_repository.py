@@ -14,7 +14,6 @@ import asyncpg
 import pytest
 
 from adapters.memory.clock import ManualClock
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.stock import MemoryStockLevels, MemoryStockUnitOfWork, StockTables
 from adapters.postgres.products.stock import PostgresStockLevels, PostgresStockUnitOfWork
 from core.products.events import StockLine
@@ -23,6 +22,7 @@ from core.shared.errors import Conflict
 from core.shared.events import EventEnvelope
 from ports.catalog import StockLevels
 from ports.stock import StockUnitOfWork
+from tests.support.events import RecordingEventBus
 from tests.support.postgres import outbox_envelopes, scratch_pool, truncate_statement
 
 START = datetime(2026, 3, 14, 15, 9, 26, 535897, tzinfo=UTC)
@@ -39,7 +39,7 @@ CommittedEvents = Callable[[], Awaitable[list[EventEnvelope]]]
 
 class MemoryStock:
     def __init__(self) -> None:
-        self.bus = InProcessEventBus()
+        self.bus = RecordingEventBus()
         self.tables = StockTables()
         self.levels: StockLevels = MemoryStockLevels(self.tables)
 

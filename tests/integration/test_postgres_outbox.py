@@ -13,7 +13,8 @@ import pytest
 
 from adapters.memory.clock import ManualClock
 from adapters.postgres.auth.repository import PostgresAuthUnitOfWork
-from adapters.postgres.outbox import MAX_ATTEMPTS, PostgresOutboxRelay, purge_published
+from adapters.postgres.inbox import PostgresInbox
+from adapters.postgres.outbox import MAX_ATTEMPTS, PostgresOutboxRelay, purge_inbox, purge_published
 from adapters.postgres.pool import PostgresHealth, create_pool
 from adapters.postgres.unit_of_work import write_outbox
 from core.auth.events import UserRegistered
@@ -347,6 +348,22 @@ async def test_purging_deletes_only_events_published_long_enough_ago(
     left = await pool.fetch("SELECT event_id FROM outbox ORDER BY id")
     assert [r["event_id"] for r in left] == [envelope(2).id, envelope(3).id, envelope(4).id]
     assert await purge_published(pool, timedelta(days=1)) == 0
+
+
+async def test_the_relay_also_forgets_event_ids_consumers_handled_long_ago(
+    pool: asyncpg.Pool, publisher: RecordingPublisher
+) -> None:
+    inbox = PostgresInbox(pool)
+    for event_id in ("old", "recent"):
+        await inbox.remember("search", event_id)
+    await pool.execute("UPDATE inbox SET processed_at = now() - interval '3 days' WHERE event_id = 'old'")
+    relay = PostgresOutboxRelay(pool, publisher, inbox_retention=timedelta(days=2))
+
+    assert await relay.purge(timedelta(days=7)) == 1
+
+    assert not await inbox.seen("search", "old")
+    assert await inbox.seen("search", "recent")
+    assert await purge_inbox(pool, timedelta(days=2)) == 0
 
 
 # When the database fails

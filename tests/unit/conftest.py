@@ -12,13 +12,13 @@ from collections.abc import Callable
 import pytest
 
 from adapters.memory.clock import ManualClock, SequentialIds
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.system import Argon2PasswordHasher
 from core.auth.events import AccountDeleted, UserRegistered
 from core.auth.use_cases import AuthPolicy
 from core.shared.events import Event
 from core.users.commands import CreateProfile, EraseUserData
 from core.users.model import AddressFields
+from tests.support.events import RecordingEventBus
 
 from .harness import AuthApp, Monotonic, Published, UsersApp
 
@@ -50,12 +50,12 @@ def ids() -> SequentialIds:
 
 
 @pytest.fixture
-def bus() -> InProcessEventBus:
-    return InProcessEventBus()
+def bus() -> RecordingEventBus:
+    return RecordingEventBus()
 
 
 @pytest.fixture
-def published(bus: InProcessEventBus) -> Published:
+def published(bus: RecordingEventBus) -> Published:
     return Published(bus)
 
 
@@ -80,7 +80,7 @@ def auth(
     clock: ManualClock,
     monotonic: Monotonic,
     ids: SequentialIds,
-    bus: InProcessEventBus,
+    bus: RecordingEventBus,
     hasher: Argon2PasswordHasher,
     policy: AuthPolicy,
 ) -> AuthApp:
@@ -88,12 +88,12 @@ def auth(
 
 
 @pytest.fixture
-def users(clock: ManualClock, ids: SequentialIds, bus: InProcessEventBus) -> UsersApp:
+def users(clock: ManualClock, ids: SequentialIds, bus: RecordingEventBus) -> UsersApp:
     return UsersApp(clock, ids, bus)
 
 
 @pytest.fixture
-def wired(bus: InProcessEventBus, auth: AuthApp, users: UsersApp) -> tuple[AuthApp, UsersApp]:
+def wired(bus: RecordingEventBus, auth: AuthApp, users: UsersApp) -> tuple[AuthApp, UsersApp]:
     """Auth and users talking through the bus, as entrypoints/consumers/users.py subscribes them."""
 
     async def on_registered(event: Event) -> None:

@@ -8,7 +8,6 @@ import attrs
 
 from adapters.memory.auth import AuthTables, MemoryAuthUnitOfWork, MemoryFailureCounter, MemorySessionStore
 from adapters.memory.clock import ManualClock, SequentialIds
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.users import MemoryUsersUnitOfWork, UsersTables
 from adapters.system import Argon2PasswordHasher, SecureTokens
 from core.auth import use_cases as auth_uc
@@ -27,6 +26,7 @@ from core.shared.security import Principal, Role
 from core.users import use_cases as users_uc
 from core.users.commands import CreateProfile
 from core.users.model import Address, Profile
+from tests.support.events import RecordingEventBus
 
 E = TypeVar("E", bound=Event)
 
@@ -53,7 +53,7 @@ class Monotonic:
 class Published:
     """What the in-process bus delivered, decoded back into events."""
 
-    bus: InProcessEventBus
+    bus: RecordingEventBus
 
     @property
     def envelopes(self) -> list[EventEnvelope]:
@@ -79,7 +79,7 @@ class AuthApp:
     clock: ManualClock
     monotonic: Monotonic
     ids: SequentialIds
-    bus: InProcessEventBus
+    bus: RecordingEventBus
     hasher: Argon2PasswordHasher
     policy: AuthPolicy
     tables: AuthTables = attrs.Factory(AuthTables)
@@ -184,7 +184,7 @@ class AuthApp:
 class UsersApp:
     clock: ManualClock
     ids: SequentialIds
-    bus: InProcessEventBus
+    bus: RecordingEventBus
     tables: UsersTables = attrs.Factory(UsersTables)
 
     def uow(self) -> MemoryUsersUnitOfWork:

@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 import pytest
 
 from adapters.memory.auth import AuthTables, MemoryAuthUnitOfWork
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.store import MemoryTable, MemoryTransaction
 from adapters.memory.users import MemoryUsersUnitOfWork, UsersTables
 from core.auth.model import Account
 from core.shared.errors import Conflict
 from core.shared.security import Role
 from core.users.model import Address, AddressFields, Profile
+from tests.support.events import RecordingEventBus
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -39,11 +39,11 @@ def tables() -> AuthTables:
 
 
 @pytest.fixture
-def uow(tables: AuthTables, bus: InProcessEventBus) -> MemoryAuthUnitOfWork:
+def uow(tables: AuthTables, bus: RecordingEventBus) -> MemoryAuthUnitOfWork:
     return MemoryAuthUnitOfWork(tables, bus)
 
 
-async def committed(tables: AuthTables, bus: InProcessEventBus, *accounts: Account) -> None:
+async def committed(tables: AuthTables, bus: RecordingEventBus, *accounts: Account) -> None:
     async with MemoryAuthUnitOfWork(tables, bus) as uow:
         for a in accounts:
             await uow.accounts.add(a)
@@ -145,7 +145,7 @@ def test_values_are_copied_in_and_out() -> None:
 
 
 async def test_a_commit_stores_and_publishes_the_events(
-    uow: MemoryAuthUnitOfWork, tables: AuthTables, bus: InProcessEventBus
+    uow: MemoryAuthUnitOfWork, tables: AuthTables, bus: RecordingEventBus
 ) -> None:
     async with uow:
         await uow.accounts.add(account(1))
@@ -158,7 +158,7 @@ async def test_a_commit_stores_and_publishes_the_events(
 
 
 async def test_leaving_without_commit_rolls_back_and_publishes_nothing(
-    uow: MemoryAuthUnitOfWork, tables: AuthTables, bus: InProcessEventBus
+    uow: MemoryAuthUnitOfWork, tables: AuthTables, bus: RecordingEventBus
 ) -> None:
     async with uow:
         await uow.accounts.add(account(1))
@@ -173,7 +173,7 @@ async def test_leaving_without_commit_rolls_back_and_publishes_nothing(
 
 
 async def test_an_exception_rolls_back_every_write_of_the_block(
-    uow: MemoryAuthUnitOfWork, tables: AuthTables, bus: InProcessEventBus
+    uow: MemoryAuthUnitOfWork, tables: AuthTables, bus: RecordingEventBus
 ) -> None:
     await committed(tables, bus, account(1))
 
@@ -195,7 +195,7 @@ async def test_an_exception_rolls_back_every_write_of_the_block(
 
 
 async def test_mutating_a_loaded_aggregate_without_update_changes_nothing(
-    uow: MemoryAuthUnitOfWork, tables: AuthTables, bus: InProcessEventBus
+    uow: MemoryAuthUnitOfWork, tables: AuthTables, bus: RecordingEventBus
 ) -> None:
     await committed(tables, bus, account(1))
 
@@ -215,7 +215,7 @@ async def test_mutating_a_loaded_aggregate_without_update_changes_nothing(
 
 
 async def test_two_loads_are_two_independent_copies(
-    uow: MemoryAuthUnitOfWork, tables: AuthTables, bus: InProcessEventBus
+    uow: MemoryAuthUnitOfWork, tables: AuthTables, bus: RecordingEventBus
 ) -> None:
     await committed(tables, bus, account(1))
 
@@ -234,7 +234,7 @@ async def test_two_loads_are_two_independent_copies(
 
 
 async def test_changes_after_update_but_before_commit_are_not_stored(
-    uow: MemoryAuthUnitOfWork, tables: AuthTables, bus: InProcessEventBus
+    uow: MemoryAuthUnitOfWork, tables: AuthTables, bus: RecordingEventBus
 ) -> None:
     await committed(tables, bus, account(1))
 
@@ -264,7 +264,7 @@ async def test_the_aggregate_stored_is_not_the_one_the_caller_holds(
 
 
 async def test_stored_rows_hold_no_events_and_events_are_published_once(
-    uow: MemoryAuthUnitOfWork, tables: AuthTables, bus: InProcessEventBus
+    uow: MemoryAuthUnitOfWork, tables: AuthTables, bus: RecordingEventBus
 ) -> None:
     async with uow:
         await uow.accounts.add(account(1))
@@ -282,7 +282,7 @@ async def test_stored_rows_hold_no_events_and_events_are_published_once(
 
 
 async def test_events_of_an_aggregate_loaded_but_not_updated_are_still_published(
-    uow: MemoryAuthUnitOfWork, tables: AuthTables, bus: InProcessEventBus
+    uow: MemoryAuthUnitOfWork, tables: AuthTables, bus: RecordingEventBus
 ) -> None:
     """The unit of work collects from every aggregate it handed out (AddUserAddress relies on it)."""
     await committed(tables, bus, account(1))
@@ -298,7 +298,7 @@ async def test_events_of_an_aggregate_loaded_but_not_updated_are_still_published
 
 
 async def test_a_unit_of_work_reused_starts_each_block_afresh(
-    uow: MemoryAuthUnitOfWork, tables: AuthTables, bus: InProcessEventBus
+    uow: MemoryAuthUnitOfWork, tables: AuthTables, bus: RecordingEventBus
 ) -> None:
     async with uow:
         await uow.accounts.add(account(1))
@@ -313,7 +313,7 @@ async def test_a_unit_of_work_reused_starts_each_block_afresh(
     assert [e.key for e in bus.delivered] == ["u-1", "u-3"]
 
 
-async def test_an_email_taken_meanwhile_fails_the_later_commit(tables: AuthTables, bus: InProcessEventBus) -> None:
+async def test_an_email_taken_meanwhile_fails_the_later_commit(tables: AuthTables, bus: RecordingEventBus) -> None:
     first, second = MemoryAuthUnitOfWork(tables, bus), MemoryAuthUnitOfWork(tables, bus)
 
     async with first, second:
@@ -327,7 +327,7 @@ async def test_an_email_taken_meanwhile_fails_the_later_commit(tables: AuthTable
     assert [e.key for e in bus.delivered] == ["u-1"]
 
 
-async def test_a_taken_email_is_refused_at_once(tables: AuthTables, bus: InProcessEventBus) -> None:
+async def test_a_taken_email_is_refused_at_once(tables: AuthTables, bus: RecordingEventBus) -> None:
     await committed(tables, bus, account(1, "same@example.com"))
 
     async with MemoryAuthUnitOfWork(tables, bus) as uow:
@@ -338,7 +338,7 @@ async def test_a_taken_email_is_refused_at_once(tables: AuthTables, bus: InProce
 # --- the users tables -------------------------------------------------------------------------------------
 
 
-async def test_users_writes_roll_back_together(bus: InProcessEventBus) -> None:
+async def test_users_writes_roll_back_together(bus: RecordingEventBus) -> None:
     tables = UsersTables()
 
     async with MemoryUsersUnitOfWork(tables, bus) as uow:
@@ -350,7 +350,7 @@ async def test_users_writes_roll_back_together(bus: InProcessEventBus) -> None:
     assert bus.delivered == []
 
 
-async def test_a_loaded_address_is_a_copy(bus: InProcessEventBus) -> None:
+async def test_a_loaded_address_is_a_copy(bus: RecordingEventBus) -> None:
     tables = UsersTables()
     async with MemoryUsersUnitOfWork(tables, bus) as uow:
         await uow.addresses.add(address(1))
@@ -367,7 +367,7 @@ async def test_a_loaded_address_is_a_copy(bus: InProcessEventBus) -> None:
     assert not tables.addresses.rows["a-2"].is_default
 
 
-async def test_a_second_profile_for_one_user_is_a_conflict(bus: InProcessEventBus) -> None:
+async def test_a_second_profile_for_one_user_is_a_conflict(bus: RecordingEventBus) -> None:
     tables = UsersTables()
     async with MemoryUsersUnitOfWork(tables, bus) as uow:
         await uow.profiles.add(Profile.create("u-1", "Alice", NOW))
@@ -375,7 +375,7 @@ async def test_a_second_profile_for_one_user_is_a_conflict(bus: InProcessEventBu
             await uow.profiles.add(Profile.create("u-1", "Alice again", NOW))
 
 
-async def test_remove_all_for_user_counts_and_spares_the_others(bus: InProcessEventBus) -> None:
+async def test_remove_all_for_user_counts_and_spares_the_others(bus: RecordingEventBus) -> None:
     tables = UsersTables()
     async with MemoryUsersUnitOfWork(tables, bus) as uow:
         for n in (1, 2, 3):

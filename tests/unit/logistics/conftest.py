@@ -11,7 +11,6 @@ import pytest
 from adapters.logistics_api.memory import MemoryLogisticsApi
 from adapters.logistics_api.simulator import CarrierSimulator
 from adapters.memory.clock import ManualClock, SequentialIds
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.logistics import LogisticsTables, MemoryLogisticsUnitOfWork
 from core.logistics import use_cases as uc
 from core.logistics.commands import CarrierUpdate, HandOver, TrackParcels
@@ -20,6 +19,7 @@ from core.logistics.model import Shipment, TrackingSource
 from core.shared.addresses import PostalAddress
 from core.shared.security import Principal, Role
 from ports.checkout import OrderedItem, ShipmentState
+from tests.support.events import RecordingEventBus
 
 ADMIN = Principal("00000000-0000-7000-8000-0000000000ad", frozenset({Role.CUSTOMER, Role.ADMIN}), "s-admin")
 ANN = Principal("00000000-0000-7000-8000-000000000a22", frozenset({Role.CUSTOMER}), "s-ann")
@@ -36,7 +36,7 @@ STEP = 30.0
 @attrs.define
 class LogisticsApp:
     clock: ManualClock
-    bus: InProcessEventBus
+    bus: RecordingEventBus
     simulator: CarrierSimulator
     tables: LogisticsTables = attrs.Factory(LogisticsTables)
     ids: SequentialIds = attrs.Factory(SequentialIds)
@@ -120,5 +120,5 @@ class LogisticsApp:
 
 
 @pytest.fixture
-def logistics(clock: ManualClock, bus: InProcessEventBus) -> LogisticsApp:
+def logistics(clock: ManualClock, bus: RecordingEventBus) -> LogisticsApp:
     return LogisticsApp(clock, bus, CarrierSimulator(clock, step_seconds=STEP, seed=7))

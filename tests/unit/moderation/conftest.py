@@ -8,7 +8,6 @@ import attrs
 import pytest
 
 from adapters.memory.clock import ManualClock, SequentialIds
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.moderation import MemoryModerationUnitOfWork, ModerationTables
 from core.moderation import use_cases as uc
 from core.moderation.commands import CaseView, OpenCase
@@ -16,6 +15,7 @@ from core.moderation.model import Case, Subject, SubmittedAttribute, SubmittedCo
 from core.moderation.rules import ModerationPolicy
 from core.shared.money import Money
 from core.shared.security import Principal, Role
+from tests.support.events import RecordingEventBus
 
 SELLER = "seller-1"
 OTHER_SELLER = "seller-2"
@@ -44,7 +44,7 @@ def content(**changes: Any) -> SubmittedContent:
 class ModerationApp:
     clock: ManualClock
     ids: SequentialIds
-    bus: InProcessEventBus
+    bus: RecordingEventBus
     policy: ModerationPolicy = attrs.Factory(ModerationPolicy)
     tables: ModerationTables = attrs.Factory(ModerationTables)
 
@@ -93,5 +93,5 @@ class ModerationApp:
 
 
 @pytest.fixture
-def moderation(clock: ManualClock, ids: SequentialIds, bus: InProcessEventBus) -> ModerationApp:
+def moderation(clock: ManualClock, ids: SequentialIds, bus: RecordingEventBus) -> ModerationApp:
     return ModerationApp(clock, ids, bus)

@@ -14,7 +14,6 @@ import attrs
 import pytest
 
 from adapters.memory.clock import ManualClock
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.orchestrator import MemoryOrchestratorUnitOfWork, SagaTables
 from core.orchestrator import use_cases as uc
 from core.orchestrator.commands import BeginCheckout, BeginRefund, Notify, ResumeStalled
@@ -23,6 +22,7 @@ from core.shared.addresses import PostalAddress
 from core.shared.errors import Unavailable
 from core.shared.money import Money
 from ports.checkout import OrderedItem, PaymentState, PaymentStatus, ShipmentState, ShipmentStatus
+from tests.support.events import RecordingEventBus
 
 ORDER = "00000000-0000-7000-8000-00000000o001"
 CUSTOMER = "00000000-0000-7000-8000-000000000c01"
@@ -163,7 +163,7 @@ class SagasApp:
     clock: ManualClock
     desks: Desks = attrs.Factory(Desks)
     tables: SagaTables = attrs.Factory(SagaTables)
-    bus: InProcessEventBus = attrs.Factory(InProcessEventBus)
+    bus: RecordingEventBus = attrs.Factory(RecordingEventBus)
 
     def uow(self) -> MemoryOrchestratorUnitOfWork:
         return MemoryOrchestratorUnitOfWork(self.tables, self.bus)

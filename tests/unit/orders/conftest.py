@@ -6,7 +6,6 @@ import attrs
 import pytest
 
 from adapters.memory.clock import ManualClock, SequentialIds
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.orders import MemoryOrdersUnitOfWork, OrdersTables
 from core.orders import use_cases as uc
 from core.orders.commands import OrderView, PlaceOrder
@@ -14,6 +13,7 @@ from core.orders.desk import OrdersForSagas
 from core.orders.model import Order
 from core.shared.money import Money
 from core.shared.security import Principal, Role
+from tests.support.events import RecordingEventBus
 
 from .fakes import FakeAddressBook, FakeCarts, FakeCatalog
 
@@ -34,7 +34,7 @@ def eur(amount: int) -> Money:
 class OrdersApp:
     clock: ManualClock
     ids: SequentialIds
-    bus: InProcessEventBus
+    bus: RecordingEventBus
     tables: OrdersTables = attrs.Factory(OrdersTables)
     catalog: FakeCatalog = attrs.Factory(FakeCatalog)
     carts: FakeCarts = attrs.Factory(FakeCarts)
@@ -113,7 +113,7 @@ class OrdersApp:
 
 
 @pytest.fixture
-def orders(clock: ManualClock, ids: SequentialIds, bus: InProcessEventBus) -> OrdersApp:
+def orders(clock: ManualClock, ids: SequentialIds, bus: RecordingEventBus) -> OrdersApp:
     app = OrdersApp(clock, ids, bus)
     app.shop()
     return app

@@ -6,7 +6,6 @@ import attrs
 import pytest
 
 from adapters.memory.clock import ManualClock, SequentialIds
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.payments import MemoryPaymentsUnitOfWork, PaymentsTables
 from adapters.payment_gateway.memory import SimulatedPaymentGateway
 from adapters.payment_gateway.simulator import GatewaySimulator
@@ -19,6 +18,7 @@ from core.shared.money import Money
 from core.shared.security import Principal, Role
 from ports.checkout import PaymentState
 from ports.payments import PaymentsUnitOfWork
+from tests.support.events import RecordingEventBus
 
 ANN = Principal("00000000-0000-7000-8000-000000000a22", frozenset({Role.CUSTOMER}), "s-ann")
 BOB = Principal("00000000-0000-7000-8000-000000000b0b", frozenset({Role.CUSTOMER}), "s-bob")
@@ -30,7 +30,7 @@ POLICY = RetryPolicy(limit=4, base_seconds=30.0, cap_seconds=3600.0, lease_secon
 @attrs.define
 class PaymentsApp:
     clock: ManualClock
-    bus: InProcessEventBus
+    bus: RecordingEventBus
     retries: int = 0
     tables: PaymentsTables = attrs.Factory(PaymentsTables)
     ids: SequentialIds = attrs.Factory(SequentialIds)
@@ -85,10 +85,10 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def bus() -> InProcessEventBus:
-    return InProcessEventBus()
+def bus() -> RecordingEventBus:
+    return RecordingEventBus()
 
 
 @pytest.fixture
-def payments(clock: ManualClock, bus: InProcessEventBus) -> PaymentsApp:
+def payments(clock: ManualClock, bus: RecordingEventBus) -> PaymentsApp:
     return PaymentsApp(clock, bus)

@@ -8,13 +8,13 @@ from collections.abc import Sequence
 import attrs
 
 from adapters.memory.clock import ManualClock, SequentialIds
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.products import CatalogTables, MemoryCatalogUnitOfWork, MemoryProductCache
 from core.products import commands as c
 from core.products import use_cases as uc
 from core.products.model import Product
 from core.shared.errors import Unavailable
 from core.shared.security import Principal, Role
+from tests.support.events import RecordingEventBus
 
 ADMIN = Principal("admin-1", frozenset({Role.CUSTOMER, Role.ADMIN}), "session-admin")
 ANN = Principal("seller-ann", frozenset({Role.CUSTOMER, Role.SELLER}), "session-ann")
@@ -82,7 +82,7 @@ def price(amount: int = 1999, currency: str = "EUR") -> c.PriceInput:
 class CatalogApp:
     clock: ManualClock
     ids: SequentialIds
-    bus: InProcessEventBus
+    bus: RecordingEventBus
     tables: CatalogTables = attrs.Factory(CatalogTables)
     stock: FakeStockLevels = attrs.Factory(FakeStockLevels)
     images: FakeProductImages = attrs.Factory(FakeProductImages)

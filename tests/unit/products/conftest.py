@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from adapters.memory.clock import ManualClock, SequentialIds
-from adapters.memory.event_bus import InProcessEventBus
+from tests.support.events import RecordingEventBus
 
 from .catalog_harness import CatalogApp
 
 
 @pytest.fixture
-def catalog(clock: ManualClock, ids: SequentialIds, bus: InProcessEventBus) -> CatalogApp:
+def catalog(clock: ManualClock, ids: SequentialIds, bus: RecordingEventBus) -> CatalogApp:
     return CatalogApp(clock, ids, bus)
 
 

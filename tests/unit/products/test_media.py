@@ -16,7 +16,6 @@ import attrs
 import pytest
 
 from adapters.memory.clock import ManualClock, SequentialIds
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.product_media import MediaTables, MemoryMediaUnitOfWork, MemoryProductImages
 from adapters.memory.storage import MemoryObjectStorage, UploadSigner
 from core.products import commands as c
@@ -26,6 +25,7 @@ from core.products.media import MediaPolicy, ProductImage
 from core.shared.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.shared.security import Principal, Role
 from ports.storage import UploadPermit
+from tests.support.events import RecordingEventBus
 
 from ..harness import Published
 
@@ -66,7 +66,7 @@ def permit_of(upload: c.UploadInstructions) -> UploadPermit:
 class MediaApp:
     clock: ManualClock
     ids: SequentialIds
-    bus: InProcessEventBus
+    bus: RecordingEventBus
     products: FakeOwnership = attrs.Factory(FakeOwnership)
     tables: MediaTables = attrs.Factory(MediaTables)
     policy: MediaPolicy = attrs.Factory(lambda: POLICY)
@@ -128,7 +128,7 @@ class MediaApp:
 
 
 @pytest.fixture
-def media(clock: ManualClock, ids: SequentialIds, bus: InProcessEventBus) -> MediaApp:
+def media(clock: ManualClock, ids: SequentialIds, bus: RecordingEventBus) -> MediaApp:
     app = MediaApp(clock, ids, bus)
     app.listed()
     return app

@@ -9,7 +9,6 @@ import punq
 import pytest
 
 from adapters.memory.clock import ManualClock
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.storage import MemoryObjectStorage
 from config.runtime import Runtime, Wiring
 from config.settings import DEVELOPMENT_UPLOAD_SIGNING_KEY, Settings, SettingsError, load_settings
@@ -19,12 +18,13 @@ from ports.catalog import ProductImages
 from ports.product_media import MediaUnitOfWork
 from ports.shared import Clock, UnitOfWorkFactory
 from ports.storage import ObjectStorage, UploadRoute
+from tests.support.events import RecordingEventBus
 
 
 def wired(settings: Settings) -> punq.Container:
     container = punq.Container()
     container.register(Clock, instance=ManualClock())
-    bus = InProcessEventBus()
+    bus = RecordingEventBus()
     w = Wiring(settings=settings, container=container, bus=bus, runtime=Runtime(settings, container, bus))
     w.pools["products"] = object()  # the infra adapters only keep it until a unit of work is opened
     w.nudges["products"] = lambda: None

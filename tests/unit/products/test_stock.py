@@ -12,7 +12,6 @@ import attrs
 import pytest
 
 from adapters.memory.clock import ManualClock
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.stock import MemoryStockLevels, MemoryStockUnitOfWork, StockTables
 from core.products import commands as c
 from core.products import use_cases as uc
@@ -20,6 +19,7 @@ from core.products.events import StockChanged, StockLine
 from core.products.stock import MAX_ON_HAND, StockItem
 from core.shared.errors import Conflict, NotFound, ValidationFailed
 from core.shared.security import Principal, Role
+from tests.support.events import RecordingEventBus
 
 from ..harness import Published
 
@@ -41,7 +41,7 @@ class FakeOwnership:
 @attrs.define
 class StockApp:
     clock: ManualClock
-    bus: InProcessEventBus
+    bus: RecordingEventBus
     products: FakeOwnership = attrs.Factory(FakeOwnership)
     tables: StockTables = attrs.Factory(StockTables)
 
@@ -94,7 +94,7 @@ class StockApp:
 
 
 @pytest.fixture
-def stock(clock: ManualClock, bus: InProcessEventBus) -> StockApp:
+def stock(clock: ManualClock, bus: RecordingEventBus) -> StockApp:
     return StockApp(clock, bus)
 
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 import pytest
 
 from adapters.memory.clock import ManualClock
-from adapters.memory.event_bus import InProcessEventBus
 from core.products.desk import StockForSagas
 from core.shared.errors import Conflict
 from ports.checkout import OrderedItem, StockDesk
+from tests.support.events import RecordingEventBus
 
 from .test_stock import StockApp
 
 
 @pytest.fixture
-def stock(clock: ManualClock, bus: InProcessEventBus) -> StockApp:
+def stock(clock: ManualClock, bus: RecordingEventBus) -> StockApp:
     return StockApp(clock, bus)
 
 

@@ -7,7 +7,6 @@ import asyncio
 import pytest
 
 from adapters.memory.clock import ManualClock
-from adapters.memory.event_bus import InProcessEventBus
 from core.products import commands
 from core.products.events import (
     StockChanged,
@@ -20,6 +19,7 @@ from core.products.events import (
 from core.products.stock import MAX_ON_HAND, MAX_ORDER_LINES, ReservationState
 from core.shared.errors import Conflict, NotFound, ValidationFailed
 from core.shared.events import Event
+from tests.support.events import RecordingEventBus
 
 from ..harness import Published
 from .test_stock import SELLER, StockApp, changes
@@ -29,7 +29,7 @@ RELEASED, COMMITTED = ReservationState.RELEASED, ReservationState.COMMITTED
 
 
 @pytest.fixture
-def stock(clock: ManualClock, bus: InProcessEventBus) -> StockApp:
+def stock(clock: ManualClock, bus: RecordingEventBus) -> StockApp:
     return StockApp(clock, bus)
 
 

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import punq
 import pytest
 
-from adapters.memory.event_bus import InProcessEventBus
 from config.runtime import Runtime, Wiring
 from config.settings import load_settings
 from config.wiring import search as search_wiring
@@ -24,6 +23,7 @@ from core.sellers.events import SellerReinstated, SellerSuspended, SellerVerifie
 from core.shared.events import Event, to_envelope
 from core.shared.money import Money
 from entrypoints.consumers import search as search_consumer
+from tests.support.events import RecordingEventBus
 
 NOW = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 
@@ -31,7 +31,7 @@ NOW = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 @pytest.fixture
 def runtime() -> Runtime:
     """The search wiring and its consumer alone, on an in-process bus."""
-    bus = InProcessEventBus()
+    bus = RecordingEventBus()
     runtime = Runtime(settings=load_settings({}), container=punq.Container(), bus=bus)
     search_wiring.register(Wiring(settings=runtime.settings, container=runtime.container, bus=bus, runtime=runtime))
     search_consumer.subscribe(bus, runtime)

@@ -6,12 +6,12 @@ import attrs
 import pytest
 
 from adapters.memory.clock import ManualClock
-from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.sellers import MemorySellersUnitOfWork, SellersTables
 from core.sellers import use_cases as uc
 from core.sellers.commands import ApplicationView, Apply, ListProduct, Verify
 from core.sellers.model import Seller
 from core.shared.security import Principal, Role
+from tests.support.events import RecordingEventBus
 
 ADMIN = Principal("00000000-0000-7000-8000-0000000000ad", frozenset({Role.CUSTOMER, Role.ADMIN}), "s-admin")
 ANN = Principal("00000000-0000-7000-8000-000000000a22", frozenset({Role.CUSTOMER}), "s-ann")
@@ -37,7 +37,7 @@ def application(principal: Principal = ANN, **overrides: str) -> Apply:
 @attrs.define
 class SellersApp:
     clock: ManualClock
-    bus: InProcessEventBus
+    bus: RecordingEventBus
     tables: SellersTables = attrs.Factory(SellersTables)
 
     def uow(self) -> MemorySellersUnitOfWork:
@@ -111,5 +111,5 @@ class SellersApp:
 
 
 @pytest.fixture
-def sellers(clock: ManualClock, bus: InProcessEventBus) -> SellersApp:
+def sellers(clock: ManualClock, bus: RecordingEventBus) -> SellersApp:
     return SellersApp(clock, bus)

@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 import attrs
 import pytest
 
-from adapters.memory.event_bus import DeliveryFailed, InProcessEventBus
+from adapters.memory.event_bus import DeliveryFailed
 from core.shared.errors import Unavailable
 from core.shared.events import Event, domain_event, to_envelope
+from tests.support.events import RecordingEventBus
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -27,7 +28,7 @@ def scans(*pairs: tuple[str, int]) -> list[object]:
 
 
 async def test_one_keys_events_arrive_in_order_while_other_keys_go_side_by_side() -> None:
-    bus = InProcessEventBus()
+    bus = RecordingEventBus()
     seen: list[tuple[str, int]] = []
     b_started = asyncio.Event()
 
@@ -47,7 +48,7 @@ async def test_one_keys_events_arrive_in_order_while_other_keys_go_side_by_side(
 
 
 async def test_a_failing_handler_stops_no_other_and_publish_reports_it() -> None:
-    bus = InProcessEventBus()
+    bus = RecordingEventBus()
     seen: list[tuple[str, int]] = []
 
     async def fragile(event: ParcelScanned) -> None:
@@ -66,7 +67,7 @@ async def test_a_failing_handler_stops_no_other_and_publish_reports_it() -> None
 
 
 async def test_only_outages_are_reported_as_unavailable() -> None:
-    bus = InProcessEventBus()
+    bus = RecordingEventBus()
 
     async def down(event: ParcelScanned) -> None:
         raise Unavailable("the database is down")
