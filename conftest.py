@@ -34,6 +34,7 @@ def memory_settings(**overrides: object) -> Settings:
 async def _infra_settings(sandboxes: SandboxServers) -> Settings:
     """A fresh database for each of the app's PostgreSQL databases, a scratch Redis database, and the
     sandbox gateway and carrier as servers of their own."""
+    from tests.support.kafka import kafka_servers, scratch_prefix
     from tests.support.postgres import fresh_database
     from tests.support.redis import redis_url, scratch_redis, with_db
 
@@ -47,6 +48,13 @@ async def _infra_settings(sandboxes: SandboxServers) -> Settings:
         {},
         profile="infra",
         redis_url=with_db(redis_url(), APP_REDIS_DB),
+        # Topics of this run's own (a developer's shop keeps its topics), with few partitions: each test
+        # starts its consumer groups afresh, and a group joins faster the fewer partitions it is handed.
+        kafka_bootstrap_servers=kafka_servers(),
+        kafka_topic_prefix=scratch_prefix(),
+        kafka_partitions=2,
+        consumer_max_attempts=3,
+        kafka_fetch_max_wait_ms=5,  # every write settles: an event must not wait long to be read
         outbox_poll_seconds=0.2,
         payment_gateway_url=sandboxes.payments_url,
         logistics_api_url=sandboxes.logistics_url,
@@ -71,8 +79,11 @@ class Wiper:
         self.redis: Any = None
 
     async def wipe(self) -> None:
+        from config.container import topics
+        from tests.support.kafka import empty_topics
         from tests.support.redis import scratch_redis
 
+        await empty_topics(topics(self.settings))
         for database in DATABASES:
             conn = self.connections.get(database)
             if conn is None or conn.is_closed():

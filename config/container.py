@@ -8,7 +8,9 @@ releases it all. Entrypoints resolve use cases from ``runtime.container`` and ne
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import punq
@@ -16,10 +18,10 @@ import punq
 from adapters.memory.event_bus import InProcessEventBus
 from adapters.system import SystemClock, Uuid7Ids
 from config.contexts import CONTEXTS, databases
-from config.runtime import Runtime, Wiring
+from config.runtime import CONSUMERS, Runtime, Wiring
 from config.settings import Settings
 from entrypoints.workers.outbox_relay import OutboxRelayWorker
-from ports.shared import Clock, EventPublisher, EventSubscriber, IdGenerator
+from ports.shared import Clock, DeadLetters, EventPublisher, EventSubscriber, IdGenerator
 
 log = logging.getLogger(__name__)
 
@@ -46,19 +48,57 @@ async def migrate_all(settings: Settings) -> dict[str, list[str]]:
     return applied
 
 
+def topics(settings: Settings) -> list[str]:
+    """Every context's topic and the dead-letter topic."""
+    from adapters.kafka.topics import dead_letter_topic
+
+    prefix = settings.kafka_topic_prefix
+    return [f"{prefix}.{context.name}" for context in CONTEXTS] + [dead_letter_topic(prefix)]
+
+
+async def create_topics(settings: Settings) -> list[str]:
+    """Create the topics that are missing (``marketplace migrate`` and every infra start-up do)."""
+    from adapters.kafka.topics import ensure_topics
+
+    return await ensure_topics(settings.kafka_bootstrap_servers, topics(settings), settings.kafka_partitions)
+
+
+def dead_letters(settings: Settings) -> tuple[DeadLetters, Callable[[], Awaitable[None]]]:
+    """The dead-letter topic's desk (infra), and what closes it after use."""
+    from adapters.kafka.dead_letters import KafkaDeadLetters
+    from adapters.kafka.publisher import KafkaEventPublisher
+
+    publisher = KafkaEventPublisher(settings.kafka_bootstrap_servers, settings.kafka_topic_prefix)
+    return KafkaDeadLetters(settings.kafka_bootstrap_servers, settings.kafka_topic_prefix, publisher), publisher.close
+
+
 async def _open_infra(w: Wiring) -> None:
-    # Imported here so the memory profile runs without the database drivers loaded.
+    # Imported here so the memory profile runs without the database drivers and Kafka's client loaded.
+    from adapters.kafka.consumers import KafkaConsumerGroups
+    from adapters.kafka.publisher import KafkaEventPublisher, KafkaHealth
     from adapters.postgres.outbox import PostgresOutboxRelay
     from adapters.postgres.pool import PostgresHealth, create_pool
     from adapters.redis.client import RedisHealth, create_redis
 
     s, runtime = w.settings, w.runtime
+    await create_topics(s)
+    publisher = KafkaEventPublisher(s.kafka_bootstrap_servers, s.kafka_topic_prefix)
+    runtime.on_close(publisher.close)
+    runtime.publisher = publisher
+    runtime.health_checks.append(KafkaHealth("kafka", publisher))
+    runtime.consumer_groups = KafkaConsumerGroups(
+        s.kafka_bootstrap_servers,
+        s.kafka_topic_prefix,
+        publisher,
+        max_attempts=s.consumer_max_attempts,
+        fetch_max_wait_ms=s.kafka_fetch_max_wait_ms,
+    )
     for database in DATABASES:
         pool = await create_pool(database_dsn(s, database), s.db_pool_min, s.db_pool_max, s.db_timeout_seconds)
         runtime.on_close(pool.close)
         w.pools[database] = pool
         relay = OutboxRelayWorker(
-            PostgresOutboxRelay(pool, w.bus, inbox_retention=timedelta(seconds=s.inbox_retention_seconds)),
+            PostgresOutboxRelay(pool, publisher, inbox_retention=timedelta(seconds=s.inbox_retention_seconds)),
             poll_seconds=s.outbox_poll_seconds,
             retention=timedelta(hours=s.outbox_retention_hours),
         )
@@ -75,7 +115,7 @@ async def bootstrap(settings: Settings, *, consumers: list[str] | None = None, c
     """Wire the profile. ``clock`` replaces the system clock (tests move time by hand)."""
     container = punq.Container()
     bus = InProcessEventBus()
-    runtime = Runtime(settings=settings, container=container, bus=bus)
+    runtime = Runtime(settings=settings, container=container, bus=bus, publisher=bus)
     w = Wiring(settings=settings, container=container, bus=bus, runtime=runtime)
     container.register(Settings, instance=settings)
     container.register(Runtime, instance=runtime)
@@ -94,9 +134,14 @@ async def bootstrap(settings: Settings, *, consumers: list[str] | None = None, c
     except BaseException:
         await runtime.close()
         raise
+    groups = runtime.consumer_groups
     for context in CONTEXTS:
         if context.consumers is not None and (consumers is None or context.name in consumers):
-            context.consumers.subscribe(bus, runtime)
+            # On infra each group is a Kafka consumer group (a worker of its own); on memory the bus
+            # hands every committed event to the handlers at once.
+            context.consumers.subscribe(bus if groups is None else groups, runtime)
+            if groups is not None:
+                runtime.add_worker(CONSUMERS, functools.partial(groups.run, context.name))
     return runtime
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Collection, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import punq
@@ -17,9 +17,14 @@ from adapters.outbound import OutboundMetrics
 from config.settings import Settings
 from entrypoints.workers.outbox_relay import OutboxRelayWorker
 from entrypoints.workers.periodic import PeriodicWorker
-from ports.shared import HealthCheck, Inbox, UnitOfWork, UnitOfWorkFactory
+from ports.shared import EventPublisher, HealthCheck, Inbox, UnitOfWork, UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from adapters.kafka.consumers import KafkaConsumerGroups
 
 T = TypeVar("T")
+# The worker name of the consumer groups on infra (`marketplace consume` runs them): Kafka feeds them.
+CONSUMERS = "consumers"
 U = TypeVar("U", bound=UnitOfWork)
 
 
@@ -28,6 +33,8 @@ class Runtime:
     settings: Settings
     container: punq.Container
     bus: InProcessEventBus
+    # Where committed events go: the in-process bus on memory, Kafka on infra (the outbox relays use it).
+    publisher: EventPublisher
     health_checks: list[HealthCheck] = attrs.Factory(list)
     # Worker name (as `marketplace work <name>` takes it) -> the loops it runs.
     workers: dict[str, list[Callable[[], Coroutine[Any, Any, None]]]] = attrs.Factory(dict)
@@ -35,9 +42,11 @@ class Runtime:
     periodic: dict[str, PeriodicWorker] = attrs.Factory(dict)
     inboxes: dict[str, Inbox] = attrs.Factory(dict)
     metrics: CollectorRegistry = attrs.Factory(CollectorRegistry)  # what GET /metrics exports
+    consumer_groups: KafkaConsumerGroups | None = None  # infra: the consumers Kafka feeds
     _closers: list[Callable[[], Awaitable[Any]]] = attrs.Factory(list)
     _tasks: list[asyncio.Task[None]] = attrs.Factory(list)
     _built: dict[Any, Any] = attrs.Factory(dict)
+    _consuming: list[str] = attrs.Factory(list)  # the consumer groups this process runs (infra)
 
     def resolve(self, key: type[T]) -> T:
         """The one instance of ``key`` (a use case, a desk...), built by the container on first use.
@@ -75,18 +84,23 @@ class Runtime:
             if names is None or name in names:
                 for work in loops:
                     self._tasks.append(asyncio.get_running_loop().create_task(work()))
+                if name == CONSUMERS and self.consumer_groups is not None:
+                    self._consuming = self.consumer_groups.groups
 
     async def settle(self) -> None:
         """Publish every committed event now, and what its consumers committed in turn, until quiet.
 
         Quiet means a whole round over the relays in which none published anything, whether by this
-        drain or by a background pass it waited for (whose consumers may have committed new events in
+        drain or by a background pass it waited for, after the consumer groups running in this process
+        (on infra, fed by Kafka) handled all that was published (and may have committed new events in
         another database).
         """
         while self.relays:
             before = sum(relay.published for relay in self.relays)
             for relay in self.relays:
                 await relay.drain()
+            if self.consumer_groups is not None and self._consuming:
+                await self.consumer_groups.caught_up(*self._consuming)
             if sum(relay.published for relay in self.relays) == before:
                 return
 

@@ -65,6 +65,11 @@ def _not_negative(instance: object, attribute: attrs.Attribute[int], value: int)
         raise SettingsError(f"{PREFIX}{attribute.name.upper()} must be 0 or more, not {value}")
 
 
+def _topic_name(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not value or len(value) > 100 or any(not (c.isascii() and (c.isalnum() or c in "._-")) for c in value):
+        raise SettingsError(f"{PREFIX}{attribute.name.upper()} must be 1 to 100 of a-z, A-Z, 0-9, '.', '_', '-'")
+
+
 def _secret(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if len(value) < 16:
         raise SettingsError(f"{PREFIX}{attribute.name.upper()} must be at least 16 characters long")
@@ -114,6 +119,18 @@ class Settings:
 
     redis_url: str = attrs.field(default="redis://127.0.0.1:56379/0", validator=_url("redis", "rediss"))
     redis_timeout_seconds: float = 2.0
+
+    # Kafka (infra profile): every context's events go to the topic <prefix>.<context>, keyed by aggregate.
+    kafka_bootstrap_servers: str = "127.0.0.1:59092"
+    kafka_topic_prefix: str = attrs.field(default="marketplace", validator=_topic_name)
+    # Partitions of each topic created at start-up: how many consumer processes one group can spread over.
+    kafka_partitions: int = attrs.field(default=8, validator=_positive)
+    # A consumer tries an event this many times (an outage is retried for as long as it lasts, not counted)
+    # before it sets it aside on <prefix>.dead-letter.
+    consumer_max_attempts: int = attrs.field(default=5, validator=_positive)
+    # How long the broker may hold a consumer's fetch when nothing new is there: the longest an event waits
+    # between being published and being read (the broker does not answer a held fetch early here).
+    kafka_fetch_max_wait_ms: int = attrs.field(default=100, validator=_positive)
 
     # Auth
     session_ttl_seconds: int = attrs.field(default=7 * 24 * 3600, validator=_positive)

@@ -12,8 +12,9 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from config.container import OUTBOX_RELAY, Runtime, bootstrap, migrate_all
-from config.contexts import GROUPS
+from config.container import OUTBOX_RELAY, Runtime, bootstrap, create_topics, dead_letters, migrate_all
+from config.contexts import GROUPS, WITH_THE_API
+from config.runtime import CONSUMERS
 from config.sandboxes import DEFAULT_PORTS, KINDS, default_webhook_url, sandbox_app
 from config.settings import Settings, SettingsError, load_settings
 from core.auth.commands import GetAccount, SetRoles
@@ -25,7 +26,7 @@ from entrypoints.http.app import create_app
 
 log = logging.getLogger("marketplace")
 
-# What `marketplace work` runs: the outbox relay (with every consumer group), the payment error worker,
+# What `marketplace work` runs: the outbox relays (which publish to Kafka on infra), the payment error worker,
 # the shipment poller and the saga sweeper.
 WORKERS = [OUTBOX_RELAY, "payment-errors", "shipment-poller", "saga-sweeper"]
 
@@ -42,14 +43,19 @@ async def _until_stopped() -> None:
     await stop.wait()
 
 
-async def serve(settings: Settings, host: str, port: int, demo: bool = False) -> None:
-    runtime = await bootstrap(settings)
+async def serve(settings: Settings, host: str, port: int, demo: bool = False, *, everything: bool = True) -> None:
+    """The HTTP API. On memory, and with ``everything`` (``marketplace run``), with every consumer group
+    and worker in the same process; otherwise (``marketplace serve`` on infra) with the outbox relays, so
+    what it commits reaches Kafka for the `consume` and `work` processes to take up, and the consumer
+    groups whose state lives beside the API (``WITH_THE_API``)."""
+    alone = settings.uses_infra and not everything
+    runtime = await bootstrap(settings, consumers=list(WITH_THE_API) if alone else None)
     runner = web.AppRunner(create_app(runtime), access_log=None)
     await runner.setup()
     seeding: asyncio.Task[None] | None = None
     try:
         await web.TCPSite(runner, host, port).start()
-        runtime.start_background()
+        runtime.start_background([OUTBOX_RELAY, CONSUMERS] if alone else None)
         log.info("marketplace (%s profile) serving on http://%s:%d, docs at /api/docs", settings.profile, host, port)
         if demo:
             seeding = asyncio.get_running_loop().create_task(_seed(runtime, _local_url(host, port)))
@@ -103,17 +109,52 @@ async def seed(settings: Settings) -> None:
         await runtime.close()
 
 
-async def work(settings: Settings, names: list[str], groups: list[str] | None) -> None:
-    """The named workers, with the given consumer groups (all by default) fed by the outbox relay."""
-    runtime = await bootstrap(settings, consumers=groups)
+async def work(settings: Settings, names: list[str]) -> None:
+    """The named workers (infra): the outbox relays, the payment error worker, the poller, the sweeper."""
+    if not settings.uses_infra:
+        raise SystemExit("workers need the infra profile (MARKETPLACE_PROFILE=infra): on memory, use serve")
+    runtime = await bootstrap(settings, consumers=[])
     try:
-        if not runtime.relays:
-            raise SystemExit("workers need the infra profile (MARKETPLACE_PROFILE=infra): on memory, use serve")
         runtime.start_background(names)
-        log.info("workers %s running with consumer groups: %s", ", ".join(names), ", ".join(groups or list(GROUPS)))
+        log.info("workers running: %s", ", ".join(names))
         await _until_stopped()
     finally:
         await runtime.close()
+
+
+async def consume(settings: Settings, groups: list[str]) -> None:
+    """The named consumer groups (infra), fed by Kafka: as many processes may run a group as it has
+    partitions, and Kafka shares them out."""
+    if not settings.uses_infra:
+        raise SystemExit("consumers need the infra profile (MARKETPLACE_PROFILE=infra): on memory, use serve")
+    runtime = await bootstrap(settings, consumers=groups)
+    try:
+        runtime.start_background([CONSUMERS])
+        log.info("consumer groups running: %s", ", ".join(groups))
+        await _until_stopped()
+    finally:
+        await runtime.close()
+
+
+async def show_dead_letters(settings: Settings, replay: bool) -> None:
+    """List the events consumer groups gave up on, or send them back to their topics."""
+    if not settings.uses_infra:
+        raise SystemExit("dead letters live on Kafka: the infra profile (MARKETPLACE_PROFILE=infra)")
+    desk, close = dead_letters(settings)
+    try:
+        if replay:
+            print(f"{await desk.replay()} dead letter(s) sent back to their topics")
+            return
+        letters = await desk.list()
+        for letter in letters:
+            state = "replayed" if letter.replayed else "waiting"
+            print(
+                f"{letter.position}  {state:8}  group={letter.group}  {letter.event_type}  id={letter.event_id}  "
+                f"key={letter.key}  tries={letter.attempts}  from={letter.source}\n    {letter.error}"
+            )
+        print(f"{len(letters)} dead letter(s), {sum(not x.replayed for x in letters)} not replayed")
+    finally:
+        await close()
 
 
 async def sandbox(settings: Settings, kind: str, host: str, port: int, webhook_url: str | None) -> None:
@@ -132,6 +173,9 @@ async def sandbox(settings: Settings, kind: str, host: str, port: int, webhook_u
 async def migrate(settings: Settings) -> None:
     for database, applied in (await migrate_all(settings)).items():
         print(f"{database}: {len(applied)} migration(s) applied" + (f": {', '.join(applied)}" if applied else ""))
+    if settings.uses_infra:
+        created = await create_topics(settings)
+        print(f"kafka: {len(created)} topic(s) created" + (f": {', '.join(created)}" if created else ""))
 
 
 async def set_roles(settings: Settings, email: str, roles: list[str]) -> None:
@@ -150,7 +194,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="marketplace", description="The marketplace platform.")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, text in (
-        ("serve", "run the HTTP API (on memory: with every consumer and worker)"),
+        ("serve", "run the HTTP API (on infra: with the outbox relays; on memory: with everything)"),
         ("run", "run the HTTP API, the consumers and the workers in one process"),
     ):
         p = sub.add_parser(name, help=text)
@@ -159,8 +203,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--demo", action="store_true", help="fill the shop with the demo catalogue at start")
     p = sub.add_parser("work", help="run workers: " + ", ".join(WORKERS))
     p.add_argument("workers", nargs="+", choices=WORKERS)
-    p = sub.add_parser("consume", help="run consumer groups (fed by the outbox relay until Kafka arrives)")
+    p = sub.add_parser("consume", help="run consumer groups, fed by Kafka (infra)")
     p.add_argument("groups", nargs="+", choices=sorted(GROUPS))
+    p = sub.add_parser("dead-letters", help="the events consumer groups gave up on (infra)")
+    p.add_argument("action", choices=["list", "replay"])
     p = sub.add_parser("sandbox", help="run a sandbox of an external API: the payment gateway or the carrier")
     p.add_argument("kind", choices=KINDS)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on")
@@ -188,11 +234,14 @@ def main(argv: list[str] | None = None) -> None:
     if args.command in ("serve", "run"):
         host = args.host or settings.host
         port = args.port or settings.port
-        job = lambda: serve(settings, host, port, args.demo)  # noqa: E731
+        everything = args.command == "run"
+        job = lambda: serve(settings, host, port, args.demo, everything=everything)  # noqa: E731
     elif args.command == "work":
-        job = lambda: work(settings, args.workers, None)  # noqa: E731
+        job = lambda: work(settings, args.workers)  # noqa: E731
     elif args.command == "consume":
-        job = lambda: work(settings, [OUTBOX_RELAY], args.groups)  # noqa: E731
+        job = lambda: consume(settings, args.groups)  # noqa: E731
+    elif args.command == "dead-letters":
+        job = lambda: show_dead_letters(settings, args.action == "replay")  # noqa: E731
     elif args.command == "sandbox":
         hook = None if args.no_webhooks else args.webhook_url or default_webhook_url(args.kind, settings)
         port = args.port or DEFAULT_PORTS[args.kind]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self, TypeAlias, TypeVar
@@ -80,6 +81,31 @@ class OutboxRelay(Protocol):
 
     async def purge(self, older_than: timedelta) -> int:
         """Forget events published more than ``older_than`` ago (dead letters stay); return how many."""
+        ...
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """An event a consumer group gave up on, and why."""
+
+    position: str  # where it sits among the dead letters (partition:offset)
+    group: str
+    event_type: str
+    event_id: str
+    key: str
+    error: str
+    attempts: int
+    source: str  # where it was read from (topic:partition:offset)
+    replayed: bool
+
+
+class DeadLetters(Protocol):
+    """The events consumer groups gave up on, for a person to look at and send back."""
+
+    async def list(self) -> list[DeadLetter]: ...
+
+    async def replay(self) -> int:
+        """Send every dead letter not replayed yet back to its topic; return how many."""
         ...
 
 

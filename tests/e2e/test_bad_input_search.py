@@ -95,7 +95,8 @@ def shop(api: ApiClient, server: Any) -> dict[str, str]:
         published_at=NOW,
     )
     seller = SellerVerified(occurred_at=NOW, seller_id="s-1", user_id="s-1", display_name="Nordkapp", by="admin")
-    server.call(server.runtime.bus.publish([to_envelope(card), to_envelope(seller)]))
+    server.call(server.runtime.publisher.publish([to_envelope(card), to_envelope(seller)]))
+    server.settle()
     return {}
 
 

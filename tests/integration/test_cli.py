@@ -10,7 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from config.container import DATABASES
+from config.container import DATABASES, topics
+from config.settings import load_settings
+from tests.support.kafka import drop_topics, kafka_servers, scratch_prefix
 from tests.support.postgres import create_database, drop_database
 from tests.support.redis import redis_url
 
@@ -35,20 +37,29 @@ def env() -> Iterator[dict[str, str]]:
         MARKETPLACE_REDIS_URL=redis_url(),
         MARKETPLACE_ARGON2_TIME_COST="1",
         MARKETPLACE_ARGON2_MEMORY_KIB="1024",
+        MARKETPLACE_KAFKA_BOOTSTRAP_SERVERS=kafka_servers(),
+        MARKETPLACE_KAFKA_TOPIC_PREFIX=scratch_prefix(),
     )
     yield environ
     asyncio.run(drop_database(dsn))
+    asyncio.run(drop_topics(topics(load_settings(environ))))
 
 
 def test_migrate_applies_every_migration_once(env: dict[str, str]) -> None:
     first = marketplace("migrate", env=env)
     assert first.returncode == 0, first.stderr
     assert "users: 3 migration(s) applied" in first.stdout
-    assert [line.split(":")[0] for line in first.stdout.splitlines()] == list(DATABASES)
+    assert [line.split(":")[0] for line in first.stdout.splitlines()] == [*DATABASES, "kafka"]
     assert "auth/0001_accounts" in first.stdout
+    prefix = env["MARKETPLACE_KAFKA_TOPIC_PREFIX"]
+    assert f"kafka: 12 topic(s) created: {prefix}.auth, " in first.stdout
+    assert f"{prefix}.dead-letter" in first.stdout
     again = marketplace("migrate", env=env)
     assert again.returncode == 0, again.stderr
-    assert again.stdout.splitlines() == [f"{database}: 0 migration(s) applied" for database in DATABASES]
+    assert again.stdout.splitlines() == [
+        *(f"{database}: 0 migration(s) applied" for database in DATABASES),
+        "kafka: 0 topic(s) created",
+    ]
 
 
 def test_set_roles_makes_the_first_admin(env: dict[str, str]) -> None:

@@ -1,19 +1,15 @@
 """Killing the shop in the middle of its sagas and starting it again finishes every one of them.
 
-The shop runs as `marketplace serve` in a process of its own on the infra profile, with the sandbox
-gateway and carrier as servers on loopback. It is killed (SIGKILL: no clean shutdown) twice: once while
-payments hang at a gateway that answers too late, once while the carrier refuses to book parcels. Each
-time the next process picks every saga up from its persisted state: each order ends paid, then
-delivered, with one authorization and one capture each, and the stock adds up.
+The shop runs as `marketplace run` (HTTP, consumers and workers) in a process of its own on the infra
+profile, with Kafka, and the sandbox gateway and carrier as servers on loopback. It is killed (SIGKILL:
+no clean shutdown) twice: once while payments hang at a gateway that answers too late, once while the
+carrier refuses to book parcels. Each time the next process picks every saga up from its persisted
+state: each order ends paid, then delivered, with one authorization and one capture each, and the stock
+adds up.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -23,120 +19,48 @@ import pytest
 import requests
 
 from adapters.system import SystemClock
-from config.container import DATABASES
 from config.settings import load_settings
 from tests.support.http import ApiClient
-from tests.support.postgres import drop_database, fresh_database
-from tests.support.redis import redis_url, scratch_redis, with_db
+from tests.support.processes import Api, cli, infra_env
 from tests.support.sandboxes import SandboxServers, free_port
 from tests.support.shop import ShopBuilder, eventually, ok
 
 pytestmark = pytest.mark.infra
 
-REDIS_DB = 11
 ORDERS = 6
 START_STOCK = 20
 QUANTITY = 2
 
 
-class Shop:
-    """`marketplace serve` in a process of its own, started and killed at will."""
-
-    def __init__(self, env: dict[str, str], port: int) -> None:
-        self.env, self.port = env, port
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603 - our own command
-            [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(self.port)],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-        def up() -> bool:
-            try:
-                return requests.get(f"{self.base_url}/health/live", timeout=1).status_code == 200
-            except requests.RequestException:
-                return False
-
-        eventually("the shop to start", up, 60)
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(10)
-        self.process = None
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def cli(self, *args: str) -> None:
-        done = subprocess.run(  # noqa: S603 - our own command
-            [sys.executable, "-m", "entrypoints.cli", *args], env=self.env, capture_output=True, text=True, timeout=60
-        )
-        assert done.returncode == 0, done.stderr
-
-
 @pytest.fixture
-def shop() -> Iterator[tuple[Shop, SandboxServers]]:
-    dsns = {
-        f"MARKETPLACE_{database.upper()}_DB_DSN": asyncio.run(fresh_database(f"restart_{database}", contexts=contexts))
-        for database, contexts in DATABASES.items()
-    }
-    asyncio.run(_empty_redis())
+def shop() -> Iterator[tuple[Api, SandboxServers]]:
     port = free_port()
     sandboxes = SandboxServers(app_port=port, slow_seconds=2.0)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
-    env.update(
-        dsns,
-        MARKETPLACE_PROFILE="infra",
-        MARKETPLACE_REDIS_URL=with_db(redis_url(), REDIS_DB),
-        MARKETPLACE_PAYMENT_GATEWAY_URL=sandboxes.payments_url,
-        MARKETPLACE_LOGISTICS_API_URL=sandboxes.logistics_url,
-        MARKETPLACE_ARGON2_TIME_COST="1",
-        MARKETPLACE_ARGON2_MEMORY_KIB="1024",
-        MARKETPLACE_OUTBOX_POLL_SECONDS="0.2",
-        MARKETPLACE_PAYMENT_GATEWAY_TIMEOUT_SECONDS="0.5",
-        MARKETPLACE_PAYMENT_GATEWAY_RETRIES="1",
-        MARKETPLACE_PAYMENT_ERRORS_POLL_SECONDS="0.3",
-        MARKETPLACE_PAYMENT_RETRY_BASE_SECONDS="0.3",
-        MARKETPLACE_LOGISTICS_API_TIMEOUT_SECONDS="1",
-        MARKETPLACE_SHIPMENT_POLL_SECONDS="0.5",
-        MARKETPLACE_SAGA_SWEEP_SECONDS="0.3",
-        MARKETPLACE_SAGA_STALL_SECONDS="1",
-        MARKETPLACE_LOG_LEVEL="WARNING",
-    )
-    sandboxes.start(load_settings(env), SystemClock())
-    shop = Shop(env, port)
-    try:
-        yield shop, sandboxes
-    finally:
-        shop.stop()
-        sandboxes.stop()
-        for dsn in dsns.values():
-            asyncio.run(drop_database(dsn))
+    quick = {
+        "MARKETPLACE_PAYMENT_GATEWAY_TIMEOUT_SECONDS": "0.5",
+        "MARKETPLACE_PAYMENT_GATEWAY_RETRIES": "1",
+        "MARKETPLACE_PAYMENT_ERRORS_POLL_SECONDS": "0.3",
+        "MARKETPLACE_PAYMENT_RETRY_BASE_SECONDS": "0.3",
+        "MARKETPLACE_LOGISTICS_API_TIMEOUT_SECONDS": "1",
+        "MARKETPLACE_SHIPMENT_POLL_SECONDS": "0.5",
+        "MARKETPLACE_SAGA_SWEEP_SECONDS": "0.3",
+        "MARKETPLACE_SAGA_STALL_SECONDS": "1",
+    }
+    with infra_env("restart", sandboxes, **quick) as env:
+        sandboxes.start(load_settings(env), SystemClock())
+        shop = Api(env, "run", port)
+        try:
+            yield shop, sandboxes
+        finally:
+            shop.stop()
+            sandboxes.stop()
 
 
-async def _empty_redis() -> None:
-    client = await scratch_redis(REDIS_DB)
-    await client.aclose()
-
-
-def test_a_killed_shop_finishes_every_saga_when_it_starts_again(shop: tuple[Shop, SandboxServers]) -> None:
+def test_a_killed_shop_finishes_every_saga_when_it_starts_again(shop: tuple[Api, SandboxServers]) -> None:
     server, sandboxes = shop
     server.start()
     api = ApiClient(server.base_url)
-    builder = ShopBuilder(api, lambda email: server.cli("set-roles", email, "admin"), domain="restart.example")
+    builder = ShopBuilder(api, lambda email: cli(server.env, "set-roles", email, "admin"), domain="restart.example")
     seller = builder.seller("kiln")
     product_id = builder.product(seller, "Glazed mug", 1800, START_STOCK)
     customers = [builder.customer(f"buyer{n}") for n in range(ORDERS)]

@@ -25,7 +25,7 @@ def wired(settings: Settings) -> punq.Container:
     container = punq.Container()
     container.register(Clock, instance=ManualClock())
     bus = RecordingEventBus()
-    w = Wiring(settings=settings, container=container, bus=bus, runtime=Runtime(settings, container, bus))
+    w = Wiring(settings=settings, container=container, bus=bus, runtime=Runtime(settings, container, bus, bus))
     w.pools["products"] = object()  # the infra adapters only keep it until a unit of work is opened
     w.nudges["products"] = lambda: None
     products.register(w)

@@ -32,7 +32,7 @@ NOW = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 def runtime() -> Runtime:
     """The search wiring and its consumer alone, on an in-process bus."""
     bus = RecordingEventBus()
-    runtime = Runtime(settings=load_settings({}), container=punq.Container(), bus=bus)
+    runtime = Runtime(settings=load_settings({}), container=punq.Container(), bus=bus, publisher=bus)
     search_wiring.register(Wiring(settings=runtime.settings, container=runtime.container, bus=bus, runtime=runtime))
     search_consumer.subscribe(bus, runtime)
     return runtime

@@ -1,0 +1,1 @@
+"""Kafka: the event backbone of the infra profile (publisher, consumer groups, topics)."""

@@ -1,0 +1,255 @@
+"""Kafka consumer groups: the ``EventSubscriber`` of the infra profile.
+
+Each consumer group of ``entrypoints/consumers`` (one per context) is one Kafka consumer group,
+``<prefix>.<group>``, reading the topics of the contexts whose events it handles. Any number of processes
+may run a group: Kafka shares the partitions among them.
+
+- **Order.** The records of one partition (so the events of one aggregate) are handled one after the
+  other; the partitions a process holds are handled side by side, so a slow or failing key holds up only
+  its own partition.
+- **At least once.** A partition's offset is committed only after its handlers returned (and each
+  handler's inbox record was committed with it), so a crash redelivers what was not committed, and the
+  inbox makes the redelivery harmless.
+- **Retries.** An ``Unavailable`` (a database down, a timeout) is retried with a growing pause for as long
+  as it lasts, without counting: the event is fine, its dependency is not. Any other failure is retried
+  ``max_attempts`` times, then the event is set aside on the dead-letter topic, with the group, the error
+  and where it came from, and the partition goes on (``marketplace dead-letters`` shows and replays them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
+
+from adapters.kafka.publisher import KafkaEventPublisher
+from adapters.kafka.topics import dead_letter_topic, decode, topic_of
+from core.shared.errors import Unavailable
+from core.shared.events import Event, EventEnvelope, correlation_id, from_envelope
+from ports.shared import EventHandler
+
+log = logging.getLogger(__name__)
+
+
+def group_id(prefix: str, group: str) -> str:
+    return f"{prefix}.{group}"
+
+
+class _Progress(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Where one group's consumer in this process stands: the partitions it holds, and whether a batch it
+    took is still being handled (the consumer's position runs ahead of the handlers while it is)."""
+
+    def __init__(self, consumer: AIOKafkaConsumer) -> None:
+        self.consumer = consumer
+        self.held: set[TopicPartition] = set()
+        self.busy = False
+        self.changed = asyncio.Condition()
+        self.assigned = asyncio.Event()
+
+    async def on_partitions_revoked(self, revoked: Iterable[TopicPartition]) -> None:
+        # A rebalance: until the group hands out the partitions again, nobody can say what is caught up.
+        self.held -= set(revoked)
+        self.assigned.clear()
+
+    async def on_partitions_assigned(self, assigned: Iterable[TopicPartition]) -> None:
+        self.held = set(assigned)
+        self.assigned.set()
+        await self.notify()
+
+    async def notify(self) -> None:
+        async with self.changed:
+            self.changed.notify_all()
+
+    async def caught_up(self) -> None:
+        """Until every partition held has been handled up to its end as the broker knows it now."""
+        await self.assigned.wait()
+        held = sorted(self.held)
+        if not held:
+            return
+        ends = await self.consumer.end_offsets(held)
+        async with self.changed:
+            while True:
+                behind = [tp for tp, end in ends.items() if tp in self.held and await self.consumer.position(tp) < end]
+                if not behind and not self.busy:
+                    return
+                await self.changed.wait()
+
+
+class KafkaConsumerGroups:
+    """Handlers subscribe per (group, event type); ``run(group)`` consumes until cancelled."""
+
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        prefix: str,
+        dead_letters: KafkaEventPublisher,
+        *,
+        max_attempts: int = 5,
+        backoff_seconds: float = 0.1,
+        max_backoff_seconds: float = 5.0,
+        fetch_max_wait_ms: int = 100,
+    ) -> None:
+        self.fetch_max_wait_ms = fetch_max_wait_ms
+        self.bootstrap_servers, self.prefix, self.dead_letters = bootstrap_servers, prefix, dead_letters
+        self.max_attempts, self.backoff_seconds, self.max_backoff_seconds = (
+            max_attempts,
+            backoff_seconds,
+            max_backoff_seconds,
+        )
+        self._handlers: dict[str, dict[str, list[EventHandler]]] = defaultdict(lambda: defaultdict(list))
+        self._progress: dict[str, _Progress] = {}
+        self._joined: dict[str, asyncio.Event] = defaultdict(asyncio.Event)  # set while the group runs here
+
+    def subscribe(self, group: str, event_type: type[Event], handler: EventHandler) -> None:
+        self._handlers[group][event_type.type_name].append(handler)
+
+    @property
+    def groups(self) -> list[str]:
+        return sorted(self._handlers)
+
+    def topics(self, group: str) -> list[str]:
+        return sorted({topic_of(self.prefix, event_type) for event_type in self._handlers[group]})
+
+    async def run(self, group: str) -> None:
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap_servers,
+            group_id=group_id(self.prefix, group),
+            client_id=f"marketplace-{group}",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",  # a new group reads what was published before it first ran
+            max_poll_interval_ms=600_000,  # a handler retrying an outage keeps its partitions
+            fetch_max_wait_ms=self.fetch_max_wait_ms,
+        )
+        progress = _Progress(consumer)
+        consumer.subscribe(self.topics(group), listener=progress)
+        pause = self.backoff_seconds
+        while True:
+            try:
+                await consumer.start()
+                break
+            except KafkaError as exc:
+                log.warning("kafka: group %s cannot start (%r); retrying in %.1fs", group, exc, pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, self.max_backoff_seconds)
+        self._progress[group] = progress
+        self._joined[group].set()
+        try:
+            while True:
+                batches = await consumer.getmany(timeout_ms=1000, max_records=500)
+                progress.busy = bool(batches)
+                try:
+                    await asyncio.gather(
+                        *(self._partition(group, consumer, tp, records) for tp, records in batches.items())
+                    )
+                finally:
+                    progress.busy = False
+                    await progress.notify()
+        finally:
+            self._progress.pop(group, None)
+            self._joined[group].clear()
+            with contextlib.suppress(Exception):
+                await consumer.stop()
+
+    async def caught_up(self, *groups: str) -> None:
+        """Until the named groups (each waited for until it runs here), or every group running in this
+        process, have handled everything published so far."""
+
+        async def one(group: str) -> None:
+            await self._joined[group].wait()
+            await self._progress[group].caught_up()
+
+        await asyncio.gather(*(one(group) for group in groups or list(self._progress)))
+
+    async def _partition(
+        self,
+        group: str,
+        consumer: AIOKafkaConsumer,
+        tp: TopicPartition,
+        records: list[ConsumerRecord[bytes, bytes]],
+    ) -> None:
+        for record in records:
+            await self._handle(group, tp, record)
+        offset = records[-1].offset + 1
+        pause = self.backoff_seconds
+        while True:
+            try:
+                await consumer.commit({tp: offset})
+                break
+            except KafkaError as exc:
+                if tp not in consumer.assignment():
+                    return  # taken over by another process: it resumes from the last commit (the inbox skips)
+                log.warning("kafka: group %s cannot commit %s@%d (%r); retrying", group, tp, offset, exc)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, self.max_backoff_seconds)
+
+    async def _handle(self, group: str, tp: TopicPartition, record: ConsumerRecord[bytes, bytes]) -> None:
+        try:
+            envelope = decode(record.value or b"")
+        except Exception as exc:
+            await self._dead_letter(group, tp, record, None, exc, attempts=1)
+            return
+        handlers = self._handlers[group].get(envelope.type)
+        if not handlers:
+            return
+        attempts, pause = 0, self.backoff_seconds
+        while True:
+            try:
+                await self._deliver(envelope, handlers)
+                return
+            except Unavailable as exc:
+                log.warning("group %s: %s %s waits for an outage (%s)", group, envelope.type, envelope.id, exc)
+            except Exception as exc:
+                attempts += 1
+                log.exception("group %s: %s %s failed (try %d)", group, envelope.type, envelope.id, attempts)
+                if attempts >= self.max_attempts:
+                    await self._dead_letter(group, tp, record, envelope, exc, attempts)
+                    return
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, self.max_backoff_seconds)
+
+    @staticmethod
+    async def _deliver(envelope: EventEnvelope, handlers: list[EventHandler]) -> None:
+        event = from_envelope(envelope)
+        token = correlation_id.set(envelope.correlation_id or envelope.id)
+        try:
+            for handler in handlers:
+                await handler(event)
+        finally:
+            correlation_id.reset(token)
+
+    async def _dead_letter(
+        self,
+        group: str,
+        tp: TopicPartition,
+        record: ConsumerRecord[bytes, bytes],
+        envelope: EventEnvelope | None,
+        exc: BaseException,
+        attempts: int,
+    ) -> None:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        log.error(
+            "group %s set %s@%d aside as a dead letter after %d tries: %s", group, tp, record.offset, attempts, error
+        )
+        headers = [
+            ("group", group.encode()),
+            ("error", error.encode()),
+            ("topic", tp.topic.encode()),
+            ("partition", str(tp.partition).encode()),
+            ("offset", str(record.offset).encode()),
+            ("attempts", str(attempts).encode()),
+        ]
+        if envelope is not None:
+            headers.append(("type", envelope.type.encode()))
+        pause = self.backoff_seconds
+        while True:  # the partition may not move on before the dead letter is safe
+            try:
+                await self.dead_letters.send(dead_letter_topic(self.prefix), record.value or b"", record.key, headers)
+                return
+            except Unavailable:
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, self.max_backoff_seconds)

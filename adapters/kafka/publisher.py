@@ -1,0 +1,100 @@
+"""The Kafka ``EventPublisher``: what the outbox relays hand their committed events to on the infra profile.
+
+One idempotent producer per process (``enable_idempotence``, ``acks=all``): a send the broker got twice
+(a retry after a lost acknowledgement) is written once, and the events of one key keep their order on
+their partition. ``publish`` returns only once the broker acknowledged every envelope it was given, so
+the relay marks its outbox rows published only then; when the broker is unreachable it raises
+``Unavailable`` and the rows stay for the next pass.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+
+from adapters.kafka.topics import encode, topic_of
+from core.shared.errors import Unavailable
+from core.shared.events import EventEnvelope
+
+
+class KafkaEventPublisher:
+    def __init__(self, bootstrap_servers: str, prefix: str, *, timeout_seconds: float = 10.0) -> None:
+        self.bootstrap_servers, self.prefix, self.timeout_seconds = bootstrap_servers, prefix, timeout_seconds
+        self._producer: AIOKafkaProducer | None = None
+        self._starting = asyncio.Lock()
+
+    async def _started(self) -> AIOKafkaProducer:
+        if self._producer is not None:
+            return self._producer
+        async with self._starting:
+            if self._producer is None:
+                producer = AIOKafkaProducer(
+                    bootstrap_servers=self.bootstrap_servers,
+                    client_id="marketplace-outbox",
+                    enable_idempotence=True,
+                    acks="all",
+                    linger_ms=0,  # a relay pass queues its whole batch before the sender runs: it travels together
+                    request_timeout_ms=int(self.timeout_seconds * 1000),
+                )
+                try:
+                    await producer.start()
+                except KafkaError as exc:
+                    await producer.stop()
+                    raise Unavailable(f"Kafka at {self.bootstrap_servers} is unavailable: {exc!r}") from exc
+                self._producer = producer
+            return self._producer
+
+    async def publish(self, envelopes: Sequence[EventEnvelope]) -> None:
+        if not envelopes:
+            return
+        producer = await self._started()
+        try:
+            async with asyncio.timeout(self.timeout_seconds):
+                sent = [
+                    await producer.send(
+                        topic_of(self.prefix, envelope.type),
+                        encode(envelope),
+                        key=envelope.key.encode(),
+                        headers=[("type", envelope.type.encode()), ("id", envelope.id.encode())],
+                    )
+                    for envelope in envelopes
+                ]
+                await asyncio.gather(*sent)
+        except (KafkaError, TimeoutError) as exc:
+            raise Unavailable(f"Kafka did not take the events: {exc!r}") from exc
+
+    async def send(self, topic: str, value: bytes, key: bytes | None, headers: list[tuple[str, bytes]]) -> None:
+        """One record as it is (a dead letter, a replay), acknowledged by the broker when this returns."""
+        producer = await self._started()
+        try:
+            async with asyncio.timeout(self.timeout_seconds):
+                await (await producer.send(topic, value, key=key, headers=headers))
+        except (KafkaError, TimeoutError) as exc:
+            raise Unavailable(f"Kafka did not take the record: {exc!r}") from exc
+
+    async def close(self) -> None:
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+
+    async def check(self, timeout_seconds: float = 2.0) -> None:
+        """Return when the broker answers a metadata request; raise ``Unavailable`` when it does not."""
+        producer = await self._started()
+        try:
+            async with asyncio.timeout(timeout_seconds):
+                await producer.client.fetch_all_metadata()
+        except (KafkaError, TimeoutError) as exc:
+            raise Unavailable(f"Kafka at {self.bootstrap_servers} does not answer: {exc!r}") from exc
+
+
+class KafkaHealth:
+    """Readiness: the broker answers."""
+
+    def __init__(self, name: str, publisher: KafkaEventPublisher) -> None:
+        self.name, self.publisher = name, publisher
+
+    async def check(self) -> None:
+        await self.publisher.check()

@@ -1,0 +1,117 @@
+"""The infra profile as several processes: `serve`, `consume` and `work`, each an OS process of its own,
+with Kafka between them.
+
+One checkout goes from the cart to a delivered parcel through them. Then the consumer process is killed
+(SIGKILL: no commit, no leaving its groups) while events are on their way, and started again: every
+order still ends paid, each payment authorized once, and the stock adds up, since the restarted consumers
+resume after their last commits and their inboxes skip what was handled already.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from adapters.system import SystemClock
+from config.contexts import GROUPS, WITH_THE_API
+from config.settings import load_settings
+from tests.support.http import ApiClient
+from tests.support.processes import Api, Marketplace, cli, infra_env
+from tests.support.sandboxes import SandboxServers, free_port
+from tests.support.shop import ShopBuilder, eventually, ok
+
+pytestmark = pytest.mark.infra
+
+START_STOCK = 30
+PRICE = 2400
+
+
+class Processes:
+    def __init__(self, env: dict[str, str], port: int) -> None:
+        self.env = env
+        self.api = Api(env, "serve", port)
+        self.consumers = Marketplace(env, "consume", *(g for g in GROUPS if g not in WITH_THE_API))
+        self.workers = Marketplace(env, "work", "payment-errors", "shipment-poller", "saga-sweeper")
+
+    def stop(self) -> None:
+        for process in (self.api, self.consumers, self.workers):
+            process.stop()
+
+
+@pytest.fixture
+def shop() -> Iterator[tuple[Processes, SandboxServers]]:
+    port = free_port()
+    sandboxes = SandboxServers(app_port=port, slow_seconds=2.0)
+    with infra_env("processes", sandboxes, MARKETPLACE_SHIPMENT_POLL_SECONDS="0.5") as env:
+        sandboxes.start(load_settings(env), SystemClock())
+        processes = Processes(env, port)
+        try:
+            cli(env, "migrate")
+            processes.consumers.start()
+            processes.workers.start()
+            processes.api.start()
+            yield processes, sandboxes
+        finally:
+            processes.stop()
+            sandboxes.stop()
+
+
+def test_a_checkout_goes_to_delivery_through_separate_processes_and_survives_a_killed_consumer(
+    shop: tuple[Processes, SandboxServers],
+) -> None:
+    processes, sandboxes = shop
+    api = ApiClient(processes.api.base_url)
+    builder = ShopBuilder(api, lambda email: cli(processes.env, "set-roles", email, "admin"), domain="procs.example")
+    seller = builder.seller("potter")
+    product_id = builder.product(seller, "Stoneware bowl", PRICE, START_STOCK)
+    orders: dict[str, str] = {}
+
+    def customer(name: str) -> tuple[str, str]:
+        token, address_id = builder.customer(name)  # the profile comes from the users consumer group
+        ok(api.post("/api/v1/cart/items", {"product_id": product_id, "quantity": 1}, token=token))
+        return token, address_id
+
+    def check_out(buyer: tuple[str, str]) -> str:
+        token, address_id = buyer
+        body = {"address_id": address_id, "payment_token": "tok_visa"}
+        placed = ok(api.post("/api/v1/orders", body, token=token, headers={"Idempotency-Key": str(uuid.uuid4())}), 201)
+        orders[placed["order_id"]] = token
+        return str(placed["order_id"])
+
+    def status(order_id: str) -> str:
+        return str(ok(api.get(f"/api/v1/orders/{order_id}", token=orders[order_id]))["status"])
+
+    # One order, all the way.
+    first = check_out(customer("first"))
+    eventually("the first order to be paid", lambda: status(first) == "paid", 60)
+    ok(api.post(f"/api/v1/seller/orders/{first}/ready", {}, token=seller))
+
+    def tracking() -> dict[str, Any] | None:
+        reply = api.get(f"/api/v1/orders/{first}/tracking", token=orders[first])
+        return reply.body if reply.status == 200 else None
+
+    parcel = eventually("the parcel to be booked", tracking, 60)
+    reply = requests.post(
+        f"{sandboxes.logistics_url}/sandbox/shipments/{parcel['tracking_number']}/deliver", timeout=10
+    )
+    assert reply.status_code == 200, reply.text
+    eventually("the first order to be delivered", lambda: status(first) == "delivered", 60)
+
+    # More orders, and the consumers killed while their events are on the way.
+    buyers = [customer(f"buyer{n}") for n in range(6)]
+    more = [check_out(buyer) for buyer in buyers[:4]]
+    processes.consumers.kill()
+    more += [check_out(buyer) for buyer in buyers[4:]]  # published to Kafka with nobody consuming
+    processes.consumers.start()
+    eventually("every order to be paid", lambda: {status(o) for o in more} == {"paid"}, 90)
+
+    ledger = sandboxes.gateway.ledger()["EUR"]  # type: ignore[union-attr]
+    assert ledger["authorized"] == {"amount": 7 * PRICE, "count": 7}, ledger
+    stock = builder.stock(seller, product_id)
+    assert stock["on_hand"] == START_STOCK - 1  # the delivered one left the warehouse
+    assert stock["reserved"] == 6
+    assert stock["available"] == START_STOCK - 7

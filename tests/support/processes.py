@@ -1,0 +1,127 @@
+"""The shop's processes as an operator runs them: `marketplace <command>` in OS processes of their own, on
+the infra profile, against throwaway databases, a scratch Redis database and scratch Kafka topics."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import requests
+
+from config.container import DATABASES, topics
+from config.settings import load_settings
+from tests.support.kafka import drop_topics, kafka_servers, scratch_prefix
+from tests.support.postgres import drop_database, fresh_database
+from tests.support.redis import redis_url, scratch_redis, with_db
+from tests.support.sandboxes import SandboxServers
+from tests.support.shop import eventually
+
+REDIS_DB = 13
+
+
+class Marketplace:
+    """`marketplace <args>` in a process of its own, started and killed at will."""
+
+    def __init__(self, env: dict[str, str], *args: str) -> None:
+        self.env, self.args = env, args
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> Marketplace:
+        self.process = subprocess.Popen(  # noqa: S603 - our own command
+            [sys.executable, "-m", "entrypoints.cli", *self.args],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: no clean shutdown, no leaving the consumer group, nothing flushed."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+        self.process = None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+            self.process = None
+
+
+class Api(Marketplace):
+    """A process serving the API on ``port`` (`marketplace serve` or `marketplace run`)."""
+
+    def __init__(self, env: dict[str, str], command: str, port: int) -> None:
+        super().__init__(env, command, "--port", str(port))
+        self.port = port
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Api:
+        super().start()
+
+        def up() -> bool:
+            try:
+                return requests.get(f"{self.base_url}/health/live", timeout=1).status_code == 200
+            except requests.RequestException:
+                return False
+
+        eventually("the shop to start", up, 60)
+        return self
+
+
+def cli(env: dict[str, str], *args: str) -> None:
+    done = subprocess.run(  # noqa: S603 - our own command
+        [sys.executable, "-m", "entrypoints.cli", *args], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@contextmanager
+def infra_env(name: str, sandboxes: SandboxServers, **settings: str) -> Iterator[dict[str, str]]:
+    """The environment of the shop's processes: fresh databases named ``<name>_<database>``, the scratch
+    Redis database, topics of their own, the sandboxes' addresses, and quick timings; ``settings`` add to
+    it. Everything is dropped afterwards."""
+    dsns = {
+        f"MARKETPLACE_{database.upper()}_DB_DSN": asyncio.run(fresh_database(f"{name}_{database}", contexts=contexts))
+        for database, contexts in DATABASES.items()
+    }
+    asyncio.run(_empty_redis())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
+    env.update(
+        dsns,
+        MARKETPLACE_PROFILE="infra",
+        MARKETPLACE_REDIS_URL=with_db(redis_url(), REDIS_DB),
+        MARKETPLACE_KAFKA_BOOTSTRAP_SERVERS=kafka_servers(),
+        MARKETPLACE_KAFKA_TOPIC_PREFIX=scratch_prefix(),
+        MARKETPLACE_KAFKA_PARTITIONS="2",
+        MARKETPLACE_PAYMENT_GATEWAY_URL=sandboxes.payments_url,
+        MARKETPLACE_LOGISTICS_API_URL=sandboxes.logistics_url,
+        MARKETPLACE_ARGON2_TIME_COST="1",
+        MARKETPLACE_ARGON2_MEMORY_KIB="1024",
+        MARKETPLACE_OUTBOX_POLL_SECONDS="0.2",
+        MARKETPLACE_LOG_LEVEL="WARNING",
+        **settings,
+    )
+    try:
+        yield env
+    finally:
+        for dsn in dsns.values():
+            asyncio.run(drop_database(dsn))
+        asyncio.run(drop_topics(topics(load_settings(env))))
+
+
+async def _empty_redis() -> None:
+    client = await scratch_redis(REDIS_DB)
+    await client.aclose()
