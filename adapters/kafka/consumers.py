@@ -115,7 +115,7 @@ class KafkaConsumerGroups:
     def topics(self, group: str) -> list[str]:
         return sorted({topic_of(self.prefix, event_type) for event_type in self._handlers[group]})
 
-    async def run(self, group: str) -> None:
+    def _consumer(self, group: str) -> tuple[AIOKafkaConsumer, _Progress]:
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap_servers,
             group_id=group_id(self.prefix, group),
@@ -127,15 +127,23 @@ class KafkaConsumerGroups:
         )
         progress = _Progress(consumer)
         consumer.subscribe(self.topics(group), listener=progress)
+        return consumer, progress
+
+    async def run(self, group: str) -> None:
         pause = self.backoff_seconds
         while True:
+            consumer, progress = self._consumer(group)
             try:
                 await consumer.start()
                 break
-            except KafkaError as exc:
+            except BaseException as exc:
+                with contextlib.suppress(Exception):
+                    await consumer.stop()
+                if not isinstance(exc, KafkaError):
+                    raise
                 log.warning("kafka: group %s cannot start (%r); retrying in %.1fs", group, exc, pause)
-                await asyncio.sleep(pause)
-                pause = min(pause * 2, self.max_backoff_seconds)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, self.max_backoff_seconds)
         self._progress[group] = progress
         self._joined[group].set()
         try:

@@ -1,12 +1,13 @@
 """The outbox relay: moves committed events from ``outbox`` to the publisher, oldest first.
 
-One pass claims a batch of pending rows with ``FOR UPDATE SKIP LOCKED`` (so relays in several processes
-share the work and never publish the same row twice), publishes them, and marks them published, all in
-one transaction: a crash before the mark publishes the batch again, which the consumers' inbox absorbs.
+One pass takes the database's relay lock (a transaction-scoped advisory lock: relays in several
+processes take turns, so none publishes a row another has in hand, and none can overtake another's
+batch), reads the oldest pending rows, publishes them, and marks them published, all in one
+transaction: a crash before the mark publishes the batch again, which the consumers' inbox absorbs. A
+pass that finds the lock taken does nothing: the relay holding it is publishing.
 
-Order: rows go out in id order, which per aggregate is commit order (see ``unit_of_work``). A row whose
-key has an earlier pending row claimed by another relay is left for later, so two relays never reorder
-one aggregate's events.
+Order: rows go out in id order, which per aggregate is commit order (see ``unit_of_work``), one relay at
+a time, so one aggregate's events are never reordered.
 
 Failures: when a batch fails, its events are retried one by one to find the culprit; those before it are
 published, the culprit's ``attempts`` and ``last_error`` are recorded and the error is re-raised so the
@@ -32,23 +33,15 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
 
+# Taken for the length of a pass; one lock per database, as advisory locks are.
+RELAY_LOCK = 0x0B0D
+_TAKE_TURN = "SELECT pg_try_advisory_xact_lock($1::bigint)"
 _CLAIM = """
-WITH claimed AS (
-    SELECT id FROM outbox
-    WHERE published_at IS NULL AND dead_at IS NULL
-    ORDER BY id
-    LIMIT $1
-    FOR UPDATE SKIP LOCKED
-)
-SELECT o.id, o.event_id, o.type, o.key, o.occurred_at, o.payload, o.correlation_id
-FROM outbox o JOIN claimed USING (id)
-WHERE NOT EXISTS (
-    SELECT 1 FROM outbox earlier
-    WHERE earlier.key = o.key AND earlier.id < o.id
-      AND earlier.published_at IS NULL AND earlier.dead_at IS NULL
-      AND earlier.id NOT IN (SELECT id FROM claimed)
-)
-ORDER BY o.id
+SELECT id, event_id, type, key, occurred_at, payload, correlation_id
+FROM outbox
+WHERE published_at IS NULL AND dead_at IS NULL
+ORDER BY id
+LIMIT $1
 """
 _MARK_PUBLISHED = "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])"
 _RECORD_FAILURE = """
@@ -92,6 +85,8 @@ class PostgresOutboxRelay:
         """Publish at most ``batch_size`` pending events; return how many were published."""
         with unavailable_on_failure("the outbox is unavailable"):
             async with self._pool.acquire(timeout=self.acquire_timeout) as conn, conn.transaction():
+                if not await conn.fetchval(_TAKE_TURN, RELAY_LOCK):
+                    return 0
                 rows = await conn.fetch(_CLAIM, batch_size)
                 if not rows:
                     return 0

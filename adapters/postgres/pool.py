@@ -9,12 +9,12 @@ else is a bug and propagates as it is.
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import asyncpg
+import orjson
 
 from core.shared.errors import Unavailable
 
@@ -46,8 +46,13 @@ def unavailable_on_failure(what: str) -> Iterator[None]:
         raise Unavailable(f"{what}: {type(exc).__name__}: {exc}") from exc
 
 
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 async def _set_up_connection(conn: Any) -> None:
-    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+    # orjson: every outbox row and many aggregates are jsonb, written and read on every unit of work.
+    await conn.set_type_codec("jsonb", encoder=_json_text, decoder=orjson.loads, schema="pg_catalog")
 
 
 async def _keep_session(conn: Any) -> None:
