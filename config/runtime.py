@@ -90,19 +90,20 @@ class Runtime:
     async def settle(self) -> None:
         """Publish every committed event now, and what its consumers committed in turn, until quiet.
 
-        Quiet means a whole round over the relays in which none published anything, whether by this
-        drain or by a background pass it waited for, after the consumer groups running in this process
-        (on infra, fed by Kafka) handled all that was published (and may have committed new events in
-        another database).
+        Quiet means a drain of every relay after which nothing has been published since the consumer
+        groups running in this process (on infra, fed by Kafka) last caught up with the broker, whether
+        by the drains or by a background pass (whose consumers may have committed new events in another
+        database). Without consumer groups here, quiet is a round of drains that published nothing.
         """
+        caught_up_with: int | None = None
         while self.relays:
-            before = sum(relay.published for relay in self.relays)
-            for relay in self.relays:
-                await relay.drain()
+            await asyncio.gather(*(relay.drain() for relay in self.relays))  # a database each: side by side
+            published = sum(relay.published for relay in self.relays)
+            if published == caught_up_with:
+                return
+            caught_up_with = published
             if self.consumer_groups is not None and self._consuming:
                 await self.consumer_groups.caught_up(*self._consuming)
-            if sum(relay.published for relay in self.relays) == before:
-                return
 
     async def close(self) -> None:
         for relay in self.relays:

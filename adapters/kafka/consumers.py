@@ -147,8 +147,16 @@ class KafkaConsumerGroups:
         self._progress[group] = progress
         self._joined[group].set()
         try:
+            pause = self.backoff_seconds
             while True:
-                batches = await consumer.getmany(timeout_ms=1000, max_records=500)
+                try:
+                    batches = await consumer.getmany(timeout_ms=1000, max_records=500)
+                except KafkaError as exc:  # the broker is away: the consumer reconnects by itself
+                    log.warning("kafka: group %s cannot fetch (%r); retrying in %.1fs", group, exc, pause)
+                    await asyncio.sleep(pause)
+                    pause = min(pause * 2, self.max_backoff_seconds)
+                    continue
+                pause = self.backoff_seconds
                 progress.busy = bool(batches)
                 try:
                     await asyncio.gather(

@@ -24,7 +24,7 @@ class OutboxRelayWorker:
         self,
         relay: OutboxRelay,
         poll_seconds: float = 1.0,
-        max_backoff_seconds: float = 30.0,
+        max_backoff_seconds: float = 5.0,  # a broker or database back is used within 5 s
         retention: timedelta = timedelta(days=7),
         purge_every: timedelta = timedelta(hours=1),
     ) -> None:

@@ -32,11 +32,11 @@ class Marketplace:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Marketplace:
+        # Its log goes to a file of its own (TEST_PROCESS_LOGS, a folder), to read after a failure.
+        folder = os.environ.get("TEST_PROCESS_LOGS")
+        log = open(os.path.join(folder, f"{self.args[0]}.log"), "ab") if folder else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(  # noqa: S603 - our own command
-            [sys.executable, "-m", "entrypoints.cli", *self.args],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            [sys.executable, "-m", "entrypoints.cli", *self.args], env=self.env, stdout=log, stderr=log
         )
         return self
 
