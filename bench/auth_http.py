@@ -3,7 +3,7 @@
     python -m bench.auth_http                    # memory profile
     python -m bench.auth_http --profile infra    # PostgreSQL + Redis (scripts/services up first)
 
-Starts ``marketplace serve`` as a separate process on a loopback port (as it runs in production: the
+Starts ``marketplace run`` as a separate process on a loopback port (as it runs in production: the
 load generator must not share its event loop), registers users, then measures with concurrent aiohttp
 clients: login (argon2id at the production cost), authenticated reads (GET /api/v1/me: session
 lookup in the store, account load, JSON), and profile updates (a write through the unit of work, on
@@ -76,7 +76,7 @@ async def start_server(profile: str) -> tuple[subprocess.Popen[bytes], str]:
     cli = [sys.executable, "-m", "entrypoints.cli"]
     if profile == "infra":
         subprocess.run([*cli, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603, ASYNC221
-    server = subprocess.Popen([*cli, "serve"], env=env)  # noqa: S603, ASYNC220
+    server = subprocess.Popen([*cli, "run"], env=env)  # noqa: S603, ASYNC220
     base = f"http://127.0.0.1:{env['MARKETPLACE_PORT']}"
     await wait_ready(base, server)
     return server, f"{base}/api/v1"

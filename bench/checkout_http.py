@@ -3,7 +3,7 @@
     python -m bench.checkout_http                    # memory profile
     python -m bench.checkout_http --profile infra    # PostgreSQL + Redis + the two sandboxes as servers
 
-Starts ``marketplace serve --demo`` as a separate process (and, on infra, ``marketplace sandbox payments``
+Starts ``marketplace run --demo`` as a separate process (and, on infra, ``marketplace sandbox payments``
 and ``marketplace sandbox logistics`` beside it), waits for the demo catalogue, gives each of N customers
 an address and a cart of one or two demo products, then has them all check out at once through
 concurrent clients. It measures the checkout requests (throughput, latency percentiles) and how long the
@@ -82,7 +82,7 @@ async def _start(profile: str) -> tuple[list[subprocess.Popen[bytes]], subproces
         subprocess.run([*CLI, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603, ASYNC221
         for kind, sandbox_port in (("payments", gateway), ("logistics", carrier)):
             helpers.append(subprocess.Popen([*CLI, "sandbox", kind, "--port", str(sandbox_port)], env=env))  # noqa: S603, ASYNC220
-    server = subprocess.Popen([*CLI, "serve", "--demo"], env=env)  # noqa: S603, ASYNC220
+    server = subprocess.Popen([*CLI, "run", "--demo"], env=env)  # noqa: S603, ASYNC220
     return helpers, server, f"http://127.0.0.1:{port}"
 
 

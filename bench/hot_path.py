@@ -4,7 +4,7 @@
     python -m bench.hot_path --profile memory     # or infra
     python -m bench.hot_path --seconds 10 --rounds 3 --connections 32
 
-Starts the shop as a user would (``marketplace serve --demo``, default settings, the access log on) and,
+Starts the shop as a user would (``marketplace run --demo``, default settings, the access log on) and,
 beside it, ``bench.bare_handlers``: a few-line aiohttp app whose handlers do the same I/O and nothing
 else. Both are driven by the same load generator (wrk from Debian, installed here when missing;
 ``wrk -t1 -cN -dS --latency``), alternating bare and ours ``--rounds`` times per case, so the machine's
@@ -156,7 +156,7 @@ def start_shop(env: dict[str, str], logs: Path, name: str, *args: str) -> tuple[
     port = free_port()
     env = {**env, "MARKETPLACE_PORT": str(port)}
     with open(logs / f"{name}.log", "wb") as log:
-        server = subprocess.Popen([*CLI, "serve", *args], env=env, stdout=log, stderr=log)  # noqa: S603
+        server = subprocess.Popen([*CLI, "run", *args], env=env, stdout=log, stderr=log)  # noqa: S603
     return server, f"http://127.0.0.1:{port}"
 
 

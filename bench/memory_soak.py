@@ -3,7 +3,7 @@
     python -m bench.memory_soak                          # 90 s warm-up, then 180 s measured
     python -m bench.memory_soak --warmup 120 --duration 600
 
-Starts ``marketplace serve --demo`` on the memory profile (the README's first command), with the times to
+Starts ``marketplace run --demo`` on the memory profile (as the README's first command does), with the times to
 live of what expires shortened to one minute (sessions, guest carts, login-failure windows, the consumers'
 processed-event ids), so that within the warm-up every kind of entry that should expire has started to.
 Then ``--clients`` shoppers loop, each round: log in (a new session), browse (a search, three cards), fill
