@@ -93,8 +93,12 @@ class KafkaConsumerGroups:
         backoff_seconds: float = 0.1,
         max_backoff_seconds: float = 5.0,
         fetch_max_wait_ms: int = 100,
+        group_prefix: str | None = None,
     ) -> None:
         self.fetch_max_wait_ms = fetch_max_wait_ms
+        # The Kafka consumer groups are <group_prefix>.<group> (the topic prefix by default): another
+        # prefix is another set of groups, which reads every topic again from its start.
+        self.group_prefix = prefix if group_prefix is None else group_prefix
         self.bootstrap_servers, self.prefix, self.dead_letters = bootstrap_servers, prefix, dead_letters
         self.max_attempts, self.backoff_seconds, self.max_backoff_seconds = (
             max_attempts,
@@ -103,6 +107,7 @@ class KafkaConsumerGroups:
         )
         self._handlers: dict[str, dict[str, list[EventHandler]]] = defaultdict(lambda: defaultdict(list))
         self._progress: dict[str, _Progress] = {}
+        self.delivered = 0  # events handed to handlers that returned, in this process
         self._joined: dict[str, asyncio.Event] = defaultdict(asyncio.Event)  # set while the group runs here
 
     def subscribe(self, group: str, event_type: type[Event], handler: EventHandler) -> None:
@@ -118,7 +123,7 @@ class KafkaConsumerGroups:
     def _consumer(self, group: str) -> tuple[AIOKafkaConsumer, _Progress]:
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap_servers,
-            group_id=group_id(self.prefix, group),
+            group_id=group_id(self.group_prefix, group),
             client_id=f"marketplace-{group}",
             enable_auto_commit=False,
             auto_offset_reset="earliest",  # a new group reads what was published before it first ran
@@ -216,6 +221,7 @@ class KafkaConsumerGroups:
         while True:
             try:
                 await self._deliver(envelope, handlers)
+                self.delivered += 1
                 return
             except Unavailable as exc:
                 log.warning("group %s: %s %s waits for an outage (%s)", group, envelope.type, envelope.id, exc)
