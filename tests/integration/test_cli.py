@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 
@@ -90,3 +91,49 @@ def test_a_bad_setting_stops_the_command_with_its_name(env: dict[str, str]) -> N
     result = marketplace("migrate", env={**env, "MARKETPLACE_PORT": "eighty"})
     assert result.returncode == 1
     assert "MARKETPLACE_PORT must be an integer" in result.stderr
+
+
+def test_dead_letters_are_listed_with_their_error_and_replayed_once(env: dict[str, str]) -> None:
+    from adapters.kafka.consumers import KafkaConsumerGroups
+    from adapters.kafka.publisher import KafkaEventPublisher
+    from core.auth.events import UserRegistered
+    from core.shared.events import to_envelope
+
+    assert marketplace("migrate", env=env).returncode == 0
+    settings = load_settings(env)
+    prefix = settings.kafka_topic_prefix
+    event = UserRegistered(occurred_at=datetime.now(UTC), user_id="u-1", email="ann@example.com", display_name="Ann")
+
+    async def refuse_it() -> None:
+        publisher = KafkaEventPublisher(settings.kafka_bootstrap_servers, prefix)
+        groups = KafkaConsumerGroups(
+            settings.kafka_bootstrap_servers, prefix, publisher, max_attempts=2, backoff_seconds=0.01
+        )
+
+        async def broken(event: object) -> None:
+            raise ValueError("the profile store refuses this one")
+
+        groups.subscribe("users", UserRegistered, broken)
+        task = asyncio.create_task(groups.run("users"))
+        try:
+            await publisher.publish([to_envelope(event)])
+            async with asyncio.timeout(30):
+                await groups.caught_up("users")
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            await publisher.close()
+
+    asyncio.run(refuse_it())
+    listed = marketplace("dead-letters", "list", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert "waiting   group=users  auth.UserRegistered.v1" in listed.stdout
+    assert f"id={event.event_id}" in listed.stdout
+    assert "tries=2" in listed.stdout
+    assert "ValueError: the profile store refuses this one" in listed.stdout
+    assert listed.stdout.splitlines()[-1] == "1 dead letter(s), 1 not replayed"
+
+    replayed = marketplace("dead-letters", "replay", env=env)
+    assert replayed.stdout.strip() == "1 dead letter(s) sent back to their topics"
+    assert marketplace("dead-letters", "list", env=env).stdout.splitlines()[-1] == "1 dead letter(s), 0 not replayed"
+    assert marketplace("dead-letters", "replay", env=env).stdout.strip() == "0 dead letter(s) sent back to their topics"
