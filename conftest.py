@@ -54,7 +54,6 @@ async def _infra_settings(sandboxes: SandboxServers) -> Settings:
         kafka_topic_prefix=scratch_prefix(),
         kafka_partitions=2,
         consumer_max_attempts=3,
-        kafka_fetch_max_wait_ms=5,  # every write settles: an event must not wait long to be read
         outbox_poll_seconds=0.2,
         payment_gateway_url=sandboxes.payments_url,
         logistics_api_url=sandboxes.logistics_url,

@@ -128,9 +128,9 @@ class Settings:
     # A consumer tries an event this many times (an outage is retried for as long as it lasts, not counted)
     # before it sets it aside on <prefix>.dead-letter.
     consumer_max_attempts: int = attrs.field(default=5, validator=_positive)
-    # How long the broker may hold a consumer's fetch when nothing new is there: the longest an event waits
-    # between being published and being read (the broker does not answer a held fetch early here).
-    kafka_fetch_max_wait_ms: int = attrs.field(default=100, validator=_positive)
+    # How long the broker may hold a consumer's fetch while nothing new is there (it answers as soon as an
+    # event arrives): the longer, the fewer idle requests.
+    kafka_fetch_max_wait_ms: int = attrs.field(default=500, validator=_positive)
 
     # Auth
     session_ttl_seconds: int = attrs.field(default=7 * 24 * 3600, validator=_positive)

@@ -65,13 +65,15 @@ class _Progress(ConsumerRebalanceListener):  # type: ignore[misc]
         async with self.changed:
             self.changed.notify_all()
 
-    async def caught_up(self) -> None:
-        """Until every partition held has been handled up to its end as the broker knows it now."""
+    async def caught_up(self, watcher: AIOKafkaConsumer) -> None:
+        """Until every partition held has been handled up to its end as the broker knows it now (asked
+        through ``watcher``: the consumer's own connection is often held by a waiting fetch, and the broker
+        answers a connection's requests in turn)."""
         await self.assigned.wait()
         held = sorted(self.held)
         if not held:
             return
-        ends = await self.consumer.end_offsets(held)
+        ends = await watcher.end_offsets(held)
         async with self.changed:
             while True:
                 behind = [tp for tp, end in ends.items() if tp in self.held and await self.consumer.position(tp) < end]
@@ -92,7 +94,7 @@ class KafkaConsumerGroups:
         max_attempts: int = 5,
         backoff_seconds: float = 0.1,
         max_backoff_seconds: float = 5.0,
-        fetch_max_wait_ms: int = 100,
+        fetch_max_wait_ms: int = 500,
         group_prefix: str | None = None,
     ) -> None:
         self.fetch_max_wait_ms = fetch_max_wait_ms
@@ -108,6 +110,8 @@ class KafkaConsumerGroups:
         self._handlers: dict[str, dict[str, list[EventHandler]]] = defaultdict(lambda: defaultdict(list))
         self._progress: dict[str, _Progress] = {}
         self.delivered = 0  # events handed to handlers that returned, in this process
+        self._watcher: AIOKafkaConsumer | None = None  # asks the broker where partitions end
+        self._watching = asyncio.Lock()
         self._joined: dict[str, asyncio.Event] = defaultdict(asyncio.Event)  # set while the group runs here
 
     def subscribe(self, group: str, event_type: type[Event], handler: EventHandler) -> None:
@@ -179,12 +183,28 @@ class KafkaConsumerGroups:
     async def caught_up(self, *groups: str) -> None:
         """Until the named groups (each waited for until it runs here), or every group running in this
         process, have handled everything published so far."""
+        watcher = await self._watcher_started()
 
         async def one(group: str) -> None:
             await self._joined[group].wait()
-            await self._progress[group].caught_up()
+            await self._progress[group].caught_up(watcher)
 
         await asyncio.gather(*(one(group) for group in groups or list(self._progress)))
+
+    async def _watcher_started(self) -> AIOKafkaConsumer:
+        async with self._watching:
+            if self._watcher is None:
+                watcher = AIOKafkaConsumer(
+                    bootstrap_servers=self.bootstrap_servers, client_id="marketplace-offsets", enable_auto_commit=False
+                )
+                await watcher.start()
+                self._watcher = watcher
+            return self._watcher
+
+    async def close(self) -> None:
+        if self._watcher is not None:
+            await self._watcher.stop()
+            self._watcher = None
 
     async def _partition(
         self,

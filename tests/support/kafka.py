@@ -6,6 +6,7 @@ developer's running shop keeps its topics. The broker is the one ``scripts/servi
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 
@@ -50,6 +51,7 @@ async def drop_topics(topics: list[str]) -> None:
 async def empty_topics(topics: list[str]) -> None:
     """Delete every record of ``topics`` (Kafka's TRUNCATE): a consumer group resumes at their end."""
     from aiokafka.admin import RecordsToDelete
+    from aiokafka.errors import LeaderNotAvailableError, NotLeaderForPartitionError
     from aiokafka.structs import TopicPartition
 
     admin = AIOKafkaAdminClient(bootstrap_servers=kafka_servers())
@@ -61,7 +63,14 @@ async def empty_topics(topics: list[str]) -> None:
             for topic in described
             for partition in topic["partitions"]
         ]
-        if partitions:
-            await admin.delete_records({tp: RecordsToDelete(before_offset=-1) for tp in partitions})
+        for attempt in range(50):  # topics made a moment ago may have no leader yet
+            try:
+                if partitions:
+                    await admin.delete_records({tp: RecordsToDelete(before_offset=-1) for tp in partitions})
+                return
+            except (NotLeaderForPartitionError, LeaderNotAvailableError):
+                if attempt == 49:
+                    raise
+                await asyncio.sleep(0.1)
     finally:
         await admin.close()
