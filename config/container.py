@@ -93,7 +93,6 @@ async def _open_infra(w: Wiring) -> None:
         max_attempts=s.consumer_max_attempts,
         fetch_max_wait_ms=s.kafka_fetch_max_wait_ms,
     )
-    runtime.on_close(runtime.consumer_groups.close)
     for database in DATABASES:
         pool = await create_pool(database_dsn(s, database), s.db_pool_min, s.db_pool_max, s.db_timeout_seconds)
         runtime.on_close(pool.close)

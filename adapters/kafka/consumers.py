@@ -65,15 +65,9 @@ class _Progress(ConsumerRebalanceListener):  # type: ignore[misc]
         async with self.changed:
             self.changed.notify_all()
 
-    async def caught_up(self, watcher: AIOKafkaConsumer) -> None:
-        """Until every partition held has been handled up to its end as the broker knows it now (asked
-        through ``watcher``: the consumer's own connection is often held by a waiting fetch, and the broker
-        answers a connection's requests in turn)."""
+    async def caught_up(self, ends: dict[TopicPartition, int]) -> None:
+        """Until every partition held has been handled up to its offset in ``ends``."""
         await self.assigned.wait()
-        held = sorted(self.held)
-        if not held:
-            return
-        ends = await watcher.end_offsets(held)
         async with self.changed:
             while True:
                 behind = [tp for tp, end in ends.items() if tp in self.held and await self.consumer.position(tp) < end]
@@ -89,7 +83,7 @@ class KafkaConsumerGroups:
         self,
         bootstrap_servers: str,
         prefix: str,
-        dead_letters: KafkaEventPublisher,
+        publisher: KafkaEventPublisher,
         *,
         max_attempts: int = 5,
         backoff_seconds: float = 0.1,
@@ -101,7 +95,8 @@ class KafkaConsumerGroups:
         # The Kafka consumer groups are <group_prefix>.<group> (the topic prefix by default): another
         # prefix is another set of groups, which reads every topic again from its start.
         self.group_prefix = prefix if group_prefix is None else group_prefix
-        self.bootstrap_servers, self.prefix, self.dead_letters = bootstrap_servers, prefix, dead_letters
+        # The process's publisher: dead letters go through it, and what it published is what catching up means.
+        self.bootstrap_servers, self.prefix, self.publisher = bootstrap_servers, prefix, publisher
         self.max_attempts, self.backoff_seconds, self.max_backoff_seconds = (
             max_attempts,
             backoff_seconds,
@@ -110,8 +105,6 @@ class KafkaConsumerGroups:
         self._handlers: dict[str, dict[str, list[EventHandler]]] = defaultdict(lambda: defaultdict(list))
         self._progress: dict[str, _Progress] = {}
         self.delivered = 0  # events handed to handlers that returned, in this process
-        self._watcher: AIOKafkaConsumer | None = None  # asks the broker where partitions end
-        self._watching = asyncio.Lock()
         self._joined: dict[str, asyncio.Event] = defaultdict(asyncio.Event)  # set while the group runs here
 
     def subscribe(self, group: str, event_type: type[Event], handler: EventHandler) -> None:
@@ -182,29 +175,15 @@ class KafkaConsumerGroups:
 
     async def caught_up(self, *groups: str) -> None:
         """Until the named groups (each waited for until it runs here), or every group running in this
-        process, have handled everything published so far."""
-        watcher = await self._watcher_started()
+        process, have handled every event this process published (as far as the broker acknowledged it to
+        the publisher: no request to the broker)."""
+        ends = dict(self.publisher.acknowledged)
 
         async def one(group: str) -> None:
             await self._joined[group].wait()
-            await self._progress[group].caught_up(watcher)
+            await self._progress[group].caught_up(ends)
 
         await asyncio.gather(*(one(group) for group in groups or list(self._progress)))
-
-    async def _watcher_started(self) -> AIOKafkaConsumer:
-        async with self._watching:
-            if self._watcher is None:
-                watcher = AIOKafkaConsumer(
-                    bootstrap_servers=self.bootstrap_servers, client_id="marketplace-offsets", enable_auto_commit=False
-                )
-                await watcher.start()
-                self._watcher = watcher
-            return self._watcher
-
-    async def close(self) -> None:
-        if self._watcher is not None:
-            await self._watcher.stop()
-            self._watcher = None
 
     async def _partition(
         self,
@@ -290,7 +269,7 @@ class KafkaConsumerGroups:
         pause = self.backoff_seconds
         while True:  # the partition may not move on before the dead letter is safe
             try:
-                await self.dead_letters.send(dead_letter_topic(self.prefix), record.value or b"", record.key, headers)
+                await self.publisher.send(dead_letter_topic(self.prefix), record.value or b"", record.key, headers)
                 return
             except Unavailable:
                 await asyncio.sleep(pause)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
 
 from adapters.kafka.topics import encode, topic_of
@@ -25,6 +25,9 @@ class KafkaEventPublisher:
         self.bootstrap_servers, self.prefix, self.timeout_seconds = bootstrap_servers, prefix, timeout_seconds
         self._producer: AIOKafkaProducer | None = None
         self._starting = asyncio.Lock()
+        # Per partition, the offset after the last event this process published and the broker took:
+        # how far a consumer must have read to have seen all of it.
+        self.acknowledged: dict[TopicPartition, int] = {}
 
     async def _started(self) -> AIOKafkaProducer:
         if self._producer is not None:
@@ -62,7 +65,9 @@ class KafkaEventPublisher:
                     )
                     for envelope in envelopes
                 ]
-                await asyncio.gather(*sent)
+                for written in await asyncio.gather(*sent):
+                    tp = TopicPartition(written.topic, written.partition)
+                    self.acknowledged[tp] = max(self.acknowledged.get(tp, 0), written.offset + 1)
         except (KafkaError, TimeoutError) as exc:
             raise Unavailable(f"Kafka did not take the events: {exc!r}") from exc
 

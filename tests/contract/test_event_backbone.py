@@ -91,7 +91,6 @@ async def backbone(request: pytest.FixtureRequest) -> AsyncIterator[Backbone]:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        await groups.close()
         await publisher.close()
         await drop_topics(topics)
 
@@ -199,7 +198,6 @@ async def test_kafka_sets_aside_what_a_group_keeps_refusing_and_goes_on() -> Non
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
-        await groups.close()
         await publisher.close()
         await drop_topics(topics)
 
@@ -224,7 +222,6 @@ async def test_a_restarted_kafka_consumer_resumes_after_its_last_commit() -> Non
         finally:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
-            await groups.close()
 
     try:
         await publisher.publish(scans(("a", 1), ("b", 1)))

@@ -55,7 +55,6 @@ async def replay(server: Any) -> tuple[int, int]:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        await groups.close()
     return groups.delivered, sum(relay.published for relay in runtime.relays) - published
 
 

@@ -122,7 +122,6 @@ def test_dead_letters_are_listed_with_their_error_and_replayed_once(env: dict[st
         finally:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
-            await groups.close()
             await publisher.close()
 
     asyncio.run(refuse_it())
