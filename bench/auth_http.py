@@ -62,12 +62,17 @@ def free_port() -> int:
         return port
 
 
-def peak_rss_mib(pid: int) -> float:
+def memory_mib(pid: int, field: str) -> float:
+    """A memory figure of /proc/<pid>/status in MiB: VmRSS (now) or VmHWM (the peak)."""
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+def peak_rss_mib(pid: int) -> float:
+    return memory_mib(pid, "VmHWM")
 
 
 async def start_server(profile: str) -> tuple[subprocess.Popen[bytes], str]:

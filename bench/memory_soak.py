@@ -30,7 +30,7 @@ from typing import Any
 
 import aiohttp
 
-from bench.auth_http import wait_ready
+from bench.auth_http import memory_mib, wait_ready
 from bench.hot_path import demo_ready, processes, shop_env, start_shop
 
 PASSWORD = "a soaking shopper's passphrase"  # noqa: S105 - a benchmark account
@@ -40,11 +40,7 @@ WORDS = ["tea", "lamp", "chair", "blue", "wooden", "mug", "steel", "green", "des
 
 
 def rss_mib(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+    return memory_mib(pid, "VmRSS")
 
 
 class Shop:
