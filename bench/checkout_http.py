@@ -1,22 +1,28 @@
 """Benchmark: checkout through the real HTTP stack, and the saga behind it.
 
-    python -m bench.checkout_http                    # memory profile
-    python -m bench.checkout_http --profile infra    # PostgreSQL + Redis + the two sandboxes as servers
+    python -m bench.checkout_http                                # memory profile, one process
+    python -m bench.checkout_http --profile infra                # infra, everything in one process (`run`)
+    python -m bench.checkout_http --profile infra --split 1,2    # infra as separate processes: N `serve`,
+                                                                 # N `consume`, one `work`; for N=1, then 2
 
-Starts ``marketplace run --demo`` as a separate process (and, on infra, ``marketplace sandbox payments``
-and ``marketplace sandbox logistics`` beside it), waits for the demo catalogue, gives each of N customers
-an address and a cart of one or two demo products, then has them all check out at once through
-concurrent clients. It measures the checkout requests (throughput, latency percentiles) and how long the
-checkout saga takes to have every order paid (stock reserved, payment authorized at the sandbox gateway,
-order confirmed), and prints the server's peak RSS. Targets (2 cores shared by everything): at least 100
-checkouts/s with p99 under 500 ms on memory, every saga paid within 10 s of the last checkout on both
-profiles, and a peak RSS under 300 MiB. Figures are printed, never asserted.
+Starts the shop as separate processes (and, on infra, ``marketplace sandbox payments`` and ``marketplace
+sandbox logistics`` beside it), waits for the demo catalogue, gives each of N customers an address and a
+cart of one or two demo products, then has them all check out at once through concurrent clients (spread
+round-robin over the `serve` processes, as the L7 balancer would). It measures the checkout requests
+("checkout accepted": throughput, latency percentiles) and, per order, "order paid": from the order's
+``placed_at`` to its ``paid_at`` as the orders database has them on infra (stock reserved, payment
+authorized at the sandbox gateway, order confirmed, all through Kafka with --split), or, on memory, how
+long until every saga was past payment. With --split it prints each topology's row and the scaling ratio
+from the first to the last. It prints each process's peak RSS. Targets (2 cores shared by everything): at
+least 100 checkouts/s with p99 under 500 ms on memory, every saga paid within 10 s of the last checkout on
+both profiles, and a peak RSS under 300 MiB. Figures are printed, never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import random
 import subprocess
@@ -28,12 +34,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 import asyncpg
+import attrs
 
-from bench.auth_http import free_port, measure, peak_rss_mib, wait_ready
+from bench.auth_http import free_port, measure, peak_rss_mib, percentile, wait_ready
 
 PASSWORD = "a benchmark buyer's passphrase"  # noqa: S105 - a benchmark account
 CLI = [sys.executable, "-m", "entrypoints.cli"]
 DEMO_PRODUCTS = 300
+WELL_STOCKED = 50  # the benchmark measures checkouts, not sold-out refusals
 
 
 class NoProfileYet(Exception):
@@ -41,8 +49,9 @@ class NoProfileYet(Exception):
 
 
 async def _fresh_databases(env: dict[str, str]) -> dict[str, str]:
-    """Empty bench_<name> databases beside the configured ones: the search index is still in-process on
-    infra, so a catalogue left by an earlier run would not be searchable."""
+    """Empty bench_<name> databases beside the configured ones, so every run starts from the demo shop
+    alone (the search index is still in-process on infra: a catalogue left by an earlier run would not
+    be searchable)."""
     from config.container import DATABASES, database_dsn
     from config.settings import load_settings
 
@@ -61,17 +70,41 @@ async def _fresh_databases(env: dict[str, str]) -> dict[str, str]:
     return fresh
 
 
-async def _start(profile: str) -> tuple[list[subprocess.Popen[bytes]], subprocess.Popen[bytes], str]:
+@attrs.define
+class Shop:
+    """The processes of one run and where the `serve` ones answer."""
+
+    env: dict[str, str]
+    bases: list[str]
+    processes: dict[str, subprocess.Popen[bytes]] = attrs.Factory(dict)  # name -> process
+
+    def start(self, name: str, *args: str, port: int | None = None) -> None:
+        env = self.env if port is None else {**self.env, "MARKETPLACE_PORT": str(port)}
+        self.processes[name] = subprocess.Popen([*CLI, *args], env=env)  # noqa: S603
+
+    def stop(self) -> dict[str, float]:
+        """Stop every process; their peak RSS in MiB, by name."""
+        peaks = {name: peak_rss_mib(p.pid) for name, p in self.processes.items() if not name.startswith("sandbox")}
+        for process in self.processes.values():
+            process.terminate()
+        for process in self.processes.values():
+            process.wait(10)
+        return peaks
+
+
+async def _start(profile: str, serves: int) -> Shop:
+    """The shop: ``marketplace run --demo`` (serves == 0), or, on infra, the demo catalogue loaded by
+    ``marketplace seed`` and then ``serves`` `serve` and as many `consume` processes, and one `work`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_") or profile == "infra"}
-    port = free_port()
     env.update(
         MARKETPLACE_PROFILE=profile,
-        MARKETPLACE_PORT=str(port),
         MARKETPLACE_LOG_LEVEL="WARNING",
         MARKETPLACE_ARGON2_TIME_COST="1",  # the customers' logins are not what is measured here
         MARKETPLACE_ARGON2_MEMORY_KIB="8192",
     )
-    helpers: list[subprocess.Popen[bytes]] = []
+    ports = [free_port() for _ in range(max(serves, 1))]
+    env["MARKETPLACE_PORT"] = str(ports[0])  # where the payment sandbox sends its webhooks
+    shop = Shop(env, [f"http://127.0.0.1:{port}" for port in ports])
     if profile == "infra":
         gateway, carrier = free_port(), free_port()
         env.update(
@@ -79,17 +112,98 @@ async def _start(profile: str) -> tuple[list[subprocess.Popen[bytes]], subproces
             MARKETPLACE_LOGISTICS_API_URL=f"http://127.0.0.1:{carrier}",
         )
         env.update(await _fresh_databases(env))
+        # Topics of this run's own: the consumer groups start from nothing, as the databases do.
+        env["MARKETPLACE_KAFKA_TOPIC_PREFIX"] = f"bench{uuid.uuid4().hex[:8]}"
         subprocess.run([*CLI, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603, ASYNC221
         for kind, sandbox_port in (("payments", gateway), ("logistics", carrier)):
-            helpers.append(subprocess.Popen([*CLI, "sandbox", kind, "--port", str(sandbox_port)], env=env))  # noqa: S603, ASYNC220
-    server = subprocess.Popen([*CLI, "run", "--demo"], env=env)  # noqa: S603, ASYNC220
-    return helpers, server, f"http://127.0.0.1:{port}"
+            shop.start(f"sandbox-{kind}", "sandbox", kind, "--port", str(sandbox_port))
+    if not serves:
+        shop.start("run", "run", "--demo")
+        return shop
+    subprocess.run([*CLI, "seed", "--demo"], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603, ASYNC221
+    from config.contexts import GROUPS
+
+    for i, port in enumerate(ports, 1):
+        shop.start(f"serve-{i}", "serve", port=port)
+        shop.start(f"consume-{i}", "consume", *GROUPS)
+    shop.start("work", "work", "outbox-relay", "payment-errors", "shipment-poller", "saga-sweeper")
+    return shop
 
 
-async def main(profile: str, customers: int, concurrency: int) -> None:
-    helpers, server, base = await _start(profile)
-    await wait_ready(base, server)
-    api = f"{base}/api/v1"
+async def _orders_db(env: dict[str, str]) -> asyncpg.Connection:
+    from config.container import database_dsn
+    from config.settings import load_settings
+
+    return await asyncpg.connect(database_dsn(load_settings(env), "orders"))
+
+
+async def _well_stocked(env: dict[str, str]) -> list[str]:
+    """The published demo products with units to spare (infra: from the products database, which every
+    `serve` process shares, where the search index is still one per process)."""
+    from config.container import database_dsn
+    from config.settings import load_settings
+
+    conn = await asyncpg.connect(database_dsn(load_settings(env), "products"))
+    try:
+        for _ in range(1200):  # the demo catalogue's publications may still be on their way through Kafka
+            rows = await conn.fetch(
+                "SELECT c.id FROM products.cards c JOIN products.stock_items s ON s.product_id = c.id"
+                " WHERE c.status = 'published' AND s.on_hand - s.reserved >= $1",
+                WELL_STOCKED,
+            )
+            if len(rows) >= DEMO_PRODUCTS:
+                break
+            await asyncio.sleep(0.1)
+        return [row["id"] for row in rows]
+    finally:
+        await conn.close()
+
+
+@attrs.frozen
+class Result:
+    topology: str
+    checkouts: int
+    accepted: tuple[float, float, float, float]  # req/s, p50, p95, p99 ms
+    paid: tuple[float, float, float] | None  # p50, p99 ms of placed_at -> paid_at (infra)
+    paid_per_s: float  # orders paid per second, from the first placed to the last paid
+    settled_in: float  # seconds from the last checkout until every saga was past payment
+    unpaid: int
+    peaks: dict[str, float]
+
+
+async def run(profile: str, serves: int, customers: int, concurrency: int) -> Result:
+    shop = await _start(profile, serves)
+    try:
+        for name, process in shop.processes.items():
+            if name == "run":
+                await wait_ready(shop.bases[0], process, 120)
+            elif name.startswith("serve-"):
+                await wait_ready(shop.bases[int(name.removeprefix("serve-")) - 1], process, 120)
+        result = await _checkouts(profile, shop, serves, customers, concurrency)
+    finally:
+        peaks = shop.stop()
+        if profile == "infra":
+            await _drop_topics(shop.env)
+    return attrs.evolve(result, peaks=peaks)
+
+
+async def _drop_topics(env: dict[str, str]) -> None:
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    from config.container import topics
+    from config.settings import load_settings
+
+    settings = load_settings(env)
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        await admin.delete_topics(topics(settings))
+    finally:
+        await admin.close()
+
+
+async def _checkouts(profile: str, shop: Shop, serves: int, customers: int, concurrency: int) -> Result:
+    apis = itertools.cycle([f"{base}/api/v1" for base in shop.bases])
     run_id = uuid.uuid4().hex[:6]
     rng = random.Random(7)  # a reproducible workload
     connector = aiohttp.TCPConnector(limit=concurrency)
@@ -98,7 +212,7 @@ async def main(profile: str, customers: int, concurrency: int) -> None:
         async def call(method: str, path: str, token: str = "", body: Any = None, **headers: str) -> Any:
             if token:
                 headers["Authorization"] = f"Bearer {token}"
-            async with http.request(method, f"{api}{path}", json=body, headers=headers) as r:
+            async with http.request(method, f"{next(apis)}{path}", json=body, headers=headers) as r:
                 data = await r.json() if r.content_type.endswith("json") else None
                 if r.status == 404 and path == "/me/addresses":
                     raise NoProfileYet
@@ -107,13 +221,15 @@ async def main(profile: str, customers: int, concurrency: int) -> None:
                 return data
 
         products: list[str] = []
-        for _ in range(1200):  # the demo catalogue fills in the background: measure once it is all there
-            found = await call("GET", "/search/products?in_stock=true&limit=100")
-            # Well stocked ones: the benchmark measures checkouts, not sold-out refusals.
-            products = [item["id"] for item in found["items"] if item["available"] >= 50]
-            if found["total"] >= DEMO_PRODUCTS:
-                break
-            await asyncio.sleep(0.1)
+        if profile == "infra":
+            products = await _well_stocked(shop.env)
+        else:
+            for _ in range(1200):  # the demo catalogue fills in the background: measure once it is all there
+                found = await call("GET", "/search/products?in_stock=true&limit=100")
+                products = [item["id"] for item in found["items"] if item["available"] >= WELL_STOCKED]
+                if found["total"] >= DEMO_PRODUCTS:
+                    break
+                await asyncio.sleep(0.1)
         buyers: list[tuple[str, str]] = []
 
         async def prepare(i: int) -> None:
@@ -121,7 +237,7 @@ async def main(profile: str, customers: int, concurrency: int) -> None:
             await call("POST", "/auth/register", body={"email": email, "password": PASSWORD, "display_name": "B"})
             token = (await call("POST", "/auth/login", body={"email": email, "password": PASSWORD}))["token"]
             address = {"recipient": "B", "line1": "Street 1", "city": "Berlin", "postal_code": "10115", "country": "DE"}
-            for _ in range(100):  # the profile comes with the UserRegistered event (through the outbox on infra)
+            for _ in range(200):  # the profile comes with the UserRegistered event (through the outbox on infra)
                 try:
                     address_id = (await call("POST", "/me/addresses", token, address))["address_id"]
                     break
@@ -140,30 +256,60 @@ async def main(profile: str, customers: int, concurrency: int) -> None:
             placed = await call("POST", "/orders", token, body, **{"Idempotency-Key": str(uuid.uuid4())})
             orders.append((token, placed["order_id"]))
 
-        row = await measure("POST /orders (checkout)", customers, concurrency, check_out)
+        _, total, rate, p50, p95, p99 = await measure("checkout", customers, concurrency, check_out)
         placed_at = time.perf_counter()
         pending = list(orders)
-        statuses: dict[str, int] = {}
         while pending and time.perf_counter() - placed_at < 120:
             views = await asyncio.gather(*(call("GET", f"/orders/{order_id}", token) for token, order_id in pending))
             pending = [o for o, v in zip(pending, views, strict=True) if v["status"] in ("pending", "awaiting_payment")]
-            for view in views:
-                statuses[view["status"]] = statuses.get(view["status"], 0) + 1
             if pending:
                 await asyncio.sleep(0.05)
         settled_in = time.perf_counter() - placed_at
 
-    rss_mib = peak_rss_mib(server.pid)
-    for process in (server, *helpers):
-        process.terminate()
-        process.wait(10)
-    name, total, rate, p50, p95, p99 = row
+    paid: tuple[float, float, float] | None = None
+    paid_per_s = 0.0
+    if profile == "infra":
+        conn = await _orders_db(shop.env)
+        try:
+            rows = await conn.fetch(
+                "SELECT placed_at, paid_at FROM orders.orders WHERE id = ANY($1::text[]) AND paid_at IS NOT NULL",
+                [order_id for _, order_id in orders],
+            )
+        finally:
+            await conn.close()
+        if rows:
+            ms = [(r["paid_at"] - r["placed_at"]).total_seconds() * 1000 for r in rows]
+            paid = (percentile(ms, 50), percentile(ms, 95), percentile(ms, 99))
+            span = (max(r["paid_at"] for r in rows) - min(r["placed_at"] for r in rows)).total_seconds()
+            paid_per_s = len(rows) / span if span > 0 else 0.0
+    topology = f"{serves} serve + {serves} consume + work" if serves else "run (one process)"
+    return Result(topology, total, (rate, p50, p95, p99), paid, paid_per_s, settled_in, len(pending), {})
+
+
+async def main(profile: str, splits: list[int], customers: int, concurrency: int) -> None:
+    results: list[Result] = []
+    for serves in splits or [0]:
+        results.append(await run(profile, serves, customers, concurrency))
     print(f"\nprofile={profile} customers={customers} concurrency={concurrency} cores={os.cpu_count()}")
-    print(f"{'scenario':26} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
-    print(f"{name:26} {total:8d} {rate:8.0f} {p50:8.2f} {p95:8.2f} {p99:8.2f}")
-    left = f" ({len(pending)} still unpaid)" if pending else ""
-    print(f"every saga past payment {settled_in:.2f} s after the last checkout{left}")
-    print(f"peak RSS of the server process: {rss_mib:.0f} MiB")
+    print(
+        f"{'topology':34} {'checkout/s':>10} {'p50 ms':>7} {'p99 ms':>7}"
+        f" {'paid p50':>9} {'paid p99':>9} {'paid/s':>7} {'all paid s':>10}"
+    )
+    for r in results:
+        rate, p50, _, p99 = r.accepted
+        paid50, _, paid99 = r.paid or (float("nan"),) * 3
+        left = f" ({r.unpaid} unpaid)" if r.unpaid else ""
+        print(
+            f"{r.topology:34} {rate:10.0f} {p50:7.1f} {p99:7.1f}"
+            f" {paid50:9.0f} {paid99:9.0f} {r.paid_per_s:7.0f} {r.settled_in:10.2f}{left}"
+        )
+    for r in results:
+        print(f"peak RSS, {r.topology}: " + ", ".join(f"{name} {mib:.0f} MiB" for name, mib in r.peaks.items()))
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        accepted = last.accepted[0] / first.accepted[0]
+        paid = last.paid_per_s / first.paid_per_s if first.paid_per_s else float("nan")
+        print(f"scaling {first.topology} -> {last.topology}: checkouts accepted/s x{accepted:.2f}, paid/s x{paid:.2f}")
 
 
 if __name__ == "__main__":
@@ -171,5 +317,13 @@ if __name__ == "__main__":
     parser.add_argument("--profile", choices=["memory", "infra"], default="memory")
     parser.add_argument("--customers", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument(
+        "--split",
+        default="",
+        help="infra: comma-separated numbers of serve (and consume) processes to run in turn, e.g. 1,2",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.profile, args.customers, args.concurrency))
+    splits = [int(n) for n in args.split.split(",") if n]
+    if splits and args.profile != "infra":
+        parser.error("--split needs --profile infra")
+    asyncio.run(main(args.profile, splits, args.customers, args.concurrency))

@@ -140,7 +140,7 @@ async def bootstrap(settings: Settings, *, consumers: list[str] | None = None, c
             # On infra each group is a Kafka consumer group (a worker of its own); on memory the bus
             # hands every committed event to the handlers at once.
             context.consumers.subscribe(bus if groups is None else groups, runtime)
-            if groups is not None:
+            if groups is not None and context.name in groups.groups:  # a group that handles nothing has no consumer
                 runtime.add_worker(CONSUMERS, functools.partial(groups.run, context.name))
     return runtime
 

@@ -112,7 +112,8 @@ class KafkaConsumerGroups:
 
     @property
     def groups(self) -> list[str]:
-        return sorted(self._handlers)
+        """The groups that handle some event (a group with no handler has nothing to consume)."""
+        return sorted(group for group, handlers in self._handlers.items() if handlers)
 
     def topics(self, group: str) -> list[str]:
         return sorted({topic_of(self.prefix, event_type) for event_type in self._handlers[group]})
@@ -132,6 +133,8 @@ class KafkaConsumerGroups:
         return consumer, progress
 
     async def run(self, group: str) -> None:
+        if group not in self.groups:
+            raise ValueError(f"consumer group {group!r} handles no event: it has nothing to consume")
         pause = self.backoff_seconds
         while True:
             consumer, progress = self._consumer(group)

@@ -70,3 +70,22 @@ def test_replaying_every_topic_from_the_start_changes_nothing(api: ApiClient, se
     assert delivered >= 20  # the registrations, the catalogue, the order and its saga, all over again
     assert published == 0  # every handler's inbox skipped it: nothing acted again, nothing new was raised
     assert snapshot(api, shop) == before
+
+
+@pytest.mark.infra
+@pytest.mark.parametrize("server", ["infra"], indirect=True)
+def test_every_group_that_handles_an_event_consumes_and_no_other(server: Any) -> None:
+    """A context may have a consumers module that subscribes nothing (orders, payments, logistics: the
+    orchestrator calls their desks): its group has no Kafka consumer, and every other group's runs."""
+
+    async def running() -> tuple[list[str], list[str]]:
+        runtime = server.runtime
+        groups = runtime.consumer_groups
+        await groups.caught_up(*groups.groups)  # each group's consumer has joined and caught up
+        finished = [repr(task.exception()) for task in runtime._tasks if task.done()]
+        return groups.groups, finished
+
+    groups, finished = server.call(running(), timeout=30)
+    assert {"orchestrator", "search"} <= set(groups)
+    assert not {"orders", "payments", "logistics"} & set(groups)
+    assert finished == []  # no loop of the server (a consumer group, a relay, a worker) has died
