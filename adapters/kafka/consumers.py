@@ -4,9 +4,9 @@ Each consumer group of ``entrypoints/consumers`` (one per context) is one Kafka 
 ``<prefix>.<group>``, reading the topics of the contexts whose events it handles. Any number of processes
 may run a group: Kafka shares the partitions among them.
 
-- **Order.** The records of one partition (so the events of one aggregate) are handled one after the
-  other; the partitions a process holds are handled side by side, so a slow or failing key holds up only
-  its own partition.
+- **Order.** The records of one key (so the events of one aggregate) are handled one after the other;
+  the keys of a partition's batch (up to ``KEYS_AT_ONCE``) and the partitions a process holds are handled
+  side by side, so a slow or failing key holds up only its own partition's batch.
 - **At least once.** A partition's offset is committed only after its handlers returned (and each
   handler's inbox record was committed with it), so a crash redelivers what was not committed, and the
   inbox makes the redelivery harmless.
@@ -34,6 +34,11 @@ from core.shared.events import Event, EventEnvelope, correlation_id, from_envelo
 from ports.shared import EventHandler
 
 log = logging.getLogger(__name__)
+
+# The keys (aggregates) of one partition's batch handled side by side, each key's records in order (as the
+# in-process bus delivers): a batch of many orders does not wait order by order, and the writes of a read
+# model (the search index) that each wait for a refresh share one.
+KEYS_AT_ONCE = 8
 
 
 def group_id(prefix: str, group: str) -> str:
@@ -195,8 +200,21 @@ class KafkaConsumerGroups:
         tp: TopicPartition,
         records: list[ConsumerRecord[bytes, bytes]],
     ) -> None:
+        by_key: dict[bytes | None, list[ConsumerRecord[bytes, bytes]]] = defaultdict(list)
         for record in records:
-            await self._handle(group, tp, record)
+            by_key[record.key].append(record)
+        if len(by_key) == 1:
+            for record in records:
+                await self._handle(group, tp, record)
+        else:
+            slots = asyncio.Semaphore(KEYS_AT_ONCE)
+
+            async def one_key(keyed: list[ConsumerRecord[bytes, bytes]]) -> None:
+                async with slots:
+                    for record in keyed:
+                        await self._handle(group, tp, record)
+
+            await asyncio.gather(*(one_key(keyed) for keyed in by_key.values()))
         offset = records[-1].offset + 1
         pause = self.backoff_seconds
         while True:
