@@ -32,11 +32,14 @@ def memory_settings(**overrides: object) -> Settings:
 
 
 async def _infra_settings(sandboxes: SandboxServers) -> Settings:
-    """A fresh database for each of the app's PostgreSQL databases, a scratch Redis database, and the
-    sandbox gateway and carrier as servers of their own."""
+    """A fresh database for each of the app's PostgreSQL databases, a scratch Redis database, a scratch S3
+    bucket, and the sandbox gateway and carrier as servers of their own."""
+    from tests.support.elasticsearch import elasticsearch_url
+    from tests.support.elasticsearch import scratch_prefix as search_prefix
     from tests.support.kafka import kafka_servers, scratch_prefix
     from tests.support.postgres import fresh_database
     from tests.support.redis import redis_url, scratch_redis, with_db
+    from tests.support.s3 import s3_settings, scratch_bucket
 
     dsns = {
         f"{database}_db_dsn": await fresh_database(f"app_{database}", contexts=contexts)
@@ -44,6 +47,8 @@ async def _infra_settings(sandboxes: SandboxServers) -> Settings:
     }
     client = await scratch_redis(APP_REDIS_DB)
     await client.aclose()
+    bucket = await scratch_bucket()
+    await bucket.close()
     return load_settings(
         {},
         profile="infra",
@@ -54,6 +59,8 @@ async def _infra_settings(sandboxes: SandboxServers) -> Settings:
         kafka_topic_prefix=scratch_prefix(),
         kafka_partitions=2,
         consumer_max_attempts=3,
+        elasticsearch_url=elasticsearch_url(),
+        search_index_prefix=search_prefix(),
         outbox_poll_seconds=0.2,
         payment_gateway_url=sandboxes.payments_url,
         logistics_api_url=sandboxes.logistics_url,
@@ -61,6 +68,7 @@ async def _infra_settings(sandboxes: SandboxServers) -> Settings:
         payment_gateway_timeout_seconds=0.4,
         payment_gateway_retries=1,
         logistics_api_timeout_seconds=2.0,
+        **s3_settings(bucket.name),
         **dsns,
         **FAST_HASHING,
     )
@@ -76,13 +84,18 @@ class Wiper:
         self.connections: dict[str, asyncpg.Connection] = {}
         self.statements: dict[str, str] = {}
         self.redis: Any = None
+        self.search: Any = None  # the scratch Elasticsearch indexes
 
     async def wipe(self) -> None:
         from config.container import topics
+        from tests.support.elasticsearch import empty_indexes, scratch_search_index
         from tests.support.kafka import empty_topics
         from tests.support.redis import scratch_redis
 
         await empty_topics(topics(self.settings))
+        if self.search is None:
+            self.search = await scratch_search_index(self.settings.search_index_prefix)
+        await empty_indexes(self.search)
         for database in DATABASES:
             conn = self.connections.get(database)
             if conn is None or conn.is_closed():
@@ -104,6 +117,9 @@ class Wiper:
             await conn.close()
         if self.redis is not None:
             await self.redis.aclose()
+        if self.search is not None:
+            await self.search.delete_indexes()
+            await self.search.close()
 
 
 # Each infra server's wiper, by the server's id.
@@ -131,9 +147,25 @@ def server(request: pytest.FixtureRequest) -> Iterator[ServerThread]:
         thread.stop()
         if settings.uses_infra:
             from tests.support.postgres import drop_database
+            from tests.support.s3 import drop_bucket
 
             for database in DATABASES:
                 asyncio.run(drop_database(database_dsn(settings, database)))
+            asyncio.run(drop_bucket(settings.s3_bucket))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``upload_route`` exercise the memory profile's upload route (PUT /uploads): on infra
+    the upload URLs are S3's, and there is no such route to test."""
+
+    def on_infra(item: pytest.Item) -> bool:
+        callspec = getattr(item, "callspec", None)
+        return callspec is not None and callspec.params.get("server") == "infra"
+
+    memory_only = [item for item in items if item.get_closest_marker("upload_route") and on_infra(item)]
+    if memory_only:
+        config.hook.pytest_deselected(items=memory_only)
+        items[:] = [item for item in items if item not in memory_only]
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """The one place that decides which adapter serves which port, per profile.
 
-``bootstrap(settings)`` opens what the profile needs (a pool per PostgreSQL database, a Redis client),
-lets each context's wiring module (config/wiring/<context>.py) register its adapters and use cases in a
-punq container, subscribes the in-process consumers, and returns a ``Runtime`` whose ``close()``
-releases it all. Entrypoints resolve use cases from ``runtime.container`` and never see an adapter.
+``bootstrap(settings)`` opens what the profile needs (a pool per PostgreSQL database, a Redis client,
+the S3 bucket), lets each context's wiring module (config/wiring/<context>.py) register its adapters and
+use cases in a punq container, subscribes the in-process consumers, and returns a ``Runtime`` whose
+``close()`` releases it all. Entrypoints resolve use cases from ``runtime.container`` and never see an adapter.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import punq
 
@@ -22,6 +23,9 @@ from config.runtime import CONSUMERS, Runtime, Wiring
 from config.settings import Settings
 from entrypoints.workers.outbox_relay import OutboxRelayWorker
 from ports.shared import Clock, DeadLetters, EventPublisher, EventSubscriber, IdGenerator
+
+if TYPE_CHECKING:
+    from adapters.s3.storage import S3Location
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +67,32 @@ async def create_topics(settings: Settings) -> list[str]:
     return await ensure_topics(settings.kafka_bootstrap_servers, topics(settings), settings.kafka_partitions)
 
 
+def s3_location(settings: Settings) -> S3Location:
+    """Where the media bucket is (infra), as adapters.s3 takes it."""
+    from adapters.s3.storage import S3Location
+
+    return S3Location(
+        endpoint_url=settings.s3_endpoint_url,
+        bucket=settings.s3_bucket,
+        region=settings.s3_region,
+        access_key_id=settings.s3_access_key_id,
+        secret_access_key=settings.s3_secret_access_key,
+        public_endpoint_url=settings.s3_public_endpoint_url,
+        timeout_seconds=settings.s3_timeout_seconds,
+    )
+
+
+async def create_bucket(settings: Settings) -> bool:
+    """Create the media bucket if it is missing (``marketplace migrate`` and every infra start-up do)."""
+    from adapters.s3.storage import S3Bucket
+
+    bucket = await S3Bucket.open(s3_location(settings))
+    try:
+        return await bucket.ensure()
+    finally:
+        await bucket.close()
+
+
 def dead_letters(settings: Settings) -> tuple[DeadLetters, Callable[[], Awaitable[None]]]:
     """The dead-letter topic's desk (infra), and what closes it after use."""
     from adapters.kafka.dead_letters import KafkaDeadLetters
@@ -79,9 +109,10 @@ async def _open_infra(w: Wiring) -> None:
     from adapters.postgres.outbox import PostgresOutboxRelay
     from adapters.postgres.pool import PostgresHealth, create_pool
     from adapters.redis.client import RedisHealth, create_redis
+    from adapters.s3.storage import S3Bucket, S3Health
 
     s, runtime = w.settings, w.runtime
-    await create_topics(s)
+    await _once(("topics", s.kafka_bootstrap_servers, s.kafka_topic_prefix), lambda: create_topics(s))
     publisher = KafkaEventPublisher(s.kafka_bootstrap_servers, s.kafka_topic_prefix)
     runtime.on_close(publisher.close)
     runtime.publisher = publisher
@@ -109,6 +140,21 @@ async def _open_infra(w: Wiring) -> None:
     w.redis = create_redis(s.redis_url, s.redis_timeout_seconds)
     runtime.on_close(w.redis.aclose)
     runtime.health_checks.append(RedisHealth("redis", w.redis))
+    w.s3 = await S3Bucket.open(s3_location(s))
+    runtime.on_close(w.s3.close)
+    await _once(("bucket", s.s3_endpoint_url, s.s3_bucket), w.s3.ensure)
+    runtime.health_checks.append(S3Health("s3", w.s3))
+
+
+# What this process has made sure exists (the topics, the bucket): a process that wires the profile again
+# (the tests start a fresh runtime for each test) does not ask the servers again.
+_ENSURED: set[tuple[str, ...]] = set()
+
+
+async def _once(key: tuple[str, ...], ensure: Callable[[], Awaitable[object]]) -> None:
+    if key not in _ENSURED:
+        await ensure()
+        _ENSURED.add(key)
 
 
 async def bootstrap(settings: Settings, *, consumers: list[str] | None = None, clock: Clock | None = None) -> Runtime:

@@ -68,9 +68,6 @@ CONTEXTS: tuple[Context, ...] = tuple(Context.named(name) for name in NAMES)
 
 # The consumer groups `marketplace consume` runs: one per context that has consumers.
 GROUPS: tuple[str, ...] = tuple(c.name for c in CONTEXTS if c.consumers is not None)
-# Consumer groups whose state lives in the process that serves the API, so `marketplace serve` runs them
-# on infra too: the search index is in-process until it moves to Elasticsearch.
-WITH_THE_API: tuple[str, ...] = ("search",)
 
 
 def databases() -> dict[str, list[str]]:

@@ -60,6 +60,14 @@ class Runtime:
             built = self._built[key] = self.container.resolve(key)
         return built
 
+    def provides(self, key: type[Any]) -> bool:
+        """Whether this profile wires ``key`` at all (the HTTP layer serves some routes only then)."""
+        try:
+            self.resolve(key)
+        except punq.MissingDependencyError:
+            return False
+        return True
+
     def inbox(self, group: str) -> Inbox:
         """Where consumer ``group`` remembers what it handled (its context's database on infra)."""
         return self.inboxes.setdefault(group, MemoryInbox(self.settings.inbox_retention_seconds))
@@ -128,6 +136,7 @@ class Wiring:
     runtime: Runtime
     pools: dict[str, Any] = attrs.Factory(dict)  # database name -> asyncpg pool (infra profile)
     redis: Any = None  # the Redis client (infra profile)
+    s3: Any = None  # the S3 bucket of media, adapters.s3.storage.S3Bucket (infra profile)
     nudges: dict[str, Callable[[], None]] = attrs.Factory(dict)  # database name -> wake its outbox relay
     _outbound: OutboundMetrics | None = None
 

@@ -58,6 +58,9 @@ DEVELOPMENT_UPLOAD_SIGNING_KEY = "marketplace-development-upload-signing-key"
 # Development secrets of the sandbox gateway and carrier; production sets its own.
 DEVELOPMENT_GATEWAY_KEY = "marketplace-development-gateway-key"
 DEVELOPMENT_WEBHOOK_SECRET = "marketplace-development-webhook-secret"  # noqa: S105
+# The S3 credentials of the development servers (moto takes any; docker-compose's MinIO is set to these).
+DEVELOPMENT_S3_ACCESS_KEY_ID = "marketplace"
+DEVELOPMENT_S3_SECRET = "marketplace-development-s3-secret"  # noqa: S105
 
 
 def _not_negative(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -70,9 +73,47 @@ def _topic_name(instance: object, attribute: attrs.Attribute[str], value: str) -
         raise SettingsError(f"{PREFIX}{attribute.name.upper()} must be 1 to 100 of a-z, A-Z, 0-9, '.', '_', '-'")
 
 
+def _index_prefix(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    # Elasticsearch index names are lowercase and may not start with "-", "_", "+" or ".".
+    if (
+        not value
+        or len(value) > 100
+        or value[0] in "-_+."
+        or any(not (c.isascii() and (c.islower() or c.isdigit() or c in "._-")) for c in value)
+    ):
+        raise SettingsError(
+            f"{PREFIX}{attribute.name.upper()} must be 1 to 100 of a-z, 0-9, '.', '_', '-' (an index name)"
+        )
+
+
 def _secret(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if len(value) < 16:
         raise SettingsError(f"{PREFIX}{attribute.name.upper()} must be at least 16 characters long")
+
+
+def _url_or_empty(*schemes: str) -> Any:
+    check = _url(*schemes)
+
+    def check_unless_empty(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+        if value:
+            check(instance, attribute, value)
+
+    return check_unless_empty
+
+
+def _bucket_name(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    # S3's rule: 3 to 63 of a-z, 0-9, '.', '-', beginning and ending with a letter or digit.
+    if not (3 <= len(value) <= 63 and value[0].isalnum() and value[-1].isalnum()) or any(
+        not (c.isascii() and (c.islower() or c.isdigit() or c in ".-")) for c in value
+    ):
+        raise SettingsError(
+            f"{PREFIX}{attribute.name.upper()} must be an S3 bucket name (3 to 63 of a-z, 0-9, '.', '-')"
+        )
+
+
+def _s3_secret(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if value and len(value) < 8:  # MinIO's shortest; AWS's secrets have 40 characters
+        raise SettingsError(f"{PREFIX}{attribute.name.upper()} must be at least 8 characters long (or empty)")
 
 
 @attrs.frozen(kw_only=True)
@@ -132,6 +173,13 @@ class Settings:
     # event arrives): the longer, the fewer idle requests.
     kafka_fetch_max_wait_ms: int = attrs.field(default=500, validator=_positive)
 
+    # Elasticsearch (infra profile): the search context's indexes, <prefix>-products and <prefix>-sellers
+    # (aliases of the versioned indexes <prefix>-products-v<N>...), so several shops can share one cluster.
+    elasticsearch_url: str = attrs.field(default="http://127.0.0.1:59200", validator=_url("http", "https"))
+    search_index_prefix: str = attrs.field(default="marketplace", validator=_index_prefix)
+    # A search or an index write that takes longer fails as Unavailable (the consumer retries a write).
+    elasticsearch_timeout_seconds: float = attrs.field(default=5.0, validator=_positive)
+
     # Auth
     session_ttl_seconds: int = attrs.field(default=7 * 24 * 3600, validator=_positive)
     login_failures_per_account: int = attrs.field(default=5, validator=_positive)
@@ -148,12 +196,24 @@ class Settings:
     moderation_banned_words: str = attrs.field(default=",".join(DEFAULT_BANNED_WORDS), validator=_word_list)
     moderation_price_ceiling: int = attrs.field(default=PRICE_CEILING, validator=_positive)
 
-    # Product images: public URLs are cdn_base_url + "/" + object key; upload URLs (on public_base_url in the
-    # memory object store) are signed with upload_signing_key, which production must set to a secret.
+    # Product images: public URLs are cdn_base_url + "/" + object key. GET /media/{key} serves them from the
+    # object store on either profile (production puts a CDN in front of it, or of the bucket). The memory
+    # store's upload URLs (on public_base_url) are signed with upload_signing_key, which production must set.
     cdn_base_url: str = attrs.field(default="http://localhost:8080/media", validator=_url("http", "https"))
     upload_signing_key: str = attrs.field(default=DEVELOPMENT_UPLOAD_SIGNING_KEY, repr=False, validator=_secret)
     max_image_bytes: int = attrs.field(default=5 * 1024 * 1024, validator=_positive)
     max_images_per_product: int = attrs.field(default=10, validator=_positive)
+
+    # S3 (infra profile): the bucket of the images, made at start-up (and by `marketplace migrate`) when
+    # missing. Upload URLs are presigned for s3_public_endpoint_url when clients reach S3 at another address
+    # than the app does (empty: s3_endpoint_url). Empty credentials: botocore's chain (AWS_* variables, a role).
+    s3_endpoint_url: str = attrs.field(default="http://127.0.0.1:59000", validator=_url("http", "https"))
+    s3_public_endpoint_url: str = attrs.field(default="", validator=_url_or_empty("http", "https"))
+    s3_bucket: str = attrs.field(default="marketplace-media", validator=_bucket_name)
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = DEVELOPMENT_S3_ACCESS_KEY_ID
+    s3_secret_access_key: str = attrs.field(default=DEVELOPMENT_S3_SECRET, repr=False, validator=_s3_secret)
+    s3_timeout_seconds: float = attrs.field(default=5.0, validator=_positive)
 
     # Product cards: how long a public card stays cached; it bounds how stale a card can be shown when an
     # invalidation was lost (the cache was down when the card changed). 0 turns the card cache off.

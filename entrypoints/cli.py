@@ -12,8 +12,16 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from config.container import OUTBOX_RELAY, Runtime, bootstrap, create_topics, dead_letters, migrate_all
-from config.contexts import GROUPS, WITH_THE_API
+from config.container import (
+    OUTBOX_RELAY,
+    Runtime,
+    bootstrap,
+    create_bucket,
+    create_topics,
+    dead_letters,
+    migrate_all,
+)
+from config.contexts import GROUPS
 from config.runtime import CONSUMERS
 from config.sandboxes import DEFAULT_PORTS, KINDS, default_webhook_url, sandbox_app
 from config.settings import Settings, SettingsError, load_settings
@@ -46,16 +54,16 @@ async def _until_stopped() -> None:
 async def serve(settings: Settings, host: str, port: int, demo: bool = False, *, everything: bool = True) -> None:
     """The HTTP API. On memory, and with ``everything`` (``marketplace run``), with every consumer group
     and worker in the same process; otherwise (``marketplace serve`` on infra) with the outbox relays, so
-    what it commits reaches Kafka for the `consume` and `work` processes to take up, and the consumer
-    groups whose state lives beside the API (``WITH_THE_API``)."""
+    what it commits reaches Kafka for the `consume` and `work` processes to take up: it keeps no state of
+    its own, so any number of `serve` processes answer alike behind a balancer."""
     alone = settings.uses_infra and not everything
-    runtime = await bootstrap(settings, consumers=list(WITH_THE_API) if alone else None)
+    runtime = await bootstrap(settings, consumers=[] if alone else None)
     runner = web.AppRunner(create_app(runtime), access_log=None)
     await runner.setup()
     seeding: asyncio.Task[None] | None = None
     try:
         await web.TCPSite(runner, host, port).start()
-        runtime.start_background([OUTBOX_RELAY, CONSUMERS] if alone else None)
+        runtime.start_background([OUTBOX_RELAY] if alone else None)
         log.info("marketplace (%s profile) serving on http://%s:%d, docs at /api/docs", settings.profile, host, port)
         if demo:
             seeding = asyncio.get_running_loop().create_task(_seed(runtime, _local_url(host, port)))
@@ -176,6 +184,27 @@ async def migrate(settings: Settings) -> None:
     if settings.uses_infra:
         created = await create_topics(settings)
         print(f"kafka: {len(created)} topic(s) created" + (f": {', '.join(created)}" if created else ""))
+        made = await create_bucket(settings)
+        print(f"s3: bucket {settings.s3_bucket} " + ("created" if made else "was there"))
+
+
+async def reindex(settings: Settings) -> None:
+    """A new copy of the search index from the products and sellers contexts, swapped in for the live one
+    with no downtime; the consumers keep both current meanwhile."""
+    from core.search.use_cases import RebuildSearchIndex
+    from entrypoints.progress import ProgressBar
+
+    runtime = await bootstrap(settings, consumers=[])
+    try:
+        rebuild = runtime.resolve(RebuildSearchIndex)
+        products = ProgressBar("products", await rebuild.live_products())
+        sellers = ProgressBar("sellers", 0)
+        done = await rebuild(products, sellers)
+        products.finish(done.products)
+        sellers.finish(done.sellers)
+        print(f"search index rebuilt: {done.products} product(s), {done.sellers} storefront(s)")
+    finally:
+        await runtime.close()
 
 
 async def set_roles(settings: Settings, email: str, roles: list[str]) -> None:
@@ -216,6 +245,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="create the databases and apply every context's migrations")
     p = sub.add_parser("seed", help="load the demo catalogue (infra profile)")
     p.add_argument("--demo", action="store_true", required=True, help="the demo shop: sellers, a few hundred products")
+    sub.add_parser("reindex", help="rebuild the search index from the catalogue, swapped in with no downtime")
     p = sub.add_parser("set-roles", help="set a user's roles, e.g. make the first admin")
     p.add_argument("email")
     p.add_argument("roles", nargs="+", choices=[r.value for r in Role])
@@ -250,6 +280,8 @@ def main(argv: list[str] | None = None) -> None:
         job = lambda: migrate(settings)  # noqa: E731
     elif args.command == "seed":
         job = lambda: seed(settings)  # noqa: E731
+    elif args.command == "reindex":
+        job = lambda: reindex(settings)  # noqa: E731
     else:
         job = lambda: set_roles(settings, args.email, args.roles)  # noqa: E731
     try:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from core.shared.money import Money
+from core.shared.pagination import Page, PageRequest
 
 
 class ProductOwnership(Protocol):
@@ -49,4 +51,30 @@ class Offer:
 class ProductCatalog(Protocol):
     async def offers(self, product_ids: Sequence[str]) -> dict[str, Offer]:
         """The current offer of each published product among ``product_ids`` (unpublished ones are absent)."""
+        ...
+
+
+@dataclass(frozen=True)
+class PublishedCard:
+    """A card as the shop shows it now: what its ``ProductPublished`` event told, with today's stock and
+    images (what the search index is rebuilt from)."""
+
+    product_id: str
+    seller_id: str
+    revision: int
+    title: str
+    description: str
+    brand: str
+    category_id: str
+    category_path: tuple[str, ...]  # ids from the root category down to category_id
+    attributes: tuple[tuple[str, str, str], ...]  # (name, kind, canonical value)
+    price: Money
+    available: int
+    image_urls: tuple[str, ...]
+    published_at: datetime
+
+
+class PublishedCards(Protocol):
+    async def published(self, page: PageRequest) -> Page[PublishedCard]:
+        """Every card the shop shows (published, its seller not suspended), latest publication first."""
         ...

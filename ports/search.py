@@ -1,9 +1,9 @@
 """What the search context needs: an index of product and seller documents that answers queries.
 
-The in-memory adapter serves it now; an Elasticsearch adapter will serve the same contract
-(tests/contract/test_search_index.py) with two indexes, products and sellers. The queries arrive
-analysed (``core.search.text``: folded words, the last one a prefix) and validated; positions are the
-sort values of the last hit seen (Elasticsearch's ``search_after``).
+The in-memory adapter and the Elasticsearch adapter (two indexes, products and sellers) serve the same
+contract (tests/contract/test_search_index.py). The queries arrive analysed (``core.search.text``: folded
+words, the last one a prefix) and validated; positions are the sort values of the last hit seen
+(Elasticsearch's ``search_after``).
 
 A write is visible to every search that starts after it returned (Elasticsearch: ``refresh=wait_for``),
 so a change shows as soon as its event was handled.
@@ -11,7 +11,9 @@ so a change shows as soon as its event was handled.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import AsyncIterable, Callable, Iterable
+from types import TracebackType
+from typing import TYPE_CHECKING, Protocol, Self
 
 if TYPE_CHECKING:
     from core.search.model import (
@@ -26,7 +28,41 @@ if TYPE_CHECKING:
     )
 
 
+Progress = Callable[[int], None]  # called with the number of documents handled so far
+
+
+class IndexRebuild(Protocol):
+    """A new copy of the index, filled in bulk and then swapped in for the live one, with no downtime:
+    searches read the live copy until the swap. Every write made to the index meanwhile (by the
+    consumers) goes to the new copy too and wins over the bulk load: a document put or removed meanwhile
+    stays as that write left it, so a rebuild loses no change made while it ran.
+
+    ``async with index.rebuild() as build: await build.put_products(...); await build.put_sellers(...)``:
+    leaving the block without an error swaps the copies; an error drops the new one and changes nothing.
+    """
+
+    async def put_products(
+        self, documents: Iterable[ProductDocument] | AsyncIterable[ProductDocument], progress: Progress | None = None
+    ) -> int:
+        """Add the documents to the new copy; how many were written (not those a write meanwhile kept)."""
+        ...
+
+    async def put_sellers(
+        self, documents: Iterable[SellerDocument] | AsyncIterable[SellerDocument], progress: Progress | None = None
+    ) -> int: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+
 class SearchIndex(Protocol):
+    def rebuild(self) -> IndexRebuild:
+        """A new copy of the whole index, to fill and swap in (``marketplace reindex``)."""
+        ...
+
     async def put_product(self, document: ProductDocument) -> None:
         """Index the document, replacing the one of the same product id."""
         ...
@@ -47,8 +83,9 @@ class SearchIndex(Protocol):
         match; the facets count the matches of the terms and of every filter but the facet's own.
 
         Relevance is BM25 per field, weighted by ``FIELD_BOOSTS`` and summed over fields and terms; a
-        prefix term scores as the best of the (at most ``PREFIX_EXPANSIONS`` most frequent) words it
-        starts. Ties break by the sort's next value, then by id ascending.
+        prefix term scores by the words it starts (at most ``PREFIX_EXPANSIONS`` of them: the memory index
+        takes the best-scoring one, Elasticsearch sums them within a field). Ties break by the sort's next
+        value, then by id ascending.
         """
         ...
 

@@ -1,7 +1,9 @@
-"""What the sellers context needs from the outside world."""
+"""What the sellers context needs from the outside world, and what other contexts read of it
+(``Storefronts``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from core.shared.pagination import Page, PageRequest
@@ -41,3 +43,22 @@ class ListingRepository(Protocol):
 class SellersUnitOfWork(UnitOfWork, Protocol):
     sellers: SellerRepository
     listings: ListingRepository
+
+
+@dataclass(frozen=True)
+class Storefront:
+    """A verified seller's storefront; ``listed`` is False while the seller is suspended (kept to be shown
+    again when reinstated)."""
+
+    seller_id: str
+    display_name: str
+    description: str
+    logo_url: str | None
+    listed: bool
+
+
+class Storefronts(Protocol):
+    async def storefronts(self, page: PageRequest) -> Page[Storefront]:
+        """The storefronts of verified and suspended sellers, oldest application first (a page may hold
+        fewer than its limit, even none, and still have a next one)."""
+        ...

@@ -11,27 +11,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlencode
 
 from core.shared.errors import PermissionDenied
 from ports.shared import Clock
-from ports.storage import ObjectInfo, StoredObject, UploadPermit, UploadTarget
+from ports.storage import ObjectInfo, StoredObject, UploadPermit, UploadTarget, check_key
 
 UPLOAD_PATH = "/uploads/"
-MAX_KEY_LENGTH = 512
-# Path segments of letters, digits, dots, dashes and underscores, none of them "." or "..".
-_KEY = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9._\-]*(/[A-Za-z0-9_\-][A-Za-z0-9._\-]*)*", re.ASCII)
-
-
-def valid_key(key: str) -> bool:
-    return len(key) <= MAX_KEY_LENGTH and _KEY.fullmatch(key) is not None
-
-
-def _check_key(key: str) -> None:
-    if not valid_key(key):
-        raise ValueError(f"{key!r} is not an object key (path segments of letters, digits, . _ -)")
 
 
 class UploadSigner:
@@ -60,7 +47,7 @@ class MemoryObjectStorage:
         self._objects: dict[str, StoredObject] = {}
 
     async def put(self, key: str, data: bytes, content_type: str) -> ObjectInfo:
-        _check_key(key)
+        check_key(key)
         info = ObjectInfo(key, len(data), content_type, hashlib.sha256(data).hexdigest()[:32])
         self._objects[key] = StoredObject(info, bytes(data))
         return info
@@ -72,6 +59,10 @@ class MemoryObjectStorage:
         stored = self._objects.get(key)
         return None if stored is None else stored.info
 
+    async def peek(self, key: str, length: int) -> bytes | None:
+        stored = self._objects.get(key)
+        return None if stored is None else stored.data[:length]
+
     async def exists(self, key: str) -> bool:
         return key in self._objects
 
@@ -79,7 +70,7 @@ class MemoryObjectStorage:
         self._objects.pop(key, None)
 
     async def upload_target(self, key: str, content_type: str, max_bytes: int, expires_in: timedelta) -> UploadTarget:
-        _check_key(key)
+        check_key(key)
         if max_bytes <= 0:
             raise ValueError("max_bytes must be positive")
         expires = int((self._clock.now() + expires_in).timestamp())

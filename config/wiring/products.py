@@ -4,14 +4,14 @@
   PostgreSQL), the public card cache (Redis on infra, with a near cache in each process), and the
   catalogue's side of ``ports.catalog`` for the other contexts.
 - Stock: on-hand units and orders' reservations, and the desk the orchestrator's sagas use.
-- Images: their rows in the products database (or memory), their bytes in object storage. There is no S3
-  adapter yet, so both profiles keep the bytes in the process (``MemoryObjectStorage``, with its signed
-  upload route and GET /media as the CDN); the S3 adapter will take its place on infra.
+- Images: their rows in the products database (or memory), their bytes in object storage: an S3 bucket on
+  infra (clients upload to presigned URLs), the process on memory (``MemoryObjectStorage``, which is also
+  the ``UploadRoute`` behind PUT /uploads; infra wires none, so that route is not served there). GET
+  /media serves either store's objects, the origin the default CDN base URL points at.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from adapters.memory.product_media import MediaTables, MemoryMediaUnitOfWork, MemoryProductImages
@@ -19,11 +19,10 @@ from adapters.memory.products import CatalogTables, MemoryCatalogUnitOfWork, Mem
 from adapters.memory.stock import MemoryStockLevels, MemoryStockUnitOfWork, StockTables
 from adapters.memory.storage import MemoryObjectStorage, UploadSigner
 from config.runtime import Wiring
-from config.settings import DEVELOPMENT_UPLOAD_SIGNING_KEY
 from core.products import use_cases as uc
 from core.products.desk import StockForSagas
 from core.products.media import MediaPolicy
-from ports.catalog import ProductCatalog, ProductImages, ProductOwnership, StockLevels
+from ports.catalog import ProductCatalog, ProductImages, ProductOwnership, PublishedCards, StockLevels
 from ports.checkout import StockDesk
 from ports.product_media import MediaUnitOfWork
 from ports.products import CatalogUnitOfWork, ProductCache, ShopCards
@@ -32,8 +31,6 @@ from ports.stock import StockUnitOfWork
 from ports.storage import ObjectStorage, UploadRoute
 
 DATABASE = "products"
-
-log = logging.getLogger(__name__)
 
 
 def register(w: Wiring) -> None:
@@ -85,6 +82,10 @@ def _catalogue(w: Wiring) -> None:
     c.register(
         ProductCatalog, factory=lambda: uc.CatalogOffers(catalog, c.resolve(StockLevels), c.resolve(ProductImages))
     )
+    c.register(
+        PublishedCards,
+        factory=lambda: uc.CatalogPublishedCards(catalog, c.resolve(StockLevels), c.resolve(ProductImages)),
+    )
     w.use_cases(
         uc.AddCategory,
         uc.ChangeCategoryName,
@@ -128,20 +129,18 @@ def _images(w: Wiring) -> None:
         max_images_per_product=s.max_images_per_product,
     )
     c.register(MediaPolicy, instance=policy)
-    if w.infra and s.upload_signing_key == DEVELOPMENT_UPLOAD_SIGNING_KEY:
-        log.warning(
-            "MARKETPLACE_UPLOAD_SIGNING_KEY is the development default: anyone can sign upload URLs; set a secret"
-        )
-    storage = MemoryObjectStorage(s.public_base_url, UploadSigner(s.upload_signing_key), c.resolve(Clock))
-    c.register(ObjectStorage, instance=storage)
-    c.register(UploadRoute, instance=storage)
     if w.infra:
         from adapters.postgres.products.media import PostgresMediaUnitOfWork, PostgresProductImages
+        from adapters.s3.storage import S3ObjectStorage
 
+        c.register(ObjectStorage, instance=S3ObjectStorage(w.s3, c.resolve(Clock)))
         pool, nudge = w.pool(DATABASE), w.nudge(DATABASE)
         w.units_of_work(MediaUnitOfWork, lambda: PostgresMediaUnitOfWork(pool, nudge))
         c.register(ProductImages, instance=PostgresProductImages(pool, policy))
     else:
+        storage = MemoryObjectStorage(s.public_base_url, UploadSigner(s.upload_signing_key), c.resolve(Clock))
+        c.register(ObjectStorage, instance=storage)
+        c.register(UploadRoute, instance=storage)
         tables = MediaTables()
         w.units_of_work(MediaUnitOfWork, lambda: MemoryMediaUnitOfWork(tables, w.bus))
         c.register(ProductImages, instance=MemoryProductImages(tables, policy))

@@ -1,7 +1,11 @@
-"""The search context: the in-memory index on both profiles until the Elasticsearch adapter arrives.
+"""The search context: Elasticsearch on infra, the in-memory index on memory.
 
-The index is a read model fed by the search consumer, so it needs no database; the consumer's inbox
-stays in memory with it (a restart empties both, and the events refill them together).
+The index is a read model fed by the search consumer group, so the context has no database. On infra the
+index is shared by every process (two `serve` processes answer the same results, a restart keeps them)
+and kept current by `marketplace consume search`; `marketplace reindex` rebuilds it from the products and
+sellers contexts. The group's inbox stays in memory: every write to the index is idempotent under an
+in-order replay (a document put whole with a revision guard, availability set to a value, a storefront
+listed or delisted), which is what a redelivery after a crash is.
 """
 
 from __future__ import annotations
@@ -13,7 +17,21 @@ from ports.search import SearchIndex
 
 
 def register(w: Wiring) -> None:
-    w.container.register(SearchIndex, instance=MemorySearchIndex())
+    index: SearchIndex
+    if w.infra:
+        from adapters.elasticsearch.search_index import ElasticsearchHealth, ElasticsearchSearchIndex
+
+        elastic = ElasticsearchSearchIndex.at(
+            w.settings.elasticsearch_url,
+            w.settings.search_index_prefix,
+            timeout_seconds=w.settings.elasticsearch_timeout_seconds,
+        )
+        w.runtime.on_close(elastic.close)
+        w.runtime.health_checks.append(ElasticsearchHealth("elasticsearch", elastic))
+        index = elastic
+    else:
+        index = MemorySearchIndex()
+    w.container.register(SearchIndex, instance=index)
     w.use_cases(
         uc.IndexPublishedProduct,
         uc.RemoveUnpublishedProduct,
@@ -26,4 +44,5 @@ def register(w: Wiring) -> None:
         uc.SearchProducts,
         uc.SuggestCompletions,
         uc.SearchSellers,
+        uc.RebuildSearchIndex,
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from adapters.memory.sellers import MemorySellersUnitOfWork, SellersTables
 from config.runtime import Wiring
 from core.sellers import use_cases as uc
-from ports.sellers import SellersUnitOfWork
+from ports.sellers import SellersUnitOfWork, Storefronts
 
 DATABASE = "sellers"
 
@@ -17,6 +17,7 @@ def register(w: Wiring) -> None:
     else:
         tables = SellersTables()
         w.units_of_work(SellersUnitOfWork, lambda: MemorySellersUnitOfWork(tables, w.bus))
+    w.container.register(Storefronts, factory=lambda: uc.SellerStorefronts(w.units_of_work_of(SellersUnitOfWork)))
     w.use_cases(
         uc.ApplyAsSeller,
         uc.ShowMyApplication,

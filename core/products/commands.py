@@ -282,7 +282,7 @@ class RequestUpload:
     principal: Principal
     product_id: str
     content_type: str
-    size: int  # bytes the seller will upload, at most
+    size: int  # bytes the seller will upload: no more (an upload target may require exactly this many)
 
 
 @attrs.frozen

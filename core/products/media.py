@@ -6,7 +6,8 @@ An image is asked for before its bytes exist::
                            \\--confirm finds no such object / upload window closed--> dropped
 
 The seller's client sends the bytes straight to object storage (an upload target), never through a use
-case; ``confirm`` then checks what arrived before the image is shown. Only ready images have a public
+case; ``confirm`` then checks what arrived before the image is shown: its size, and its type as its first
+bytes tell it (the Content-Type it was sent with is only a label the client chose). Only ready images have a public
 (CDN) URL. Each image's object key is ``products/{product_id}/{image_id}.{ext}``: the image id is a fresh
 random id, so nobody can guess the URL of an image before it is published.
 """
@@ -24,6 +25,19 @@ from core.shared.events import Aggregate
 
 # The content types a card may show, and the file extension each object key ends with.
 IMAGE_TYPES: dict[str, str] = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+# How many of a file's first bytes tell its type apart (WebP's "RIFF", size, "WEBP" is the longest).
+SNIFF_BYTES = 12
+
+
+def image_type_of(head: bytes) -> str | None:
+    """The image type whose magic number ``head`` (a file's first bytes) starts with; None for others."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
 
 
 class ImageStatus(StrEnum):
@@ -123,6 +137,16 @@ class ProductImage(Aggregate):
                 FieldError("size", f"the file uploaded has {stored_size} bytes, over the {self.size} declared")
             )
         return problems
+
+    def content_problems(self, head: bytes | None) -> list[FieldError]:
+        """What is wrong with the first bytes of the file that arrived (``None``: there is none)."""
+        if head is None:
+            return [FieldError("upload", "no file was uploaded to the upload URL")]
+        found = image_type_of(head)
+        if found != self.content_type:
+            what = found or "no JPEG, PNG or WebP image"
+            return [FieldError("content_type", f"the file uploaded is {what}, not {self.content_type}")]
+        return []
 
     def mark_ready(self, stored_size: int, now: datetime) -> None:
         self.status = ImageStatus.READY

@@ -1,8 +1,8 @@
 """How text becomes search terms: the one analysis every index adapter applies to documents and queries.
 
 Words are runs of letters and digits; case and accents do not matter ("Café" and "CAFE" are the same
-term, "Straße" is "strasse"). The Elasticsearch adapter reproduces it with the standard tokenizer and the
-lowercase and asciifolding filters.
+term, "Straße" is "strasse"). The Elasticsearch adapter indexes the words this analysis gives, joined by
+spaces, under the whitespace analyzer, so both indexes hold the very terms the queries carry.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import TypeVar
 
 import attrs
@@ -31,6 +31,7 @@ from core.search.commands import (
 )
 from core.search.model import (
     MAX_SUGGESTIONS,
+    Attribute,
     Position,
     PriceRange,
     ProductDocument,
@@ -52,8 +53,10 @@ from core.search.model import (
 from core.search.text import fold
 from core.shared.errors import Validation, ValidationFailed
 from core.shared.money import CURRENCIES
-from core.shared.pagination import encode_cursor
-from ports.search import SearchIndex
+from core.shared.pagination import MAX_LIMIT, PageRequest, encode_cursor
+from ports.catalog import PublishedCard, PublishedCards
+from ports.search import Progress, SearchIndex
+from ports.sellers import Storefront, Storefronts
 
 MAX_BRANDS = 20
 MAX_ID_CHARS = 100
@@ -62,6 +65,28 @@ MAX_RATING = 5
 
 
 # --- indexing ------------------------------------------------------------------------------------------
+
+
+def indexed(command: IndexProduct, current: ProductDocument | None = None) -> ProductDocument:
+    """The document of a published card; ratings come from the reviews context, so a new revision of the
+    card keeps the ``current`` document's."""
+    return ProductDocument(
+        product_id=command.product_id,
+        seller_id=command.seller_id,
+        revision=command.revision,
+        title=command.title,
+        description=command.description,
+        brand=command.brand,
+        attributes=command.attributes,
+        category_id=command.category_id,
+        category_path=command.category_path,
+        price=command.price,
+        available=max(0, command.available),
+        image_url=command.image_urls[0] if command.image_urls else None,
+        published_at=command.published_at,
+        rating=current.rating if current else 0.0,
+        review_count=current.review_count if current else 0,
+    )
 
 
 class IndexPublishedProduct:
@@ -74,24 +99,7 @@ class IndexPublishedProduct:
         current = await self.index.product(command.product_id)
         if current is not None and current.revision > command.revision:
             return  # a late copy of an older revision must not bring old text back
-        document = ProductDocument(
-            product_id=command.product_id,
-            seller_id=command.seller_id,
-            revision=command.revision,
-            title=command.title,
-            description=command.description,
-            brand=command.brand,
-            attributes=command.attributes,
-            category_id=command.category_id,
-            category_path=command.category_path,
-            price=command.price,
-            available=command.available,
-            image_url=command.image_urls[0] if command.image_urls else None,
-            published_at=command.published_at,
-            # Ratings come from the reviews context; a new revision of the card keeps them.
-            rating=current.rating if current else 0.0,
-            review_count=current.review_count if current else 0,
-        )
+        document = indexed(command, current)
         await self.index.put_product(document)
 
 
@@ -185,6 +193,76 @@ class RelistReinstatedSeller:
         current = await self.index.seller(command.seller_id)
         if current is not None and not current.listed:
             await self.index.put_seller(attrs.evolve(current, listed=True))
+
+
+@attrs.frozen
+class Rebuilt:
+    products: int  # documents the bulk load wrote (those written meanwhile by the consumers kept theirs)
+    sellers: int
+
+
+class RebuildSearchIndex:
+    """``marketplace reindex``: a new copy of the index from the products and sellers contexts, swapped in
+    for the live one with no downtime (``ports.search.IndexRebuild``). The consumers keep the live copy
+    current meanwhile, and their writes reach the new copy too, so nothing that happens during the
+    rebuild is lost. The index's ratings come with the cards once the reviews context rates them."""
+
+    def __init__(self, index: SearchIndex, cards: PublishedCards, storefronts: Storefronts) -> None:
+        self.index, self.cards, self.storefronts = index, cards, storefronts
+
+    async def live_products(self) -> int:
+        """How many products the live index holds: what a progress bar can expect the rebuild to copy."""
+        return (await self.index.search_products(ProductQuery(limit=1))).total
+
+    async def __call__(self, products: Progress | None = None, sellers: Progress | None = None) -> Rebuilt:
+        async with self.index.rebuild() as build:
+            written_products = await build.put_products(self._products(), products)
+            written_sellers = await build.put_sellers(self._sellers(), sellers)
+        return Rebuilt(written_products, written_sellers)
+
+    async def _products(self) -> AsyncIterator[ProductDocument]:
+        page = PageRequest(MAX_LIMIT)
+        while True:
+            found = await self.cards.published(page)
+            for card in found.items:
+                yield indexed(index_command(card))
+            if found.next_cursor is None:
+                return
+            page = PageRequest(MAX_LIMIT, found.next_cursor)
+
+    async def _sellers(self) -> AsyncIterator[SellerDocument]:
+        page = PageRequest(MAX_LIMIT)
+        while True:
+            found = await self.storefronts.storefronts(page)
+            for storefront in found.items:
+                yield seller_document(storefront)
+            if found.next_cursor is None:
+                return
+            page = PageRequest(MAX_LIMIT, found.next_cursor)
+
+
+def index_command(card: PublishedCard) -> IndexProduct:
+    return IndexProduct(
+        product_id=card.product_id,
+        seller_id=card.seller_id,
+        revision=card.revision,
+        title=card.title,
+        description=card.description,
+        brand=card.brand,
+        attributes=tuple(Attribute(name, kind, value) for name, kind, value in card.attributes),
+        category_id=card.category_id,
+        category_path=card.category_path,
+        price=card.price,
+        available=card.available,
+        image_urls=card.image_urls,
+        published_at=card.published_at,
+    )
+
+
+def seller_document(storefront: Storefront) -> SellerDocument:
+    return SellerDocument(
+        storefront.seller_id, storefront.display_name, storefront.description, storefront.logo_url, storefront.listed
+    )
 
 
 # --- queries -------------------------------------------------------------------------------------------

@@ -34,9 +34,9 @@ from core.sellers.model import (
     clean_line,
 )
 from core.shared.errors import NotFound, PermissionDenied, Validation
-from core.shared.pagination import Page
+from core.shared.pagination import Page, PageRequest
 from core.shared.security import Principal, Role
-from ports.sellers import SellersUnitOfWork
+from ports.sellers import SellersUnitOfWork, Storefront
 from ports.shared import Clock, UnitOfWorkFactory
 
 
@@ -200,6 +200,26 @@ class ListSellerAccounts:
         async with self.uow() as uow:
             page = await uow.sellers.list(command.status, command.page)
         return Page([seller_summary(s) for s in page.items], page.next_cursor)
+
+
+class SellerStorefronts:
+    """``ports.sellers.Storefronts``: what the search index is rebuilt from (``marketplace reindex``)."""
+
+    def __init__(self, uow: UnitOfWorkFactory[SellersUnitOfWork]) -> None:
+        self.uow = uow
+
+    async def storefronts(self, page: PageRequest) -> Page[Storefront]:
+        async with self.uow() as uow:
+            found = await uow.sellers.list(None, page)
+        shown = (SellerStatus.VERIFIED, SellerStatus.SUSPENDED)
+        return Page(
+            [
+                Storefront(s.id, s.display_name, s.description, s.logo_url, listed=s.status is SellerStatus.VERIFIED)
+                for s in found.items
+                if s.status in shown
+            ],
+            found.next_cursor,
+        )
 
 
 Move = Callable[[Seller, str, datetime], None]

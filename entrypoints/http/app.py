@@ -14,6 +14,7 @@ from entrypoints.http.gateway import Gateway, HttpMetrics, template
 from entrypoints.http.keys import RUNTIME_KEY
 from entrypoints.http.openapi import build_document
 from entrypoints.http.routing import Endpoint, to_aiohttp
+from ports.storage import UploadRoute
 
 
 def all_endpoints() -> list[Endpoint]:
@@ -33,11 +34,13 @@ def create_app(runtime: Runtime, endpoints: Iterable[Endpoint] | None = None) ->
     app.on_cleanup.append(flush_access_log)
     app[RUNTIME_KEY] = runtime
     app[ops.REGISTRY_KEY] = registry
-    app[ops.DOCUMENT_KEY] = build_document(endpoints, {**ops.OPS_PATHS, **uploads.PATHS}, ops.version())
+    # PUT /uploads is the in-memory store's upload route; on S3 clients upload to the bucket's own URLs.
+    upload_route = runtime.provides(UploadRoute)
+    app[ops.DOCUMENT_KEY] = build_document(endpoints, {**ops.OPS_PATHS, **uploads.paths(upload_route)}, ops.version())
     for endpoint in endpoints:
         handler = gateway.wrap(to_aiohttp(endpoint), template(endpoint.full_path))
         app.router.add_route(endpoint.method, endpoint.full_path, handler)
     ops.add_routes(app, gateway)
-    uploads.add_routes(app, gateway)  # the in-memory object store's upload route and CDN
+    uploads.add_routes(app, gateway, upload_route=upload_route)  # the upload route (memory) and GET /media
     gateway.add_unmatched(app)
     return app

@@ -1,10 +1,13 @@
-"""The in-memory object store's two faces on the web: its signed upload route and its "CDN".
+"""The object store on the web: the in-memory store's signed upload route, and the media files' origin.
 
 PUT /uploads/{key} takes the bytes of one object, as a presigned S3 URL would: the query string states
 what it allows (content type, size limit, expiry) and is signed, so no session is needed and nothing can
-be changed. GET /media/{key} serves a stored object with its content type and cache headers. These are
-not API routes (no JSON, no /api/v1 prefix, no bearer token), so they are plain aiohttp handlers; the
-gateway still answers every refusal with a problem document.
+be changed. It is served only where the in-memory store is wired (an ``UploadRoute``): on S3 clients send
+the bytes to the bucket's presigned URLs. GET /media/{key} serves a stored object, from whichever store is
+wired, with its content type and cache headers: the origin of the default CDN base URL (a CDN in front of
+it, or of the bucket, serves the images in production). These are not API routes (no JSON, no /api/v1
+prefix, no bearer token), so they are plain aiohttp handlers; the gateway still answers every refusal with
+a problem document.
 """
 
 from __future__ import annotations
@@ -103,9 +106,15 @@ async def media_object(request: web.Request) -> web.Response:
     return web.Response(body=stored.data, content_type=stored.info.content_type, headers=headers)
 
 
-def add_routes(app: web.Application, gateway: Gateway) -> None:
-    app.router.add_put(UPLOADS, gateway.wrap(upload_object, template(UPLOADS)))
+def add_routes(app: web.Application, gateway: Gateway, *, upload_route: bool = True) -> None:
+    if upload_route:
+        app.router.add_put(UPLOADS, gateway.wrap(upload_object, template(UPLOADS)))
     app.router.add_get(MEDIA, gateway.wrap(media_object, template(MEDIA)))
+
+
+def paths(upload_route: bool) -> dict[str, Any]:
+    """Their entries in the API document: the upload route's only where it is served."""
+    return PATHS if upload_route else {path: item for path, item in PATHS.items() if path != "/uploads/{key}"}
 
 
 def _problem(description: str) -> dict[str, Any]:
@@ -152,7 +161,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "tags": ["public: media"],
             "operationId": "media_object",
-            "summary": "A stored media file (the memory profile's CDN)",
+            "summary": "A stored media file (the origin behind the CDN base URL)",
             "parameters": [_KEY],
             "responses": {
                 "200": {

@@ -9,27 +9,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-import pytest
 from pytest_bdd import then, when
 
-from adapters.memory.search_index import MemorySearchIndex
 from features.steps.accounts import World
 from features.steps.catalog import Catalog, money, shown
 from features.steps.text import step
-from ports.search import SearchIndex
-from tests.support.server import ServerThread
 
 SEARCH = "/api/v1/search"
-
-
-@pytest.fixture
-def empty_search_index(api: Any, server: ServerThread) -> None:
-    """On the infra profile the server outlives a scenario and only its stores are wiped; the in-memory
-    index must start empty too (an Elasticsearch index will need the same)."""
-    assert server.runtime is not None
-    index = server.runtime.resolve(SearchIndex)
-    if isinstance(index, MemorySearchIndex):
-        index.clear()
 
 
 def _search(world: World, **params: Any) -> None:

@@ -5,6 +5,8 @@ and one pending image whose upload URL is "{upload}" (for a 100 byte JPEG); "{ot
 seller's product with its image "{other_image_id}" (both must be reported exactly as missing ones);
 "{missing}" is an id nothing has. "{forged_upload}" is "{upload}" with a changed signature and
 "{expired_upload}" an upload URL whose time ran out; "{upload_key}" is the pending image's object key.
+The rows of PUT /uploads (the memory store's upload route) run on the memory profile only: on infra the
+upload URLs are S3's and the app serves no such route (checked below).
 """
 
 from __future__ import annotations
@@ -79,6 +81,9 @@ def _label(row: tuple[str, str, Any, str, int]) -> str:
     return f"{method} {path} {body!r:.40} -> {status} {field}"
 
 
+ROWS = [pytest.param(row, marks=pytest.mark.upload_route) if row[1].startswith("/uploads/") else row for row in BAD]
+
+
 def _after_uploads(url: str) -> str:
     """What follows /uploads/ in an upload URL: the object key and the signed query string."""
     parts = urlsplit(url)
@@ -108,7 +113,7 @@ def shop(api: ApiClient, server: Any) -> dict[str, str]:
     image_id = gallery.image_id
     asks_to_upload(gallery, "potter@example.com", 100, "image/jpeg", "Blue Teapot")
     upload = _after_uploads(gallery.upload["url"])
-    signature = upload.rsplit("signature=", 1)[1]
+    signature = upload.rsplit("signature=", 1)[-1]  # the memory store's URL (infra's is S3's: unused)
     return {
         "seller": world.token("potter@example.com"),
         "other_seller": world.token("smith@example.com"),
@@ -117,7 +122,7 @@ def shop(api: ApiClient, server: Any) -> dict[str, str]:
         "image_id": image_id,
         "other_image_id": other_image_id,
         "upload": upload,
-        "upload_key": upload.split("?", 1)[0],
+        "upload_key": f"products/{catalog.product_id('Blue Teapot')}/{gallery.image_id}.jpg",
         "forged_upload": upload.replace(signature, signature[::-1]),
         "expired_upload": _after_uploads(expired),
         "missing": "01900000-0000-7000-8000-000000000000",
@@ -136,7 +141,7 @@ def _state(api: ApiClient, server: Any, shop: dict[str, str]) -> list[Any]:
     return views
 
 
-@pytest.mark.parametrize("row", BAD, ids=_label)
+@pytest.mark.parametrize("row", ROWS, ids=_label)
 def test_bad_input_is_refused_and_changes_nothing(api: ApiClient, server: Any, shop: dict[str, str], row: Any) -> None:
     method, template, body, field, status = row
     before = _state(api, server, shop)
@@ -167,6 +172,22 @@ def test_another_sellers_product_and_image_are_reported_as_missing(api: ApiClien
     assert other_image.body["detail"] == missing_image.body["detail"]
 
 
+def test_the_upload_route_is_served_only_where_the_upload_urls_point_at_it(
+    api: ApiClient, server: Any, shop: dict[str, str]
+) -> None:
+    """On infra the upload URLs are the S3 bucket's: PUT /uploads is neither served nor documented."""
+    path = f"/uploads/{shop['upload_key']}?content_type=image%2Fjpeg&max_bytes=100&expires=1&signature=00"
+    reply = api.request("PUT", path, data=b"\xff\xd8\xff\xe0" + b"\x00" * 96, headers={"Content-Type": "image/jpeg"})
+    documented = "/uploads/{key}" in api.get("/api/openapi.json").body["paths"]
+    if server.settings.uses_infra:
+        assert_problem(reply, 404, "")
+        assert not documented
+    else:
+        assert_problem(reply, 403, "")  # served: the made-up signature is refused
+        assert documented
+
+
+@pytest.mark.upload_route
 def test_a_valid_upload_to_the_same_url_is_taken(api: ApiClient, shop: dict[str, str]) -> None:
     """The rows above fail for their one flaw only: the URL itself works."""
     data = b"\xff\xd8\xff\xe0" + b"\x00" * 96

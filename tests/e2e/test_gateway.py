@@ -113,7 +113,8 @@ def test_health(api: ApiClient, server) -> None:  # type: ignore[no-untyped-def]
     assert ready.status == 200
     assert ready.body["status"] == "ready"
     if server.settings.uses_infra:
-        assert set(ready.body["checks"]) == {f"postgres.{database}" for database in DATABASES} | {"redis", "kafka"}
+        adapters = {f"postgres.{database}" for database in DATABASES} | {"redis", "kafka", "s3", "elasticsearch"}
+        assert set(ready.body["checks"]) == adapters
         assert all(c["status"] == "ok" for c in ready.body["checks"].values())
 
 

@@ -16,6 +16,7 @@ from config.settings import load_settings
 from tests.support.kafka import drop_topics, kafka_servers, scratch_prefix
 from tests.support.postgres import create_database, drop_database
 from tests.support.redis import redis_url
+from tests.support.s3 import drop_bucket, s3_endpoint, scratch_bucket_name
 
 pytestmark = pytest.mark.infra
 
@@ -31,6 +32,7 @@ def marketplace(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[
 @pytest.fixture
 def env() -> Iterator[dict[str, str]]:
     dsn = asyncio.run(create_database("cli"))
+    bucket = scratch_bucket_name()  # `migrate` makes it
     environ = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
     environ.update(
         MARKETPLACE_PROFILE="infra",
@@ -40,26 +42,31 @@ def env() -> Iterator[dict[str, str]]:
         MARKETPLACE_ARGON2_MEMORY_KIB="1024",
         MARKETPLACE_KAFKA_BOOTSTRAP_SERVERS=kafka_servers(),
         MARKETPLACE_KAFKA_TOPIC_PREFIX=scratch_prefix(),
+        MARKETPLACE_S3_ENDPOINT_URL=s3_endpoint(),
+        MARKETPLACE_S3_BUCKET=bucket,
     )
     yield environ
     asyncio.run(drop_database(dsn))
     asyncio.run(drop_topics(topics(load_settings(environ))))
+    asyncio.run(drop_bucket(bucket))
 
 
 def test_migrate_applies_every_migration_once(env: dict[str, str]) -> None:
     first = marketplace("migrate", env=env)
     assert first.returncode == 0, first.stderr
     assert "users: 3 migration(s) applied" in first.stdout
-    assert [line.split(":")[0] for line in first.stdout.splitlines()] == [*DATABASES, "kafka"]
+    assert [line.split(":")[0] for line in first.stdout.splitlines()] == [*DATABASES, "kafka", "s3"]
     assert "auth/0001_accounts" in first.stdout
     prefix = env["MARKETPLACE_KAFKA_TOPIC_PREFIX"]
     assert f"kafka: 12 topic(s) created: {prefix}.auth, " in first.stdout
     assert f"{prefix}.dead-letter" in first.stdout
+    assert f"s3: bucket {env['MARKETPLACE_S3_BUCKET']} created" in first.stdout
     again = marketplace("migrate", env=env)
     assert again.returncode == 0, again.stderr
     assert again.stdout.splitlines() == [
         *(f"{database}: 0 migration(s) applied" for database in DATABASES),
         "kafka: 0 topic(s) created",
+        f"s3: bucket {env['MARKETPLACE_S3_BUCKET']} was there",
     ]
 
 

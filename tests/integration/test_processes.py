@@ -4,7 +4,8 @@ with Kafka between them, and what they do when one of them, or the broker, goes 
 One checkout goes from the cart to a delivered parcel through them. Then the consumer process is killed
 (SIGKILL: no commit, no leaving its groups) while events are on their way, and started again: every
 order still ends paid, each payment authorized once, and the stock adds up, since the restarted consumers
-resume after their last commits and their inboxes skip what was handled already.
+resume after their last commits and their inboxes skip what was handled already. Two `serve` processes
+answer the same search results (the index is Elasticsearch's), and a restarted one too.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 import requests
 
 from adapters.system import SystemClock
-from config.contexts import GROUPS, WITH_THE_API
+from config.contexts import GROUPS
 from config.settings import load_settings
 from tests.support.http import ApiClient
 from tests.support.processes import Api, Marketplace, cli, infra_env
@@ -37,7 +38,7 @@ class Processes:
     def __init__(self, env: dict[str, str], port: int) -> None:
         self.env = env
         self.api = Api(env, "serve", port)
-        self.consumers = Marketplace(env, "consume", *(g for g in GROUPS if g not in WITH_THE_API))
+        self.consumers = Marketplace(env, "consume", *GROUPS)
         self.workers = Marketplace(env, "work", "payment-errors", "shipment-poller", "saga-sweeper")
 
     def stop(self) -> None:
@@ -118,6 +119,22 @@ def test_a_checkout_goes_to_delivery_through_separate_processes_and_survives_a_k
     assert stock["on_hand"] == START_STOCK - 1  # the delivered one left the warehouse
     assert stock["reserved"] == 6
     assert stock["available"] == START_STOCK - 7
+
+    # The search index is Elasticsearch's, shared: a second `serve` answers what the first does, and so
+    # does the first once restarted.
+    def found(client: ApiClient) -> list[tuple[str, int]]:
+        items = ok(client.get("/api/v1/search/products?q=stoneware"))["items"]
+        return [(item["id"], item["available"]) for item in items]
+
+    eventually("the index to show the stock", lambda: found(api) == [(product_id, START_STOCK - 7)], 60)
+    second = Api(processes.env, "serve", free_port()).start()
+    try:
+        assert found(ApiClient(second.base_url)) == found(api)
+        processes.api.stop()
+        processes.api.start()
+        assert found(api) == [(product_id, START_STOCK - 7)]
+    finally:
+        second.stop()
 
 
 def services(*args: str) -> None:

@@ -1,5 +1,6 @@
 """The shop's processes as an operator runs them: `marketplace <command>` in OS processes of their own, on
-the infra profile, against throwaway databases, a scratch Redis database and scratch Kafka topics."""
+the infra profile, against throwaway databases, a scratch Redis database, scratch Kafka topics, scratch
+Elasticsearch indexes and a scratch S3 bucket."""
 
 from __future__ import annotations
 
@@ -11,13 +12,17 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import attrs
 import requests
 
 from config.container import DATABASES, topics
-from config.settings import load_settings
+from config.settings import Settings, load_settings
+from tests.support.elasticsearch import elasticsearch_url, scratch_search_index
+from tests.support.elasticsearch import scratch_prefix as search_prefix
 from tests.support.kafka import drop_topics, kafka_servers, scratch_prefix
 from tests.support.postgres import drop_database, fresh_database
 from tests.support.redis import redis_url, scratch_redis, with_db
+from tests.support.s3 import drop_bucket, s3_endpoint, scratch_bucket
 from tests.support.sandboxes import SandboxServers
 from tests.support.shop import eventually
 
@@ -81,6 +86,19 @@ class Api(Marketplace):
         return self
 
 
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that makes `marketplace` load ``settings`` (the test server's, say): this process's
+    environment without its MARKETPLACE_* names, and every setting that is not its default."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
+    defaults = Settings()
+    for field in attrs.fields(Settings):
+        value = getattr(settings, field.name)
+        if value != getattr(defaults, field.name):
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            env[f"MARKETPLACE_{field.name.upper()}"] = text
+    return env
+
+
 def cli(env: dict[str, str], *args: str) -> None:
     done = subprocess.run(  # noqa: S603 - our own command
         [sys.executable, "-m", "entrypoints.cli", *args], env=env, capture_output=True, text=True, timeout=60
@@ -98,6 +116,7 @@ def infra_env(name: str, sandboxes: SandboxServers, **settings: str) -> Iterator
         for database, contexts in DATABASES.items()
     }
     asyncio.run(_empty_redis())
+    bucket = asyncio.run(_scratch_bucket())
     env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
     env.update(
         dsns,
@@ -108,6 +127,10 @@ def infra_env(name: str, sandboxes: SandboxServers, **settings: str) -> Iterator
         MARKETPLACE_KAFKA_PARTITIONS="2",
         MARKETPLACE_PAYMENT_GATEWAY_URL=sandboxes.payments_url,
         MARKETPLACE_LOGISTICS_API_URL=sandboxes.logistics_url,
+        MARKETPLACE_S3_ENDPOINT_URL=s3_endpoint(),
+        MARKETPLACE_S3_BUCKET=bucket,
+        MARKETPLACE_ELASTICSEARCH_URL=elasticsearch_url(),
+        MARKETPLACE_SEARCH_INDEX_PREFIX=search_prefix(),
         MARKETPLACE_ARGON2_TIME_COST="1",
         MARKETPLACE_ARGON2_MEMORY_KIB="1024",
         MARKETPLACE_OUTBOX_POLL_SECONDS="0.2",
@@ -120,8 +143,24 @@ def infra_env(name: str, sandboxes: SandboxServers, **settings: str) -> Iterator
         for dsn in dsns.values():
             asyncio.run(drop_database(dsn))
         asyncio.run(drop_topics(topics(load_settings(env))))
+        asyncio.run(drop_bucket(bucket))
+        asyncio.run(_drop_indexes(env["MARKETPLACE_SEARCH_INDEX_PREFIX"]))
+
+
+async def _drop_indexes(prefix: str) -> None:
+    index = await scratch_search_index(prefix)
+    try:
+        await index.delete_indexes()
+    finally:
+        await index.close()
 
 
 async def _empty_redis() -> None:
     client = await scratch_redis(REDIS_DB)
     await client.aclose()
+
+
+async def _scratch_bucket() -> str:
+    bucket = await scratch_bucket()
+    await bucket.close()
+    return bucket.name

@@ -39,6 +39,9 @@ def test_values_come_from_marketplace_variables_converted_to_their_types() -> No
         ({"MARKETPLACE_USERS_DB_DSN": "mysql://x/y"}, "MARKETPLACE_USERS_DB_DSN must be a postgresql"),
         ({"MARKETPLACE_OUTBOX_POLL_SECONDS": "soon"}, "MARKETPLACE_OUTBOX_POLL_SECONDS must be a number"),
         ({"MARKETPLACE_PROT": "9000"}, "unknown setting(s): MARKETPLACE_PROT"),
+        ({"MARKETPLACE_ELASTICSEARCH_URL": "localhost:9200"}, "MARKETPLACE_ELASTICSEARCH_URL must be a http or https"),
+        ({"MARKETPLACE_SEARCH_INDEX_PREFIX": "Shop"}, "MARKETPLACE_SEARCH_INDEX_PREFIX must be 1 to 100 of a-z"),
+        ({"MARKETPLACE_SEARCH_INDEX_PREFIX": "_shop"}, "MARKETPLACE_SEARCH_INDEX_PREFIX must be 1 to 100 of a-z"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(environ: dict[str, str], message: str) -> None:

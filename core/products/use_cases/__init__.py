@@ -16,7 +16,7 @@ from core.products.use_cases.decisions import (
     RestoreSellerProducts,
 )
 from core.products.use_cases.media import ConfirmImageUpload, ListProductImages, RemoveProductImage, RequestImageUpload
-from core.products.use_cases.offers import CatalogOffers, CatalogOwnership
+from core.products.use_cases.offers import CatalogOffers, CatalogOwnership, CatalogPublishedCards
 from core.products.use_cases.shop import BrowseShop, CatalogShopCards, ShowPublicCard
 from core.products.use_cases.stock import CommitStock, ReleaseStock, ReserveStock, SetStock, ShowStock
 
@@ -27,6 +27,7 @@ __all__ = [
     "BrowseShop",
     "CatalogOffers",
     "CatalogOwnership",
+    "CatalogPublishedCards",
     "CatalogShopCards",
     "ChangeCategoryName",
     "CommitStock",

@@ -2,7 +2,8 @@
 
 Only the seller who owns the product acts on its images; anyone else is told the product (or image) does
 not exist. The bytes never pass through these use cases: the seller's client sends them to the upload
-target, and ``ConfirmImageUpload`` checks what arrived (type and size) before the image is shown.
+target, and ``ConfirmImageUpload`` checks what arrived (its size, and its type by its first bytes) before
+the image is shown.
 Objects are removed after the change that drops their image commits: a failure in between leaves an
 unreachable object behind, never an image whose file is gone.
 """
@@ -18,7 +19,7 @@ from core.products.commands import (
     RequestUpload,
     UploadInstructions,
 )
-from core.products.media import MediaPolicy, ProductImage, image_key
+from core.products.media import SNIFF_BYTES, MediaPolicy, ProductImage, image_key
 from core.shared.errors import Conflict, NotFound, ValidationFailed
 from core.shared.security import Principal
 from ports.catalog import ProductOwnership
@@ -120,6 +121,9 @@ class ConfirmImageUpload:
                 return image_view(image, self.policy)
             stored = await self.storage.stat(image.key)
             problems = image.upload_problems(stored.content_type if stored else None, stored.size if stored else None)
+            if stored is not None and not problems:
+                # The Content-Type it was sent with is the client's word; its first bytes say what it is.
+                problems = image.content_problems(await self.storage.peek(image.key, SNIFF_BYTES))
             if stored is None or problems:
                 await uow.images.remove(image)
                 await uow.commit()

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ports.catalog import Offer, ProductImages, StockLevels
+from core.products.categories import CategoryTree
+from core.shared.pagination import Page, PageRequest
+from ports.catalog import Offer, ProductImages, PublishedCard, StockLevels
 from ports.products import CatalogUnitOfWork
 from ports.shared import UnitOfWorkFactory
 
@@ -60,3 +62,41 @@ class CatalogOffers:
                 purchasable=product.seller_id not in suspended and units > 0,
             )
         return offers
+
+
+class CatalogPublishedCards:
+    """``ports.catalog.PublishedCards``: the shown cards a page at a time, as their publication told them,
+    with the stock and images of now (what ``marketplace reindex`` fills a new search index with)."""
+
+    def __init__(
+        self, catalog: UnitOfWorkFactory[CatalogUnitOfWork], stock: StockLevels, images: ProductImages
+    ) -> None:
+        self.catalog, self.stock, self.images = catalog, stock, images
+
+    async def published(self, page: PageRequest) -> Page[PublishedCard]:
+        async with self.catalog() as uow:
+            shown = await uow.products.list_shown(None, page)
+            live = [(p, p.live) for p in shown.items if p.live is not None]
+            tree = CategoryTree(await uow.categories.lineage(sorted({v.content.category_id for _, v in live})))
+        ids = [p.id for p, _ in live]
+        available = await self.stock.available(ids) if ids else {}
+        urls = await self.images.urls(ids) if ids else {}
+        cards = [
+            PublishedCard(
+                product_id=product.id,
+                seller_id=product.seller_id,
+                revision=version.revision,
+                title=version.content.title,
+                description=version.content.description,
+                brand=version.content.brand,
+                category_id=version.content.category_id,
+                category_path=tuple(c.id for c in tree.path(version.content.category_id)),
+                attributes=tuple((a.name, a.kind, a.value) for a in version.content.attributes),
+                price=version.content.price,
+                available=available.get(product.id, 0),
+                image_urls=tuple(urls.get(product.id, [])),
+                published_at=version.published_at,
+            )
+            for product, version in live
+        ]
+        return Page(cards, shown.next_cursor)

@@ -63,9 +63,11 @@ ENDPOINTS = [
         status=201,
         errors=(409,),
         description=(
-            "Content types image/jpeg, image/png and image/webp, up to the shop's size limit. The image is "
-            "pending: send the file's bytes with `upload.method` to `upload.url` with `upload.headers` before "
-            "`upload.expires_at`, then confirm it. A product has a limited number of images (409 past it)."
+            "Content types image/jpeg, image/png and image/webp, up to the shop's size limit; `size` is the "
+            "file's size in bytes. The image is pending: send the file's bytes with `upload.method` to "
+            "`upload.url` with `upload.headers` (a Content-Length among them is the declared size: the file "
+            "must be exactly that long) before `upload.expires_at`, then confirm it. A product has a "
+            "limited number of images (409 past it)."
         ),
     ),
     _seller(
@@ -76,7 +78,8 @@ ENDPOINTS = [
         response=c.ImageView,
         errors=(422,),
         description=(
-            "Checks the uploaded file (present, of the declared content type, no larger than declared). "
+            "Checks the uploaded file (present, of the declared content type by its first bytes as well as "
+            "by the type it was sent as, not empty, no larger than declared). "
             "If it is not, the answer is 422 naming `upload`, `content_type` or `size`, and the pending "
             "image is dropped. Confirming a ready image again changes nothing."
         ),

@@ -261,6 +261,42 @@ async def test_a_file_of_another_type_is_refused_and_dropped_with_its_image(medi
     assert not await media.storage.exists(key)
 
 
+@pytest.mark.parametrize(
+    ("declared", "data"),
+    [
+        ("image/jpeg", b"<html><script>alert(1)</script></html>"),  # sent as image/jpeg: the label lies
+        ("image/jpeg", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20),  # a PNG is a picture, but not the one asked for
+        ("image/webp", b"RIFF\x00\x00\x00\x00WAVE" + b"\x00" * 20),
+        ("image/png", b"\x89PNG"),  # too short to be one
+    ],
+)
+async def test_a_file_whose_bytes_are_not_the_declared_image_type_is_refused(
+    media: MediaApp, declared: str, data: bytes
+) -> None:
+    granted = await media.ask(content_type=declared, size=len(data))
+    key = await media.send(granted.upload, data)  # with the Content-Type the target asks for
+    with pytest.raises(ValidationFailed) as refused:
+        await media.confirm(c.ConfirmUpload(SELLER, PRODUCT, granted.image_id))
+    assert [e.field for e in refused.value.errors] == ["content_type"]
+    assert await media.stored(granted.image_id) is None
+    assert not await media.storage.exists(key)
+
+
+@pytest.mark.parametrize(
+    ("declared", "data"),
+    [
+        ("image/jpeg", b"\xff\xd8\xff\xdb" + b"\x00" * 10),
+        ("image/png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 10),
+        ("image/webp", b"RIFF\x10\x00\x00\x00WEBPVP8 "),
+    ],
+)
+async def test_each_image_type_is_known_by_its_first_bytes(media: MediaApp, declared: str, data: bytes) -> None:
+    granted = await media.ask(content_type=declared, size=len(data))
+    await media.send(granted.upload, data)
+    view = await media.confirm(c.ConfirmUpload(SELLER, PRODUCT, granted.image_id))
+    assert (view.status, view.content_type) == ("ready", declared)
+
+
 @pytest.mark.parametrize(("declared", "data"), [(10, b"x" * 11), (10, b"")])
 async def test_a_file_larger_than_declared_or_empty_is_refused(media: MediaApp, declared: int, data: bytes) -> None:
     granted = await media.ask(size=declared)

@@ -1,0 +1,1 @@
+"""The search context's index on Elasticsearch 9 (adapters/elasticsearch/search_index.py)."""
