@@ -73,6 +73,22 @@ def _topic_name(instance: object, attribute: attrs.Attribute[str], value: str) -
         raise SettingsError(f"{PREFIX}{attribute.name.upper()} must be 1 to 100 of a-z, A-Z, 0-9, '.', '_', '-'")
 
 
+def synonym_groups(value: str) -> tuple[str, ...]:
+    """``MARKETPLACE_SEARCH_SYNONYMS`` as Elasticsearch takes it: one "a, b, c" line per group."""
+    groups = [[word.strip().lower() for word in group.split(",") if word.strip()] for group in value.split(";")]
+    return tuple(", ".join(words) for words in groups if words)
+
+
+def _synonym_groups(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    for group in synonym_groups(value):
+        words = group.split(", ")
+        if len(words) < 2 or any(len(word) > 50 or not all(c.isalnum() or c in " -'" for c in word) for word in words):
+            raise SettingsError(
+                f"{PREFIX}{attribute.name.upper()} must be groups of two or more words (letters, digits, spaces, "
+                f"'-'), the words split by ',' and the groups by ';': not {group!r}"
+            )
+
+
 def _index_prefix(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     # Elasticsearch index names are lowercase and may not start with "-", "_", "+" or ".".
     if (
@@ -177,6 +193,9 @@ class Settings:
     # (aliases of the versioned indexes <prefix>-products-v<N>...), so several shops can share one cluster.
     elasticsearch_url: str = attrs.field(default="http://127.0.0.1:59200", validator=_url("http", "https"))
     search_index_prefix: str = attrs.field(default="marketplace", validator=_index_prefix)
+    # Groups of words a search treats alike where the cluster has analysis-common (rich analysis), e.g.
+    # "phone, smartphone; tee, t-shirt": groups split by ";", words by ","; a change takes a reindex.
+    search_synonyms: str = attrs.field(default="", validator=_synonym_groups)
     # A search or an index write that takes longer fails as Unavailable (the consumer retries a write).
     elasticsearch_timeout_seconds: float = attrs.field(default=5.0, validator=_positive)
 

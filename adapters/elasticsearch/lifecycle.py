@@ -62,8 +62,8 @@ class IndexFamily:
         match = re.fullmatch(re.escape(self.alias) + r"-v(\d+)", index)
         return int(match.group(1)) if match else None
 
-    def mappings(self, analysis: Analysis) -> dict[str, Any]:
-        return product_mappings(analysis) if self.kind == "products" else seller_mappings(analysis)
+    def mappings(self, analysis: Analysis, synonyms: tuple[str, ...] = ()) -> dict[str, Any]:
+        return product_mappings(analysis, bool(synonyms)) if self.kind == "products" else seller_mappings(analysis)
 
 
 @attrs.frozen
@@ -76,6 +76,7 @@ class IndexLayout:
     replicas: int = 0
     refresh_interval: str = REFRESH_INTERVAL
     translog_durability: str = "request"
+    synonyms: tuple[str, ...] = ()  # groups of words that mean the same ("phone, smartphone"): rich analysis
 
     def settings(self, analysis: Analysis, *, building: bool = False) -> dict[str, Any]:
         # A version being built has no replica and no refresh until it takes over: a bulk load goes faster.
@@ -85,6 +86,7 @@ class IndexLayout:
             replicas=0 if building else self.replicas,
             refresh_interval="-1" if building else self.refresh_interval,
             translog_durability=self.translog_durability,
+            synonyms=self.synonyms,
         )
 
 
@@ -138,7 +140,7 @@ class IndexRebuild:
                 await self.client.indices.create(
                     index=name,
                     settings=self.layout.settings(analysis, building=True),
-                    mappings=family.mappings(analysis),
+                    mappings=family.mappings(analysis, self.layout.synonyms),
                     aliases={family.building: {}},
                 )
                 self.indexes[kind] = name

@@ -6,7 +6,8 @@ puts in queries (no case, no accents, "Straße" as "strasse") with nothing beyon
 modules: the integ-test-zip the tests run on has no analysis-common (no asciifolding, stemmers, edge_ngram).
 
 Where the cluster has analysis-common ("rich" analysis), each text field also gets a ``stemmed`` sub-field
-(asciifolding, then the English stemmer): "speakers" finds "speaker", "orsted" finds "Ørsted". Which one a
+(asciifolding, then the English stemmer): "speakers" finds "speaker", "orsted" finds "Ørsted"; with the
+synonym groups of the settings, searched through them. Which one a
 cluster allows is found at start-up and before a rebuild (``detect_analysis``, logged), and an index keeps
 the one it was made with in its ``_meta``: queries use the sub-field only where the live index has it.
 
@@ -46,6 +47,32 @@ _RICH_ANALYSIS: dict[str, Any] = {
     },
 }
 
+# Rich analysis with synonyms (``MARKETPLACE_SEARCH_SYNONYMS``): the stemmed sub-field is searched through
+# them, so "phone" finds "smartphone" where a group says they mean the same. They apply at search time, to
+# the stemmed sub-field only (the words as typed still count more); a change of the groups takes a reindex.
+SYNONYMS_FILTER = "marketplace_synonyms"
+SYNONYMS_ANALYZER = "marketplace_stemmed_synonyms"
+
+
+def _rich_analysis(synonyms: tuple[str, ...]) -> dict[str, Any]:
+    if not synonyms:
+        return _RICH_ANALYSIS
+    return {
+        "filter": {
+            **_RICH_ANALYSIS["filter"],
+            SYNONYMS_FILTER: {"type": "synonym_graph", "synonyms": list(synonyms), "lenient": True},
+        },
+        "analyzer": {
+            **_RICH_ANALYSIS["analyzer"],
+            SYNONYMS_ANALYZER: {
+                "type": "custom",
+                "tokenizer": "whitespace",
+                "filter": ["asciifolding", SYNONYMS_FILTER, "marketplace_english"],
+            },
+        },
+    }
+
+
 _KEYWORD: dict[str, Any] = {"type": "keyword"}
 _COUNTED: dict[str, Any] = {"type": "keyword", "index": False}  # read by aggregations (doc values), never searched
 
@@ -67,15 +94,24 @@ async def detect_analysis(client: AsyncElasticsearch) -> Analysis:
     return "rich"
 
 
-def _text(analysis: Analysis) -> dict[str, Any]:
+def _text(analysis: Analysis, synonyms: bool = False) -> dict[str, Any]:
     field: dict[str, Any] = {"type": "text", "analyzer": "whitespace"}
     if analysis == "rich":
-        field["fields"] = {STEMMED: {"type": "text", "analyzer": "marketplace_stemmed"}}
+        stemmed: dict[str, Any] = {"type": "text", "analyzer": "marketplace_stemmed"}
+        if synonyms:
+            stemmed["search_analyzer"] = SYNONYMS_ANALYZER
+        field["fields"] = {STEMMED: stemmed}
     return field
 
 
 def index_settings(
-    analysis: Analysis, *, shards: int, replicas: int, refresh_interval: str, translog_durability: str = "request"
+    analysis: Analysis,
+    *,
+    shards: int,
+    replicas: int,
+    refresh_interval: str,
+    translog_durability: str = "request",
+    synonyms: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     settings: dict[str, Any] = {
         "number_of_shards": shards,
@@ -84,7 +120,7 @@ def index_settings(
         "translog.durability": translog_durability,
     }
     if analysis == "rich":
-        settings["analysis"] = _RICH_ANALYSIS
+        settings["analysis"] = _rich_analysis(synonyms)
     return settings
 
 
@@ -92,7 +128,7 @@ def _meta(analysis: Analysis) -> dict[str, Any]:
     return {"mapping": MAPPING_VERSION, "analysis": analysis}
 
 
-def product_mappings(analysis: Analysis) -> dict[str, Any]:
+def product_mappings(analysis: Analysis, synonyms: bool = False) -> dict[str, Any]:
     return {
         "dynamic": "strict",
         "_meta": _meta(analysis),
@@ -104,7 +140,7 @@ def product_mappings(analysis: Analysis) -> dict[str, Any]:
             "brand_written": _COUNTED,  # as written: the facet shows the spelling most products use
             "title_key": _COUNTED,  # folded and as written: the title suggestions
             "title_written": _COUNTED,
-            **{field: _text(analysis) for field in FIELD_BOOSTS},
+            **{field: _text(analysis, synonyms) for field in FIELD_BOOSTS},
             "currency": _KEYWORD,
             "price": {"type": "long"},  # minor units: the price filter and sort orders
             # Major units (amount / 10^minor units): one set of price facet buckets serves every currency.

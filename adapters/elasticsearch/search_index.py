@@ -88,11 +88,12 @@ class ElasticsearchSearchIndex:
         replicas: int = 0,
         refresh_interval: str = REFRESH_INTERVAL,
         translog_durability: str = "request",
+        synonyms: tuple[str, ...] = (),
     ) -> None:
         self.client = client
         self.products = IndexFamily(prefix, "products")
         self.sellers = IndexFamily(prefix, "sellers")
-        self.layout = IndexLayout(shards, replicas, refresh_interval, translog_durability)
+        self.layout = IndexLayout(shards, replicas, refresh_interval, translog_durability, synonyms)
         self._stemmed = False  # the live product index has stemmed sub-fields (rich analysis)
         self._ready = False
         self._preparing = asyncio.Lock()
@@ -114,6 +115,8 @@ class ElasticsearchSearchIndex:
         async with self._preparing:
             with unavailable_when_down("preparing the search indexes"):
                 analysis = await detect_analysis(self.client)
+                if analysis == "basic" and self.layout.synonyms:
+                    log.warning("search synonyms ignored: the cluster lacks analysis-common (no synonym filter)")
                 for family in (self.products, self.sellers):
                     found = await versions(self.client, family)
                     if live_versions(found, family):
@@ -123,7 +126,7 @@ class ElasticsearchSearchIndex:
                         await self.client.indices.create(
                             index=name,
                             settings=self.layout.settings(analysis),
-                            mappings=family.mappings(analysis),
+                            mappings=family.mappings(analysis, self.layout.synonyms),
                             aliases={family.alias: {}},
                         )
                         log.info("created the search index %s (alias %s, %s analysis)", name, family.alias, analysis)

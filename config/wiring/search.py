@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from adapters.memory.search_index import MemorySearchIndex
 from config.runtime import Wiring
+from config.settings import synonym_groups
 from core.search import use_cases as uc
 from ports.search import SearchIndex
 
@@ -25,6 +26,7 @@ def register(w: Wiring) -> None:
             w.settings.elasticsearch_url,
             w.settings.search_index_prefix,
             timeout_seconds=w.settings.elasticsearch_timeout_seconds,
+            synonyms=synonym_groups(w.settings.search_synonyms),
         )
         w.runtime.on_close(elastic.close)
         w.runtime.health_checks.append(ElasticsearchHealth("elasticsearch", elastic))
