@@ -84,7 +84,7 @@ async def time_raw(servers: str, topic: str, events: list[EventEnvelope]) -> flo
 
 
 async def main(count: int, rounds: int) -> None:
-    servers = os.environ.get("MARKETPLACE_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:59092")
+    servers = os.environ.get("MARKETPLACE_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:29092")
     base = os.environ.get("MARKETPLACE_USERS_DB_DSN", "postgresql://marketplace:marketplace@127.0.0.1:55432/users")
     dsn = urlunsplit(urlsplit(base)._replace(path="/bench_relay"))
     await ensure_database(dsn)

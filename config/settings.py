@@ -178,7 +178,7 @@ class Settings:
     redis_timeout_seconds: float = 2.0
 
     # Kafka (infra profile): every context's events go to the topic <prefix>.<context>, keyed by aggregate.
-    kafka_bootstrap_servers: str = "127.0.0.1:59092"
+    kafka_bootstrap_servers: str = "127.0.0.1:29092"
     kafka_topic_prefix: str = attrs.field(default="marketplace", validator=_topic_name)
     # Partitions of each topic created at start-up: how many consumer processes one group can spread over.
     kafka_partitions: int = attrs.field(default=8, validator=_positive)

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 # in-process bus delivers): a batch of many orders does not wait order by order, and the writes of a read
 # model (the search index) that each wait for a refresh share one.
 KEYS_AT_ONCE = 8
+SESSION_TIMEOUT_MS = 6000
 
 
 def group_id(prefix: str, group: str) -> str:
@@ -131,6 +132,10 @@ class KafkaConsumerGroups:
             enable_auto_commit=False,
             auto_offset_reset="earliest",  # a new group reads what was published before it first ran
             max_poll_interval_ms=600_000,  # a handler retrying an outage keeps its partitions
+            # A process that died (SIGKILL, a lost host) hands its partitions over once the broker has heard
+            # no heartbeat for this long: the shortest the broker allows (group.min.session.timeout.ms).
+            session_timeout_ms=SESSION_TIMEOUT_MS,
+            heartbeat_interval_ms=SESSION_TIMEOUT_MS // 3,
             fetch_max_wait_ms=self.fetch_max_wait_ms,
         )
         progress = _Progress(consumer)

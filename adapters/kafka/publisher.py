@@ -10,14 +10,30 @@ the relay marks its outbox rows published only then; when the broker is unreacha
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import Sequence
 
 from aiokafka import AIOKafkaProducer, TopicPartition
-from aiokafka.errors import KafkaError
+from aiokafka.errors import (
+    InvalidProducerIdMapping,
+    KafkaError,
+    OutOfOrderSequenceNumber,
+    ProducerFenced,
+    UnknownProducerId,
+)
 
 from adapters.kafka.topics import encode, topic_of
 from core.shared.errors import Unavailable
 from core.shared.events import EventEnvelope
+
+log = logging.getLogger(__name__)
+
+
+# The broker no longer knows the producer's sequence numbers (it lost its producer state in a restart, or
+# expired it): this producer can send nothing more. A new one (a new producer id) takes over, and the
+# batch is sent again by the relay's next pass (a duplicate at most, which the consumers' inbox skips).
+PRODUCER_STATE_LOST = (OutOfOrderSequenceNumber, UnknownProducerId, InvalidProducerIdMapping, ProducerFenced)
 
 
 class KafkaEventPublisher:
@@ -69,6 +85,7 @@ class KafkaEventPublisher:
                     tp = TopicPartition(written.topic, written.partition)
                     self.acknowledged[tp] = max(self.acknowledged.get(tp, 0), written.offset + 1)
         except (KafkaError, TimeoutError) as exc:
+            await self._replace_if_lost(exc)
             raise Unavailable(f"Kafka did not take the events: {exc!r}") from exc
 
     async def send(self, topic: str, value: bytes, key: bytes | None, headers: list[tuple[str, bytes]]) -> None:
@@ -78,7 +95,15 @@ class KafkaEventPublisher:
             async with asyncio.timeout(self.timeout_seconds):
                 await (await producer.send(topic, value, key=key, headers=headers))
         except (KafkaError, TimeoutError) as exc:
+            await self._replace_if_lost(exc)
             raise Unavailable(f"Kafka did not take the record: {exc!r}") from exc
+
+    async def _replace_if_lost(self, exc: BaseException) -> None:
+        if isinstance(exc, PRODUCER_STATE_LOST) and self._producer is not None:
+            log.warning("kafka: the broker lost this producer's state (%r); starting a new producer", exc)
+            producer, self._producer = self._producer, None
+            with contextlib.suppress(Exception):
+                await producer.stop()
 
     async def close(self) -> None:
         if self._producer is not None:

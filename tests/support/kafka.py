@@ -15,7 +15,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from adapters.kafka.topics import dead_letter_topic, ensure_topics
 
-DEFAULT_SERVERS = "127.0.0.1:59092"
+DEFAULT_SERVERS = "127.0.0.1:29092"
 
 
 def kafka_servers() -> str:
