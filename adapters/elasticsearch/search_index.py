@@ -26,7 +26,7 @@ from typing import Any
 
 from elasticsearch import AsyncElasticsearch, BadRequestError, NotFoundError
 
-from adapters.elasticsearch.bulk import BulkWriter, Item
+from adapters.elasticsearch.bulk import BulkWriter, Item, ItemFailed
 from adapters.elasticsearch.client import create_client, error_type, unavailable_when_down
 from adapters.elasticsearch.documents import (
     availability_change,
@@ -194,7 +194,11 @@ class ElasticsearchSearchIndex:
                 raise building_result  # a change the new version would miss: the event is handled again
             if isinstance(live_result, BaseException):
                 raise live_result
-            return None if live_result.get("status") == 404 else live_result
+            if live_result.get("status") != 404:
+                return live_result
+            if error_type(live_result) == "index_not_found_exception":  # the live index itself is gone
+                raise ItemFailed(live_result)
+            return None
 
     async def put_product(self, document: ProductDocument) -> None:
         await self._prepared()

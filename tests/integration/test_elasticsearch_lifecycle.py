@@ -267,3 +267,15 @@ async def test_writes_that_arrive_together_share_bulk_requests(search_index: Ela
     stored = await search_index.product("p0")
     assert stored is not None
     assert stored.available == 7
+
+
+async def test_a_write_to_a_live_index_that_is_gone_fails_rather_than_vanishing(
+    search_index: ElasticsearchSearchIndex,
+) -> None:
+    await search_index.put_product(lamp(1))
+    live = [name for names in (await search_index.live_indexes()).values() for name in names]
+    await search_index.client.indices.delete(index=",".join(live))
+    with pytest.raises(Exception, match="index_not_found"):  # the consumer retries it, then dead-letters it
+        await search_index.put_product(lamp(2))
+    with pytest.raises(Exception, match="index_not_found"):
+        await search_index.remove_product("p1")
