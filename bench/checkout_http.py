@@ -50,8 +50,7 @@ class NoProfileYet(Exception):
 
 async def _fresh_databases(env: dict[str, str]) -> dict[str, str]:
     """Empty bench_<name> databases beside the configured ones, so every run starts from the demo shop
-    alone (the search index is still in-process on infra: a catalogue left by an earlier run would not
-    be searchable)."""
+    alone."""
     from config.container import DATABASES, database_dsn
     from config.settings import load_settings
 
@@ -138,8 +137,8 @@ async def _orders_db(env: dict[str, str]) -> asyncpg.Connection:
 
 
 async def _well_stocked(env: dict[str, str]) -> list[str]:
-    """The published demo products with units to spare (infra: from the products database, which every
-    `serve` process shares, where the search index is still one per process)."""
+    """The published demo products with units to spare, from the products database (infra): what the
+    catalogue holds, with no wait for the search index to catch up."""
     from config.container import database_dsn
     from config.settings import load_settings
 
