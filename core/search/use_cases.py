@@ -53,7 +53,7 @@ from core.search.model import (
 from core.search.text import fold
 from core.shared.errors import Validation, ValidationFailed
 from core.shared.money import CURRENCIES
-from core.shared.pagination import MAX_LIMIT, PageRequest, encode_cursor
+from core.shared.pagination import encode_cursor, every_item
 from ports.catalog import PublishedCard, PublishedCards
 from ports.search import Progress, SearchIndex
 from ports.sellers import Storefront, Storefronts
@@ -221,24 +221,12 @@ class RebuildSearchIndex:
         return Rebuilt(written_products, written_sellers)
 
     async def _products(self) -> AsyncIterator[ProductDocument]:
-        page = PageRequest(MAX_LIMIT)
-        while True:
-            found = await self.cards.published(page)
-            for card in found.items:
-                yield indexed(index_command(card))
-            if found.next_cursor is None:
-                return
-            page = PageRequest(MAX_LIMIT, found.next_cursor)
+        async for card in every_item(self.cards.published):
+            yield indexed(index_command(card))
 
     async def _sellers(self) -> AsyncIterator[SellerDocument]:
-        page = PageRequest(MAX_LIMIT)
-        while True:
-            found = await self.storefronts.storefronts(page)
-            for storefront in found.items:
-                yield seller_document(storefront)
-            if found.next_cursor is None:
-                return
-            page = PageRequest(MAX_LIMIT, found.next_cursor)
+        async for storefront in every_item(self.storefronts.storefronts):
+            yield seller_document(storefront)
 
 
 def index_command(card: PublishedCard) -> IndexProduct:

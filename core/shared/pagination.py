@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -86,3 +86,15 @@ def moment_after(page: PageRequest) -> tuple[datetime, str] | None:
         if moment is not None and moment.tzinfo is not None:
             return moment, after[1]
     raise ValidationFailed.of("cursor", "is not a cursor this API returned")
+
+
+async def every_item(fetch: Callable[[PageRequest], Awaitable[Page[T]]]) -> AsyncIterator[T]:
+    """Every item of a paged read, page after page of the largest size, following the cursors."""
+    page = PageRequest(MAX_LIMIT)
+    while True:
+        found = await fetch(page)
+        for item in found.items:
+            yield item
+        if found.next_cursor is None:
+            return
+        page = PageRequest(MAX_LIMIT, found.next_cursor)
