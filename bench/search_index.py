@@ -23,7 +23,7 @@ import resource
 import statistics
 import time
 import tracemalloc
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 import attrs
@@ -34,6 +34,7 @@ from core.search.commands import FindProducts, FindSellers, IndexProduct, ListSe
 from core.search.model import Attribute, Sort
 from core.shared.money import Money
 from core.shared.pagination import PageRequest
+from ports.ratings import RatingSummary
 
 SEED = 20260301
 
@@ -158,9 +159,19 @@ async def timed(calls: list[Callable[[], Awaitable[object]]]) -> Samples:
     return wall, cpu
 
 
+class NoReviews:
+    """``ports.ratings.Ratings`` before any review: the benchmark measures the index, not the reviews."""
+
+    async def of_products(self, product_ids: Sequence[str]) -> dict[str, RatingSummary]:
+        return {}
+
+    async def of_sellers(self, seller_ids: Sequence[str]) -> dict[str, RatingSummary]:
+        return {}
+
+
 async def fill(index: MemorySearchIndex, cards: list[IndexProduct], catalogue: Catalogue) -> None:
     """Index the cards and the storefronts through the use cases the search consumer calls."""
-    publish = uc.IndexPublishedProduct(index)
+    publish = uc.IndexPublishedProduct(index, NoReviews())
     for card in cards:
         await publish(card)
     for n, seller in enumerate(catalogue.sellers):

@@ -29,6 +29,7 @@ NAMES = (
     "payments",
     "logistics",
     "orchestrator",
+    "reviews",
 )
 
 
@@ -63,6 +64,15 @@ class Context:
         database: str | None = getattr(self.wiring, "DATABASE", None)
         return database
 
+    @property
+    def schemas(self) -> dict[str, str]:
+        """Each schema of the context (named as its migrations folder under adapters/postgres) and the
+        database it lives in: its own schema in ``DATABASE``, and those its wiring's ``SCHEMAS`` places in
+        databases of their own (the reviews' ratings, say)."""
+        own = {self.name: self.database} if self.database is not None else {}
+        more: dict[str, str] = getattr(self.wiring, "SCHEMAS", {})
+        return own | more
+
 
 CONTEXTS: tuple[Context, ...] = tuple(Context.named(name) for name in NAMES)
 
@@ -71,10 +81,11 @@ GROUPS: tuple[str, ...] = tuple(c.name for c in CONTEXTS if c.consumers is not N
 
 
 def databases() -> dict[str, list[str]]:
-    """Each PostgreSQL database and the contexts whose schemas it holds (the seed's "Users" database holds
-    two). Each has its own outbox, relayed by its own worker."""
+    """Each PostgreSQL database and the schemas it holds (the seed's "Users" database holds two contexts,
+    the reviews context has a database for its ratings too). Each has its own outbox, relayed by its own
+    worker."""
     found: dict[str, list[str]] = {}
     for context in CONTEXTS:
-        if context.database is not None:
-            found.setdefault(context.database, []).append(context.name)
+        for schema, database in context.schemas.items():
+            found.setdefault(database, []).append(schema)
     return found

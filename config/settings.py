@@ -170,6 +170,14 @@ class Settings:
         default="postgresql://marketplace:marketplace@127.0.0.1:55432/orchestrator",
         validator=_url("postgresql", "postgres"),
     )
+    reviews_db_dsn: str = attrs.field(
+        default="postgresql://marketplace:marketplace@127.0.0.1:55432/reviews",
+        validator=_url("postgresql", "postgres"),
+    )
+    ratings_db_dsn: str = attrs.field(
+        default="postgresql://marketplace:marketplace@127.0.0.1:55432/ratings",
+        validator=_url("postgresql", "postgres"),
+    )
     db_pool_min: int = attrs.field(default=1, validator=_positive)
     db_pool_max: int = attrs.field(default=10, validator=_positive)
     db_timeout_seconds: float = 5.0
@@ -214,6 +222,15 @@ class Settings:
     # empty: none), and the price (in the currency's major units) above which a person checks a listing.
     moderation_banned_words: str = attrs.field(default=",".join(DEFAULT_BANNED_WORDS), validator=_word_list)
     moderation_price_ceiling: int = attrs.field(default=PRICE_CEILING, validator=_positive)
+
+    # Reviews: a review of a product its author never received is refused unless unverified reviews are
+    # allowed (shown as such); this many reports send a published review back to moderation; more than
+    # review_burst_limit reviews from one account within review_burst_window_seconds wait for a moderator.
+    reviews_allow_unverified: bool = False
+    review_reports_to_requeue: int = attrs.field(default=3, validator=_positive)
+    review_burst_limit: int = attrs.field(default=5, validator=_positive)
+    review_burst_window_seconds: int = attrs.field(default=3600, validator=_positive)
+    max_photos_per_review: int = attrs.field(default=5, validator=_positive)
 
     # Product images: public URLs are cdn_base_url + "/" + object key. GET /media/{key} serves them from the
     # object store on either profile (production puts a CDN in front of it, or of the bucket). The memory

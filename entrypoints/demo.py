@@ -2,6 +2,7 @@
 
 Sellers apply and an admin verifies them; each seller lists products with typed attributes, stock and a
 picture; every card goes through moderation (the demo's texts are clean, so the rules approve them).
+Customers then review about half of the cards (entrypoints/demo_reviews.py), so the shop shows ratings.
 Used by ``marketplace serve --demo`` (memory profile: the shop lives in that process) and by
 ``marketplace seed --demo`` (infra profile: it writes to the databases).
 """
@@ -21,6 +22,7 @@ from core.auth.commands import GetAccount, SetRoles
 from core.auth.use_cases import GetAccountInfo, SetUserRoles
 from core.shared.security import Principal, Role
 from entrypoints.demo_catalogue import CATEGORIES, SELLERS, DemoProduct, products
+from entrypoints.demo_reviews import seed_reviews
 
 log = logging.getLogger("marketplace.demo")
 
@@ -63,11 +65,13 @@ class _Client:
         """An upload URL of this app's own (memory) storage, on the address the demo reaches it by."""
         return self.base + url[len(self.public) :] if url.startswith(self.public + "/") else url
 
-    async def call(self, method: str, path: str, body: Any = None, token: str | None = None, ok: int = 200) -> Any:
+    async def call(
+        self, method: str, path: str, body: Any = None, token: str | None = None, ok: int | tuple[int, ...] = 200
+    ) -> Any:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         async with self.http.request(method, self.base + path, json=body, headers=headers) as reply:
             data = await reply.json() if reply.content_type.endswith("json") else None
-            if reply.status != ok:
+            if reply.status not in (ok if isinstance(ok, tuple) else (ok,)):
                 raise DemoFailed(f"{method} {path} answered {reply.status}: {data}")
             return data
 
@@ -110,7 +114,21 @@ async def seed_demo(runtime: Runtime, base_url: str, count: int = 300) -> int:
         made = list(products(count))
         await asyncio.gather(*(list_one(p) for p in made))
         await runtime.settle()  # moderation decides, the cards are published and indexed
+        cards = await _published(api)
+        await seed_reviews(runtime, api.call, api.account, cards)
+        await runtime.settle()  # moderation publishes the reviews, the ratings follow
         return len(made)
+
+
+async def _published(api: _Client) -> list[dict[str, Any]]:
+    cards: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page = await api.call("GET", "/api/v1/products?limit=100" + (f"&cursor={cursor}" if cursor else ""))
+        cards += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return cards
 
 
 async def _categories(api: _Client, admin: str) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from core.shared.pagination import Page, PageRequest
@@ -27,8 +28,14 @@ class CaseRepository(Protocol):
         another unit of work changed the case since this one read it."""
         ...
 
-    async def list(self, status: CaseStatus, page: PageRequest) -> Page[Case]:
-        """Open cases oldest first (the queue); decided and superseded ones most recently closed first."""
+    async def list(self, status: CaseStatus, page: PageRequest, subject_type: str | None = None) -> Page[Case]:
+        """Open cases oldest first (the queue); decided and superseded ones most recently closed first.
+        With ``subject_type``, only the cases of subjects of that type."""
+        ...
+
+    async def opened_since(self, subject_type: str, owner_id: str, since: datetime) -> int:
+        """How many cases of that subject type were opened for ``owner_id`` at ``since`` or later,
+        whatever became of them."""
         ...
 
 

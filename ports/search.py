@@ -77,6 +77,12 @@ class SearchIndex(Protocol):
         """Change the units available of an indexed product; False (and nothing indexed) when it is not."""
         ...
 
+    async def set_rating(self, product_id: str, rating: float, review_count: int) -> bool:
+        """Change the rating (mean stars) and the number of reviews of an indexed product, which its
+        rating filter, its rating sort and its title's suggestion weight follow; False (and nothing
+        indexed) when it is not indexed."""
+        ...
+
     async def search_products(self, query: ProductQuery) -> ProductResults:
         """Products matching every term (in any full-text field) and every filter, in the query's sort
         order, from just after ``query.after``; at most ``query.limit`` hits. ``total`` counts every

@@ -61,6 +61,17 @@ def availability_change(available: int) -> dict[str, Any]:
     return {"available": available, "document": {"available": available}}
 
 
+def rating_change(rating: float, review_count: int) -> dict[str, Any]:
+    """The partial document that changes the ratings (merged into the stored one), with the suggestion
+    weight that follows the number of reviews."""
+    return {
+        "rating": rating,
+        "review_count": review_count,
+        "suggest_weight": 1 + review_count,
+        "document": {"rating": rating, "review_count": review_count},
+    }
+
+
 def tombstone(product_id: str) -> dict[str, Any]:
     return {"product_id": product_id, "removed": True}
 

@@ -32,6 +32,7 @@ from adapters.elasticsearch.documents import (
     availability_change,
     product_from,
     product_source,
+    rating_change,
     seller_from,
     seller_source,
     tombstone,
@@ -222,8 +223,14 @@ class ElasticsearchSearchIndex:
         )
 
     async def set_available(self, product_id: str, available: int) -> bool:
+        return await self._update_product("changing availability", product_id, availability_change(available))
+
+    async def set_rating(self, product_id: str, rating: float, review_count: int) -> bool:
+        return await self._update_product("changing ratings", product_id, rating_change(rating, review_count))
+
+    async def _update_product(self, doing: str, product_id: str, change: dict[str, Any]) -> bool:
+        """Merge ``change`` into the product's stored document (a partial update); False when there is none."""
         await self._prepared()
-        change = availability_change(available)
         building = self.products.building
         copy_needed = False
 
@@ -238,7 +245,7 @@ class ElasticsearchSearchIndex:
                 return None
 
         updated = await self._write(
-            "changing availability",
+            doing,
             self.live.write(
                 {"update": {"_index": self.products.alias, "_id": product_id, "_source": True}}, {"doc": change}
             ),
@@ -247,7 +254,7 @@ class ElasticsearchSearchIndex:
         if updated is None:
             return False
         if copy_needed:
-            with unavailable_when_down("changing availability"):
+            with unavailable_when_down(doing):
                 try:
                     await self.client.index(
                         index=building, id=product_id, document=updated["get"]["_source"], require_alias=True

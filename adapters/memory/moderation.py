@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from adapters.memory.store import MemoryTable, MemoryTransaction
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.tracking import SeenAggregates
@@ -60,9 +62,14 @@ class MemoryCaseRepository:
         self.tx.put_versioned(self.table, case.id, case, "case")
         self.seen.add(case)
 
-    async def list(self, status: CaseStatus, page: PageRequest) -> Page[Case]:
+    async def list(self, status: CaseStatus, page: PageRequest, subject_type: str | None = None) -> Page[Case]:
         after = moment_after(page)
-        rows = list(self.tx.scan(self.table, where=lambda c: c.status is status))
+        rows = list(
+            self.tx.scan(
+                self.table,
+                where=lambda c: c.status is status and (subject_type is None or c.subject.type == subject_type),
+            )
+        )
         if status is CaseStatus.OPEN:
             rows = [c for c in rows if after is None or (c.opened_at, c.id) > after]
             rows.sort(key=lambda c: (c.opened_at, c.id))
@@ -70,6 +77,12 @@ class MemoryCaseRepository:
         rows = [c for c in rows if after is None or (c.updated_at, c.id) < after]
         rows.sort(key=lambda c: (c.updated_at, c.id), reverse=True)
         return page_of(rows[: page.limit + 1], page, lambda c: [c.updated_at.isoformat(), c.id])
+
+    async def opened_since(self, subject_type: str, owner_id: str, since: datetime) -> int:
+        def counted(c: Case) -> bool:
+            return (c.subject.type, c.subject.owner_id) == (subject_type, owner_id) and c.opened_at >= since
+
+        return sum(1 for _ in self.tx.scan(self.table, where=counted))
 
 
 class MemoryFingerprintRepository:

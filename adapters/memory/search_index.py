@@ -67,6 +67,14 @@ class MemorySearchIndex:
             self.building.written.add(product_id)
         return found
 
+    async def set_rating(self, product_id: str, rating: float, review_count: int) -> bool:
+        found = self.products.set_rating(product_id, rating, review_count)
+        if found and self.building is not None:
+            # As for availability: the live document (now changed) goes across, and the bulk load keeps it.
+            self.building.products.put(self.products.documents[product_id])
+            self.building.written.add(product_id)
+        return found
+
     async def search_products(self, query: ProductQuery) -> ProductResults:
         return self.products.search(query)
 

@@ -1,12 +1,13 @@
-"""Public product cards cached in Redis: ``product_card:v2:<product id>`` holds the card as the shop serves
+"""Public product cards cached in Redis: ``product_card:v3:<product id>`` holds the card as the shop serves
 it (its JSON document, ``core.shared.documents.render``), with a TTL.
 
 A hit is passed on as the stored bytes, unread (``get_document``): the shop's card read then costs one
 GET and no decoding. The key is versioned: entries another version wrote under another shape are never
-read as documents. The TTL bounds how long a card can stay stale when an invalidation was lost (Redis was
-down when the card changed, or a reader put an older card back just after a writer dropped it). Any
-Redis failure, not only "down", is reported as ``Unavailable``: the shop then reads the database and the
-cache is a speed-up again once Redis answers. An entry that cannot be read back counts as a miss.
+read as documents (v3: the card shows its rating, which v2's did not). The TTL bounds how long a card can
+stay stale when an invalidation was lost (Redis was down when the card changed, or a reader put an older
+card back just after a writer dropped it). Any Redis failure, not only "down", is reported as
+``Unavailable``: the shop then reads the database and the cache is a speed-up again once Redis answers.
+An entry that cannot be read back counts as a miss.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from core.shared.errors import Unavailable
 
 log = logging.getLogger(__name__)
 
-PREFIX = "product_card:v2:"
+PREFIX = "product_card:v3:"
 # DEL takes many keys; a bounded batch keeps one command from blocking Redis for long.
 _FORGET_BATCH = 500
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from adapters.memory.moderation import MemoryModerationUnitOfWork, ModerationTables
 from config.runtime import Wiring
 from core.moderation import use_cases as uc
@@ -20,7 +22,10 @@ def register(w: Wiring) -> None:
     c.register(
         ModerationPolicy,
         instance=ModerationPolicy(
-            banned_words=banned_words(s.moderation_banned_words), price_ceiling=s.moderation_price_ceiling
+            banned_words=banned_words(s.moderation_banned_words),
+            price_ceiling=s.moderation_price_ceiling,
+            review_burst_limit=s.review_burst_limit,
+            review_burst_window=timedelta(seconds=s.review_burst_window_seconds),
         ),
     )
     if w.infra:
@@ -33,6 +38,7 @@ def register(w: Wiring) -> None:
         w.units_of_work(ModerationUnitOfWork, lambda: MemoryModerationUnitOfWork(tables, w.bus))
     w.use_cases(
         uc.OpenModerationCase,
+        uc.WithdrawModerationCase,
         uc.ListModerationCases,
         uc.ShowModerationCase,
         uc.ApproveCase,

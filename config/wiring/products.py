@@ -2,7 +2,9 @@
 
 - Catalogue: the products database (or memory), the shop's card read (``ShopCards``: one query on
   PostgreSQL), the public card cache (Redis on infra, with a near cache in each process), and the
-  catalogue's side of ``ports.catalog`` for the other contexts.
+  catalogue's side of ``ports.catalog`` for the other contexts. The shop's cards show their ratings,
+  read through ``ports.ratings.Ratings``, which the reviews context's wiring registers (after this one:
+  the container hands it to ``BrowseShop`` and ``ShowPublicCard`` when they are first resolved).
 - Stock: on-hand units and orders' reservations, and the desk the orchestrator's sagas use.
 - Images: their rows in the products database (or memory), their bytes in object storage: an S3 bucket on
   infra (clients upload to presigned URLs), the process on memory (``MemoryObjectStorage``, which is also

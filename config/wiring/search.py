@@ -2,10 +2,12 @@
 
 The index is a read model fed by the search consumer group, so the context has no database. On infra the
 index is shared by every process (two `serve` processes answer the same results, a restart keeps them)
-and kept current by `marketplace consume search`; `marketplace reindex` rebuilds it from the products and
-sellers contexts. The group's inbox stays in memory: every write to the index is idempotent under an
-in-order replay (a document put whole with a revision guard, availability set to a value, a storefront
-listed or delisted), which is what a redelivery after a crash is.
+and kept current by `marketplace consume search`; `marketplace reindex` rebuilds it from the products,
+sellers and reviews contexts. The group's inbox stays in memory: every write to the index is idempotent
+under an in-order replay (a document put whole with a revision guard, availability or ratings set to a
+value, a storefront listed or delisted), which is what a redelivery after a crash is. The products'
+ratings are read through ``ports.ratings.Ratings``, which the reviews context's wiring registers (after
+this one: the container hands it to the use cases when they are first resolved).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ def register(w: Wiring) -> None:
         uc.RemoveUnpublishedProduct,
         uc.UpdateIndexedAvailability,
         uc.UpdateIndexedImage,
+        uc.UpdateIndexedRating,
         uc.IndexVerifiedSeller,
         uc.IndexStorefront,
         uc.DelistSuspendedSeller,

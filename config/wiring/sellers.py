@@ -18,6 +18,8 @@ def register(w: Wiring) -> None:
         tables = SellersTables()
         w.units_of_work(SellersUnitOfWork, lambda: MemorySellersUnitOfWork(tables, w.bus))
     w.container.register(Storefronts, factory=lambda: uc.SellerStorefronts(w.units_of_work_of(SellersUnitOfWork)))
+    # The storefronts show the sellers' ratings: ``ports.ratings.Ratings``, which the reviews context's wiring
+    # registers after this one (the container hands it over when a use case is first resolved).
     w.use_cases(
         uc.ApplyAsSeller,
         uc.ShowMyApplication,

@@ -13,10 +13,23 @@ from core.shared.security import Principal
 
 @attrs.frozen
 class OpenCase:
-    """A revision of a subject asks to be published (from products.ProductSubmitted)."""
+    """A revision of a subject asks to be published (from products.ProductSubmitted or
+    reviews.ReviewSubmitted). ``reports``: how many customers reported a review's published text, when
+    their reports sent it back to moderation (0 otherwise)."""
 
     subject: Subject
     content: SubmittedContent
+    reports: int = 0
+
+
+@attrs.frozen
+class WithdrawCase:
+    """The author deleted the subject (from reviews.ReviewDeleted): its open case of ``revision`` or an
+    earlier one closes undecided."""
+
+    subject_type: str
+    subject_id: str
+    revision: int
 
 
 @attrs.frozen
@@ -24,6 +37,7 @@ class ListCases:
     principal: Principal
     status: CaseStatus = CaseStatus.OPEN
     page: PageRequest = attrs.Factory(PageRequest)
+    subject_type: str | None = None  # only the cases of products, or of reviews; None: all
 
 
 @attrs.frozen

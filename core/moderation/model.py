@@ -1,9 +1,9 @@
-"""Moderation cases: one per submitted revision of a subject (a product now, a review later).
+"""Moderation cases: one per submitted revision of a subject (a product or a review).
 
 A case opens with what the rules found. Findings that reject decide it at once, findings that need a
 person leave it open in the queue, no findings approve it. A moderator decides an open case; a newer
-revision of the same subject supersedes it. Every decision is a ``ModerationDecided`` event, which the
-subject's own context applies to the revision it names.
+revision of the same subject supersedes it, and the author deleting the subject withdraws it. Every
+decision is a ``ModerationDecided`` event, which the subject's own context applies to the revision it names.
 """
 
 from __future__ import annotations
@@ -22,6 +22,13 @@ from core.shared.money import Money
 
 RULES = "rules"  # ``decided_by`` of a decision the rules took alone
 SYSTEM = "system"  # who closes a case that a newer revision replaced
+
+
+class SubjectType(StrEnum):
+    """What can be moderated; each type has its own rules."""
+
+    PRODUCT = "product"
+    REVIEW = "review"
 
 
 class CaseStatus(StrEnum):
@@ -65,6 +72,7 @@ class SubmittedContent:
     attributes: tuple[SubmittedAttribute, ...] = ()
     price: Money | None = None
     image_count: int = 0
+    rating: int | None = None  # a review's stars; None for a product
 
 
 @attrs.frozen
@@ -88,7 +96,7 @@ class ModerationDecision:
 @attrs.frozen
 class CaseEntry:
     at: datetime
-    action: str  # opened, approved, rejected, superseded
+    action: str  # opened, approved, rejected, superseded, withdrawn
     by: str
     reasons: tuple[str, ...] = ()
 
@@ -195,3 +203,11 @@ class Case(Aggregate):
         self.status = CaseStatus.SUPERSEDED
         self.updated_at = now
         self.history.append(CaseEntry(now, "superseded", SYSTEM, (f"revision {revision} was submitted",)))
+
+    def withdraw(self, now: datetime) -> None:
+        """The author deleted the subject: the case closes undecided, and nothing is published."""
+        self._require_open()
+        self.status = CaseStatus.SUPERSEDED
+        self.updated_at = now
+        reason = f"the author deleted the {self.subject.type}"
+        self.history.append(CaseEntry(now, "withdrawn", SYSTEM, (reason,)))

@@ -1,13 +1,15 @@
 """The automatic rules: each a pure function of what was submitted, returning findings.
 
 A finding that rejects carries the reason the seller will read; one that needs review sends the case to
-a moderator. ``evaluate`` runs them all.
+a moderator. Each subject type has its rules: ``evaluate_product`` runs a listing's, ``evaluate_review``
+a review's. A review is never rejected by the rules alone: what they find, a person looks at.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 import attrs
@@ -32,6 +34,12 @@ DEFAULT_BANNED_WORDS: tuple[str, ...] = (
 PRICE_CEILING = 1_000_000  # in the currency's major units: above it, a person checks for a typo
 ATTRIBUTE_KINDS = frozenset({"text", "number", "boolean"})
 OFF_PLATFORM = "sellers must not take buyers off the platform"
+REVIEW_BURST_LIMIT = 5  # reviews from one account within the window; more wait for a person
+REVIEW_BURST_WINDOW = timedelta(hours=1)
+# A title or text is shouting when it has at least this many letters, and this share of them capitals:
+# "GREAT!!!" is enthusiasm, a whole paragraph in capitals is not.
+SHOUTING_MIN_LETTERS = 20
+SHOUTING_UPPER_PERCENT = 70
 
 
 @attrs.frozen
@@ -40,20 +48,37 @@ class ModerationPolicy:
 
     banned_words: tuple[str, ...] = DEFAULT_BANNED_WORDS
     price_ceiling: int = PRICE_CEILING
+    review_burst_limit: int = REVIEW_BURST_LIMIT
+    review_burst_window: timedelta = REVIEW_BURST_WINDOW
+
+
+def _review_places(content: SubmittedContent) -> list[tuple[str, str]]:
+    """Where a review's words are: its title, and its text (kept as the content's description)."""
+    return [("title", content.title), ("text", content.description)]
+
+
+def _banned_in(places: Iterable[tuple[str, str]], banned: Iterable[str]) -> list[tuple[str, str]]:
+    """Each (place, word) where a banned word or phrase occurs as whole words, whatever its case or accents."""
+    phrases = [(word.strip(), phrase(word)) for word in banned]
+    return [(place, word) for place, text in places for word, wanted in phrases if contains_phrase(text, wanted)]
 
 
 def banned_words(content: SubmittedContent, banned: Iterable[str]) -> list[Finding]:
-    """A banned word or phrase anywhere in the text, as a whole word, whatever its case or accents."""
-    phrases = [(word, phrase(word)) for word in banned]
+    """A banned word or phrase anywhere in a listing's text rejects it."""
     places = [("title", content.title), ("description", content.description), ("brand", content.brand)]
     places += [(f'attribute "{a.name}"', f"{a.name} {a.value}") for a in content.attributes]
-    findings = []
-    for place, text in places:
-        for word, wanted in phrases:
-            if contains_phrase(text, wanted):
-                reason = f'the {place} contains the banned word "{word.strip()}"'
-                findings.append(Finding("banned_words", Severity.REJECT, reason))
-    return findings
+    return [
+        Finding("banned_words", Severity.REJECT, f'the {place} contains the banned word "{word}"')
+        for place, word in _banned_in(places, banned)
+    ]
+
+
+def review_banned_words(content: SubmittedContent, banned: Iterable[str]) -> list[Finding]:
+    """A banned word in a review needs a person: "it is a counterfeit" warns buyers rather than sells one."""
+    return [
+        Finding("banned_words", Severity.REVIEW, f'the {place} contains the banned word "{word}"')
+        for place, word in _banned_in(_review_places(content), banned)
+    ]
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -62,12 +87,29 @@ _URL = re.compile(
     rf"\b(?:https?://|www\.)\S+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:{_TLDS})\b(?:/\S*)?", re.IGNORECASE
 )
 # A run of digits with the separators people write phone numbers with.
-_DIGIT_RUN = re.compile(r"(?<![\w.,])(?:\+|00)?\(?\d[\d \t().\-/]{5,}\d(?![\w,]|\.\d)")
+_DIGIT_RUN = re.compile(r"(?<![\w.,])(?:\+|00)?\(?\d[\d \t().\-/]{5,}\d(?!\w|[.,]\d)")
 _PHONE_WORDS = re.compile(
     r"\b(?:call|phone|tel|telephone|mobile|cell|whats ?app|telegram|viber|signal|sms)\b\W{0,12}"
     r"(?:\+|00)?\d[\d \t().\-/]{4,}\d",
     re.IGNORECASE,
 )
+
+
+# A date ("bought 12.03.2024", "since 2024-03-12") has the digits and separators of a phone number, and
+# reviews are full of them.
+_DATE = re.compile(r"(?<![\w.,/-])(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2})(?![\w/-]|[.,]\d)")
+
+
+def _is_date(run: str) -> bool:
+    groups = [int(g) for g in re.findall(r"\d+", run)]
+    if len(run.split("-")[0]) == 4:  # year first: 2024-03-12
+        return 1 <= groups[1] <= 12 and 1 <= groups[2] <= 31
+    day_or_month, month_or_day = groups[0], groups[1]
+    return 1 <= day_or_month <= 31 and 1 <= month_or_day <= 31 and min(day_or_month, month_or_day) <= 12
+
+
+def _without_dates(text: str) -> str:
+    return _DATE.sub(lambda m: " " if _is_date(m.group()) else m.group(), text)
 
 
 def _looks_like_phone(run: str) -> bool:
@@ -90,21 +132,78 @@ def _has_phone(text: str) -> bool:
     return any(_looks_like_phone(m.group().strip()) for m in _DIGIT_RUN.finditer(text))
 
 
+def _contacts(text: str) -> list[str]:
+    """The kinds of contact detail in ``text``: an email address, a link, a phone number (in this order)."""
+    without_emails = _EMAIL.sub(" ", text)
+    found = [
+        ("an email address", bool(_EMAIL.search(text))),
+        ("a link", bool(_URL.search(without_emails))),
+        ("a phone number", _has_phone(without_emails)),
+    ]
+    return [what for what, present in found if present]
+
+
 def contact_details(content: SubmittedContent) -> list[Finding]:
     """Links, email addresses and phone numbers in the title or description: a person looks first."""
+    return [
+        Finding("contact_details", Severity.REVIEW, f"the {place} contains {what}: {OFF_PLATFORM}")
+        for place, text in (("title", content.title), ("description", content.description))
+        for what in _contacts(text)
+    ]
+
+
+def review_contact_details(content: SubmittedContent) -> list[Finding]:
+    """Links, email addresses and phone numbers in a review: advertising or spam, unless a person says not."""
+    return [
+        Finding("contact_details", Severity.REVIEW, f"the {place} contains {what}")
+        for place, text in _review_places(content)
+        for what in _contacts(_without_dates(text))
+    ]
+
+
+def shouting(content: SubmittedContent) -> list[Finding]:
+    """A review's title or text written mostly in capitals (letters without case, as in Chinese, not counted)."""
     findings = []
-    for place, text in (("title", content.title), ("description", content.description)):
-        without_emails = _EMAIL.sub(" ", text)
-        found = [
-            ("an email address", bool(_EMAIL.search(text))),
-            ("a link", bool(_URL.search(without_emails))),
-            ("a phone number", _has_phone(without_emails)),
-        ]
-        for what, present in found:
-            if present:
-                reason = f"the {place} contains {what}: {OFF_PLATFORM}"
-                findings.append(Finding("contact_details", Severity.REVIEW, reason))
+    for place, text in _review_places(content):
+        cased = [c for c in text if c.isupper() or c.islower()]
+        capitals = sum(c.isupper() for c in cased)
+        if len(cased) >= SHOUTING_MIN_LETTERS and capitals * 100 >= SHOUTING_UPPER_PERCENT * len(cased):
+            findings.append(Finding("shouting", Severity.REVIEW, f"the {place} is written mostly in capital letters"))
     return findings
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _span(window: timedelta) -> str:
+    """``window`` in the largest whole unit: "1 hour", "90 minutes", "45 seconds"."""
+    seconds = int(window.total_seconds())
+    for unit, size in (("day", 86_400), ("hour", 3_600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            return _plural(seconds // size, unit)
+    return _plural(seconds, "second")
+
+
+def review_burst(
+    recent: int, limit: int = REVIEW_BURST_LIMIT, window: timedelta = REVIEW_BURST_WINDOW
+) -> list[Finding]:
+    """More than ``limit`` reviews from one account within ``window``: each beyond the limit waits for a person.
+
+    ``recent`` is how many review cases the account opened within the window before this one.
+    """
+    count = recent + 1
+    if count <= limit:
+        return []
+    reason = f"{_plural(count, 'review')} from this account within {_span(window)}: more than {limit}"
+    return [Finding("burst", Severity.REVIEW, reason)]
+
+
+def reported(reports: int) -> list[Finding]:
+    """Customers reported the published text: a person judges it, whatever else the rules find."""
+    if reports <= 0:
+        return []
+    return [Finding("reports", Severity.REVIEW, f"reported by {_plural(reports, 'customer')}")]
 
 
 def price_sanity(price: Money | None, ceiling: int = PRICE_CEILING) -> list[Finding]:
@@ -181,10 +280,10 @@ def duplicates(candidate: Fingerprint, approved: Iterable[Fingerprint]) -> list[
     return findings
 
 
-def evaluate(
+def evaluate_product(
     content: SubmittedContent, fingerprint: Fingerprint, approved: Iterable[Fingerprint], policy: ModerationPolicy
 ) -> list[Finding]:
-    """Every rule's findings, rejections first."""
+    """Every listing rule's findings, rejections first."""
     findings = [
         *banned_words(content, policy.banned_words),
         *contact_details(content),
@@ -193,3 +292,18 @@ def evaluate(
         *duplicates(fingerprint, approved),
     ]
     return sorted(findings, key=lambda f: f.severity is not Severity.REJECT)
+
+
+def evaluate_review(content: SubmittedContent, *, reports: int, recent: int, policy: ModerationPolicy) -> list[Finding]:
+    """Every review rule's findings, the customers' reports first; none rejects.
+
+    ``reports``: how many customers reported the published text (when reports sent it back), ``recent``:
+    how many review cases the author opened within the policy's burst window before this one.
+    """
+    return [
+        *reported(reports),
+        *review_banned_words(content, policy.banned_words),
+        *review_contact_details(content),
+        *shouting(content),
+        *review_burst(recent, policy.review_burst_limit, policy.review_burst_window),
+    ]

@@ -1,10 +1,21 @@
-"""Moderation use cases: open a case for a submission, and the moderators' queue and decisions."""
+"""Moderation use cases: open a case for a submission (or withdraw it), and the moderators' queue and decisions."""
 
 from __future__ import annotations
 
-from core.moderation.commands import Approve, CaseSummary, CaseView, GetCase, ListCases, OpenCase, Reject
-from core.moderation.model import Case, CaseStatus, Fingerprint
-from core.moderation.rules import ModerationPolicy, evaluate
+from datetime import datetime
+
+from core.moderation.commands import (
+    Approve,
+    CaseSummary,
+    CaseView,
+    GetCase,
+    ListCases,
+    OpenCase,
+    Reject,
+    WithdrawCase,
+)
+from core.moderation.model import Case, CaseStatus, Finding, Fingerprint, SubjectType
+from core.moderation.rules import ModerationPolicy, evaluate_product, evaluate_review
 from core.shared.errors import NotFound, Validation
 from core.shared.pagination import Page
 from core.shared.security import Role
@@ -49,8 +60,13 @@ def case_summary(case: Case) -> CaseSummary:
     )
 
 
+def _compares_fingerprints(subject_type: str) -> bool:
+    """Only listings are compared with approved ones (the duplicate rule); reviews keep no fingerprint."""
+    return subject_type != SubjectType.REVIEW
+
+
 class OpenModerationCase:
-    """Runs on a submission: supersede the subject's open case, run the rules, decide or queue.
+    """Runs on a submission: supersede the subject's open case, run the subject type's rules, decide or queue.
 
     Safe to repeat: a revision that already has a case (or is older than one that has) is left alone.
     """
@@ -71,17 +87,45 @@ class OpenModerationCase:
                 if old.status is CaseStatus.OPEN:
                     old.supersede(subject.revision, now)
                     await uow.cases.update(old)
-            fingerprint = Fingerprint.of(subject, command.content)
-            approved = await uow.fingerprints.similar(fingerprint)
-            findings = evaluate(command.content, fingerprint, approved, self.policy)
+            findings = await self._findings(uow, command, now)
             case = Case.open(
                 case_id=self.ids.new_id(), subject=subject, content=command.content, findings=findings, now=now
             )
             await uow.cases.add(case)
-            if case.approved:
-                await uow.fingerprints.put(fingerprint)
+            if case.approved and _compares_fingerprints(subject.type):
+                await uow.fingerprints.put(Fingerprint.of(subject, command.content))
             await uow.commit()
         return case_view(case)
+
+    async def _findings(self, uow: ModerationUnitOfWork, command: OpenCase, now: datetime) -> list[Finding]:
+        subject, content = command.subject, command.content
+        if subject.type == SubjectType.REVIEW:
+            since = now - self.policy.review_burst_window
+            recent = await uow.cases.opened_since(subject.type, subject.owner_id, since)
+            return evaluate_review(content, reports=command.reports, recent=recent, policy=self.policy)
+        fingerprint = Fingerprint.of(subject, content)
+        approved = await uow.fingerprints.similar(fingerprint)
+        return evaluate_product(content, fingerprint, approved, self.policy)
+
+
+class WithdrawModerationCase:
+    """Runs when the author deletes the subject: its open case of that revision or an earlier one closes
+    undecided, so a moderator no longer sees it and nothing is published. Decided cases stay as they were;
+    safe to repeat."""
+
+    def __init__(self, uow: UnitOfWorkFactory[ModerationUnitOfWork], clock: Clock) -> None:
+        self.uow, self.clock = uow, clock
+
+    async def __call__(self, command: WithdrawCase) -> list[CaseView]:
+        async with self.uow() as uow:
+            cases = await uow.cases.for_subject(command.subject_type, command.subject_id)
+            withdrawn = [c for c in cases if c.status is CaseStatus.OPEN and c.subject.revision <= command.revision]
+            now = self.clock.now()
+            for case in withdrawn:
+                case.withdraw(now)
+                await uow.cases.update(case)
+            await uow.commit()
+        return [case_view(c) for c in withdrawn]
 
 
 class ListModerationCases:
@@ -91,7 +135,7 @@ class ListModerationCases:
     async def __call__(self, command: ListCases) -> Page[CaseSummary]:
         command.principal.require(Role.MODERATOR)
         async with self.uow() as uow:
-            page = await uow.cases.list(command.status, command.page)
+            page = await uow.cases.list(command.status, command.page, command.subject_type)
         return Page([case_summary(c) for c in page.items], page.next_cursor)
 
 
@@ -114,7 +158,7 @@ class ShowModerationCase:
 
 
 class ApproveCase:
-    """A moderator publishes the revision; its fingerprint joins the approved ones."""
+    """A moderator publishes the revision; a listing's fingerprint joins the approved ones."""
 
     def __init__(self, uow: UnitOfWorkFactory[ModerationUnitOfWork], clock: Clock) -> None:
         self.uow, self.clock = uow, clock
@@ -125,7 +169,8 @@ class ApproveCase:
             case = await _case(uow, command.case_id)
             case.decide(approved=True, reasons=(), by=command.principal.user_id, now=self.clock.now())
             await uow.cases.update(case)
-            await uow.fingerprints.put(Fingerprint.of(case.subject, case.content))
+            if _compares_fingerprints(case.subject.type):
+                await uow.fingerprints.put(Fingerprint.of(case.subject, case.content))
             await uow.commit()
         return case_view(case)
 

@@ -9,6 +9,7 @@ import attrs
 from core.products.events import StockLine
 from core.products.model import ProductStatus
 from core.products.stock import ReservationState
+from core.shared.images import UploadInstructions
 from core.shared.money import Money
 from core.shared.pagination import PageRequest
 from core.shared.security import Principal
@@ -176,7 +177,7 @@ class ShowReinstatedSeller:
 
 @attrs.frozen
 class ForgetCards:
-    """Something a public card shows changed outside the catalogue (stock, images)."""
+    """Something a public card shows changed outside the catalogue (stock, images, ratings)."""
 
     product_ids: tuple[str, ...]
 
@@ -202,9 +203,26 @@ class CategoryRef:
     path: list[str]  # names from the root down to this category
 
 
+STARS = 5
+
+
+def no_stars() -> list[int]:
+    return [0] * STARS
+
+
+@attrs.frozen
+class CardRating:
+    """What customers who reviewed the product think of it: ``count`` published reviews, their mean
+    ``average`` (two decimals) and ``stars[n - 1]`` reviews giving n stars; zeros before any review."""
+
+    count: int = 0
+    average: float = 0.0
+    stars: list[int] = attrs.Factory(no_stars)
+
+
 @attrs.frozen
 class PublicCard:
-    """A published product as customers see it."""
+    """A published product as customers see it; its rating comes from the reviews context."""
 
     id: str
     seller_id: str
@@ -218,6 +236,7 @@ class PublicCard:
     in_stock: bool
     image_urls: list[str]
     published_at: datetime
+    rating: CardRating
 
 
 # --- stock ---------------------------------------------------------------------------------------------
@@ -303,16 +322,6 @@ class RemoveImage:
     principal: Principal
     product_id: str
     image_id: str
-
-
-@attrs.frozen
-class UploadInstructions:
-    """Send the file's bytes with ``method`` to ``url`` with exactly these ``headers``, before ``expires_at``."""
-
-    url: str
-    method: str
-    headers: dict[str, str]
-    expires_at: datetime
 
 
 @attrs.frozen

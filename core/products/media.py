@@ -20,24 +20,9 @@ from enum import StrEnum
 import attrs
 
 from core.products.events import ProductImagesChanged
-from core.shared.errors import FieldError, Validation
+from core.shared.errors import FieldError
 from core.shared.events import Aggregate
-
-# The content types a card may show, and the file extension each object key ends with.
-IMAGE_TYPES: dict[str, str] = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
-# How many of a file's first bytes tell its type apart (WebP's "RIFF", size, "WEBP" is the longest).
-SNIFF_BYTES = 12
-
-
-def image_type_of(head: bytes) -> str | None:
-    """The image type whose magic number ``head`` (a file's first bytes) starts with; None for others."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return None
+from core.shared.images import IMAGE_TYPES, check_image_upload, image_type_of
 
 
 class ImageStatus(StrEnum):
@@ -63,11 +48,7 @@ class MediaPolicy:
 
     def check_upload(self, content_type: str, size: int) -> None:
         """Raise ``ValidationFailed`` naming each field of an image the shop does not take."""
-        v = Validation()
-        v.check(content_type in IMAGE_TYPES, "content_type", f"must be one of {', '.join(IMAGE_TYPES)}")
-        v.check(size > 0, "size", "must be at least 1 byte")
-        v.check(size <= self.max_image_bytes, "size", f"must be at most {self.max_image_bytes} bytes")
-        v.raise_if_any()
+        check_image_upload(content_type, size, self.max_image_bytes)
 
 
 def image_key(product_id: str, image_id: str, content_type: str) -> str:

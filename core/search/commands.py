@@ -1,7 +1,7 @@
 """Commands and results of the search use cases.
 
-The indexing commands come from the products and sellers events (entrypoints/consumers/search.py); the
-query commands from the public search routes.
+The indexing commands come from the products, sellers and reviews events (entrypoints/consumers/search.py);
+the query commands from the public search routes.
 """
 
 from __future__ import annotations
@@ -51,6 +51,15 @@ class ChangeAvailability:
 class ChangeImages:
     product_id: str
     image_urls: tuple[str, ...]
+
+
+@attrs.frozen
+class ChangeRating:
+    """A product's ratings now, as the reviews context announced them (reviews.RatingUpdated)."""
+
+    product_id: str
+    average: float  # stars, two decimals; 0 without reviews
+    count: int  # published reviews
 
 
 @attrs.frozen
@@ -124,7 +133,8 @@ class ProductHitView:
     available: int
     in_stock: bool
     image_url: str | None
-    rating: float
+    rating: float  # the average of the published reviews' stars; 0.0 without reviews
+    review_count: int
     seller_id: str
     category_id: str
     score: float

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from typing import TypeVar
 
@@ -12,6 +13,7 @@ from core.search.commands import (
     CategoryFacet,
     ChangeAvailability,
     ChangeImages,
+    ChangeRating,
     DelistSeller,
     FacetsView,
     FindProducts,
@@ -51,12 +53,15 @@ from core.search.model import (
     seller_position_from_cursor,
 )
 from core.search.text import fold
-from core.shared.errors import Validation, ValidationFailed
+from core.shared.errors import Unavailable, Validation, ValidationFailed
 from core.shared.money import CURRENCIES
-from core.shared.pagination import encode_cursor, every_item
+from core.shared.pagination import MAX_LIMIT, PageRequest, encode_cursor, every_item
 from ports.catalog import PublishedCard, PublishedCards
+from ports.ratings import Ratings
 from ports.search import Progress, SearchIndex
 from ports.sellers import Storefront, Storefronts
+
+log = logging.getLogger(__name__)
 
 MAX_BRANDS = 20
 MAX_ID_CHARS = 100
@@ -67,9 +72,8 @@ MAX_RATING = 5
 # --- indexing ------------------------------------------------------------------------------------------
 
 
-def indexed(command: IndexProduct, current: ProductDocument | None = None) -> ProductDocument:
-    """The document of a published card; ratings come from the reviews context, so a new revision of the
-    card keeps the ``current`` document's."""
+def indexed(command: IndexProduct, rating: float = 0.0, review_count: int = 0) -> ProductDocument:
+    """The document of a published card, with its ratings as the reviews context keeps them."""
     return ProductDocument(
         product_id=command.product_id,
         seller_id=command.seller_id,
@@ -84,23 +88,38 @@ def indexed(command: IndexProduct, current: ProductDocument | None = None) -> Pr
         available=max(0, command.available),
         image_url=command.image_urls[0] if command.image_urls else None,
         published_at=command.published_at,
-        rating=current.rating if current else 0.0,
-        review_count=current.review_count if current else 0,
+        rating=rating,
+        review_count=review_count,
     )
 
 
 class IndexPublishedProduct:
-    """Runs on products.ProductPublished: the card as customers now see it replaces the indexed one."""
+    """Runs on products.ProductPublished: the card as customers now see it replaces the indexed one.
 
-    def __init__(self, index: SearchIndex) -> None:
-        self.index = index
+    Its ratings are read from the reviews context: a card published again (after an unpublication, or
+    an approved edit) may have been rated meanwhile, when no document was there to take the rating.
+    When the reviews context does not answer, the card is indexed all the same, keeping the ratings
+    the index had (none for a card not indexed): its next ``RatingUpdated`` or a rebuild sets them.
+    """
+
+    def __init__(self, index: SearchIndex, ratings: Ratings) -> None:
+        self.index, self.ratings = index, ratings
 
     async def __call__(self, command: IndexProduct) -> None:
         current = await self.index.product(command.product_id)
         if current is not None and current.revision > command.revision:
             return  # a late copy of an older revision must not bring old text back
-        document = indexed(command, current)
-        await self.index.put_product(document)
+        rating, review_count = await self._ratings(command.product_id, current)
+        await self.index.put_product(indexed(command, rating, review_count))
+
+    async def _ratings(self, product_id: str, current: ProductDocument | None) -> tuple[float, int]:
+        try:
+            found = await self.ratings.of_products([product_id])
+        except Unavailable as error:
+            log.warning("ratings unavailable, %s indexed with the ratings it had: %s", product_id, error)
+            return (current.rating, current.review_count) if current is not None else (0.0, 0)
+        summary = found.get(product_id)
+        return (summary.average, summary.count) if summary is not None else (0.0, 0)
 
 
 class RemoveUnpublishedProduct:
@@ -121,6 +140,19 @@ class UpdateIndexedAvailability:
 
     async def __call__(self, command: ChangeAvailability) -> None:
         await self.index.set_available(command.product_id, max(0, command.available))
+
+
+class UpdateIndexedRating:
+    """Runs on reviews.RatingUpdated for a product: its results show, filter and sort by the new ratings.
+    A product that is not indexed stays out (it is rated when it is published). The updates of one
+    product arrive in order (keyed by the product) and each sets the whole aggregate: a redelivery sets
+    the same values again."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+
+    async def __call__(self, command: ChangeRating) -> None:
+        await self.index.set_rating(command.product_id, max(0.0, command.average), max(0, command.count))
 
 
 class UpdateIndexedImage:
@@ -202,13 +234,14 @@ class Rebuilt:
 
 
 class RebuildSearchIndex:
-    """``marketplace reindex``: a new copy of the index from the products and sellers contexts, swapped in
-    for the live one with no downtime (``ports.search.IndexRebuild``). The consumers keep the live copy
-    current meanwhile, and their writes reach the new copy too, so nothing that happens during the
-    rebuild is lost. The index's ratings come with the cards once the reviews context rates them."""
+    """``marketplace reindex``: a new copy of the index from the products, sellers and reviews contexts,
+    swapped in for the live one with no downtime (``ports.search.IndexRebuild``). The consumers keep the
+    live copy current meanwhile, and their writes reach the new copy too, so nothing that happens during
+    the rebuild is lost. The ratings are read a page of cards at a time; a rebuild that cannot read them
+    fails (``Unavailable``) and leaves the live copy as it was, rather than swap in an index without them."""
 
-    def __init__(self, index: SearchIndex, cards: PublishedCards, storefronts: Storefronts) -> None:
-        self.index, self.cards, self.storefronts = index, cards, storefronts
+    def __init__(self, index: SearchIndex, cards: PublishedCards, storefronts: Storefronts, ratings: Ratings) -> None:
+        self.index, self.cards, self.storefronts, self.ratings = index, cards, storefronts, ratings
 
     async def live_products(self) -> int:
         """How many products the live index holds: what a progress bar can expect the rebuild to copy."""
@@ -221,8 +254,19 @@ class RebuildSearchIndex:
         return Rebuilt(written_products, written_sellers)
 
     async def _products(self) -> AsyncIterator[ProductDocument]:
-        async for card in every_item(self.cards.published):
-            yield indexed(index_command(card))
+        page = PageRequest(MAX_LIMIT)
+        while True:
+            found = await self.cards.published(page)
+            rated = await self.ratings.of_products([card.product_id for card in found.items]) if found.items else {}
+            for card in found.items:
+                summary = rated.get(card.product_id)
+                if summary is None:
+                    yield indexed(index_command(card))
+                else:
+                    yield indexed(index_command(card), summary.average, summary.count)
+            if found.next_cursor is None:
+                return
+            page = PageRequest(MAX_LIMIT, found.next_cursor)
 
     async def _sellers(self) -> AsyncIterator[SellerDocument]:
         async for storefront in every_item(self.storefronts.storefronts):
@@ -322,6 +366,7 @@ def hit_view(hit: ProductHit) -> ProductHitView:
         in_stock=d.in_stock,
         image_url=d.image_url,
         rating=d.rating,
+        review_count=d.review_count,
         seller_id=d.seller_id,
         category_id=d.category_id,
         score=round(hit.score, 6),

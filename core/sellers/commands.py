@@ -113,7 +113,8 @@ class ApplicationView:
 
 @attrs.frozen
 class StorefrontView:
-    """A verified seller's public storefront. ``rating`` stays null until the seller has reviews."""
+    """A verified seller's public storefront. ``rating`` (mean stars of the reviews of the seller's products,
+    two decimals) stays null until the seller has reviews, or while the reviews context does not answer."""
 
     seller_id: str
     display_name: str

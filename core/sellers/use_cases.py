@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -33,11 +34,14 @@ from core.sellers.model import (
     clean_description,
     clean_line,
 )
-from core.shared.errors import NotFound, PermissionDenied, Validation
+from core.shared.errors import NotFound, PermissionDenied, Unavailable, Validation
 from core.shared.pagination import Page, PageRequest
 from core.shared.security import Principal, Role
+from ports.ratings import Ratings, RatingSummary
 from ports.sellers import SellersUnitOfWork, Storefront
 from ports.shared import Clock, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
 
 
 def application_view(seller: Seller) -> ApplicationView:
@@ -68,19 +72,28 @@ def seller_summary(seller: Seller) -> SellerSummary:
     )
 
 
-def storefront_view(seller: Seller, product_count: int) -> StorefrontView:
+def storefront_view(seller: Seller, product_count: int, rating: RatingSummary | None) -> StorefrontView:
     return StorefrontView(
         seller_id=seller.id,
         display_name=seller.display_name,
         description=seller.description,
         logo_url=seller.logo_url,
         country=seller.country,
-        # The reviews context (a later issue) feeds these; until then no seller has a review.
-        rating=None,
-        review_count=0,
+        rating=rating.average if rating is not None else None,
+        review_count=rating.count if rating is not None else 0,
         product_count=product_count,
         member_since=seller.verified_at or seller.applied_at,
     )
+
+
+async def seller_rating(ratings: Ratings, seller_id: str) -> RatingSummary | None:
+    """The seller's ratings as the reviews context keeps them (None: no review yet). A storefront is worth
+    showing without them: when the reviews context does not answer, it shows none."""
+    try:
+        return (await ratings.of_sellers([seller_id])).get(seller_id)
+    except Unavailable as error:
+        log.warning("ratings unavailable, storefront %s shown without its rating: %s", seller_id, error)
+        return None
 
 
 class ApplyAsSeller:
@@ -123,10 +136,11 @@ class ShowMyApplication:
 
 
 class ShowStorefront:
-    """The public storefront: only a verified seller has one; any other status reads as no seller at all."""
+    """The public storefront: only a verified seller has one; any other status reads as no seller at all.
+    Its rating is the reviews context's (``ports.ratings.Ratings``)."""
 
-    def __init__(self, uow: UnitOfWorkFactory[SellersUnitOfWork]) -> None:
-        self.uow = uow
+    def __init__(self, uow: UnitOfWorkFactory[SellersUnitOfWork], ratings: Ratings) -> None:
+        self.uow, self.ratings = uow, ratings
 
     async def __call__(self, command: GetStorefront) -> StorefrontView:
         async with self.uow() as uow:
@@ -134,7 +148,7 @@ class ShowStorefront:
             if seller is None or not seller.is_public:
                 raise NotFound("no such seller")
             count = await uow.listings.count(seller.id)
-        return storefront_view(seller, count)
+        return storefront_view(seller, count, await seller_rating(self.ratings, seller.id))
 
 
 async def _own_verified(uow: SellersUnitOfWork, principal: Principal) -> Seller:
@@ -149,19 +163,19 @@ async def _own_verified(uow: SellersUnitOfWork, principal: Principal) -> Seller:
 
 
 class ShowMyStorefront:
-    def __init__(self, uow: UnitOfWorkFactory[SellersUnitOfWork]) -> None:
-        self.uow = uow
+    def __init__(self, uow: UnitOfWorkFactory[SellersUnitOfWork], ratings: Ratings) -> None:
+        self.uow, self.ratings = uow, ratings
 
     async def __call__(self, command: GetMyStorefront) -> StorefrontView:
         async with self.uow() as uow:
             seller = await _own_verified(uow, command.principal)
             count = await uow.listings.count(seller.id)
-        return storefront_view(seller, count)
+        return storefront_view(seller, count, await seller_rating(self.ratings, seller.id))
 
 
 class EditMyStorefront:
-    def __init__(self, uow: UnitOfWorkFactory[SellersUnitOfWork], clock: Clock) -> None:
-        self.uow, self.clock = uow, clock
+    def __init__(self, uow: UnitOfWorkFactory[SellersUnitOfWork], clock: Clock, ratings: Ratings) -> None:
+        self.uow, self.clock, self.ratings = uow, clock, ratings
 
     async def __call__(self, command: EditStorefront) -> StorefrontView:
         v = Validation()
@@ -186,7 +200,7 @@ class EditMyStorefront:
                 await uow.sellers.update(seller)
             count = await uow.listings.count(seller.id)
             await uow.commit()
-        return storefront_view(seller, count)
+        return storefront_view(seller, count, await seller_rating(self.ratings, seller.id))
 
 
 class ListSellerAccounts:

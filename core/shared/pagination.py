@@ -55,7 +55,9 @@ def decode_cursor(cursor: str) -> list[Any]:
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise ValidationFailed.of("cursor", "is not a cursor this API returned") from None
-    if not isinstance(value, list):
+    # No sort key this API writes holds a NUL character (PostgreSQL's text cannot): a forged one is refused
+    # here rather than reaching a query.
+    if not isinstance(value, list) or any(isinstance(part, str) and "\x00" in part for part in value):
         raise ValidationFailed.of("cursor", "is not a cursor this API returned")
     return value
 
@@ -73,18 +75,43 @@ def moment_key(moment: datetime, item_id: str) -> list[str]:
     return [moment.isoformat(), item_id]
 
 
+def _moment(text: Any) -> datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
 def moment_after(page: PageRequest) -> tuple[datetime, str] | None:
     """The (moment, id) a ``moment_key`` cursor holds, None on the first page; ValidationFailed otherwise."""
     after = page.after()
     if after is None:
         return None
-    if len(after) == 2 and all(isinstance(part, str) for part in after):
-        try:
-            moment = datetime.fromisoformat(after[0])
-        except ValueError:
-            moment = None
-        if moment is not None and moment.tzinfo is not None:
-            return moment, after[1]
+    if len(after) == 2 and isinstance(after[1], str) and (moment := _moment(after[0])) is not None:
+        return moment, after[1]
+    raise ValidationFailed.of("cursor", "is not a cursor this API returned")
+
+
+RANK_MAX = 2**31  # a rank is a count or a number of stars: it fits PostgreSQL's integer
+
+
+def ranked_moment_after(page: PageRequest) -> tuple[int, datetime, str] | None:
+    """The (rank, moment, id) a cursor of a list ordered by a rank (votes, stars), then a moment and an id
+    holds, None on the first page; ValidationFailed otherwise."""
+    after = page.after()
+    if after is None:
+        return None
+    if (
+        len(after) == 3
+        and type(after[0]) is int
+        and abs(after[0]) < RANK_MAX
+        and isinstance(after[2], str)
+        and (moment := _moment(after[1])) is not None
+    ):
+        return after[0], moment, after[2]
     raise ValidationFailed.of("cursor", "is not a cursor this API returned")
 
 

@@ -1,6 +1,6 @@
 """The catalogue's consumers: moderation's decisions publish or reject a revision, a seller's suspension
-hides their cards and a reinstatement shows them again, and changes of stock or images drop the cached
-public cards that show them."""
+hides their cards and a reinstatement shows them again, and changes of stock, images or ratings drop the
+cached public cards that show them."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from core.moderation.events import ModerationDecided
 from core.products.commands import ApplyModerationDecision, ForgetCards, HideSuspendedSeller, ShowReinstatedSeller
 from core.products.events import ProductImagesChanged, StockChanged
 from core.products.use_cases import ApplyProductDecision, ForgetPublicCards, HideSellerProducts, RestoreSellerProducts
+from core.reviews.events import RatingUpdated
 from core.sellers.events import SellerClosed, SellerReinstated, SellerSuspended
 from entrypoints.consumers.inbox import idempotent
 from ports.shared import EventSubscriber
@@ -42,6 +43,11 @@ def subscribe(bus: EventSubscriber, runtime: Runtime) -> None:
     async def on_images_changed(event: ProductImagesChanged) -> None:
         await runtime.resolve(ForgetPublicCards)(ForgetCards((event.product_id,)))
 
+    async def on_rating_updated(event: RatingUpdated) -> None:
+        if event.subject_type != PRODUCT:
+            return  # a seller's rating shows on the storefront, which reads it afresh
+        await runtime.resolve(ForgetPublicCards)(ForgetCards((event.subject_id,)))
+
     bus.subscribe(GROUP, ModerationDecided, idempotent(GROUP, inbox, on_decided))
 
     async def on_closed(event: SellerClosed) -> None:
@@ -53,3 +59,4 @@ def subscribe(bus: EventSubscriber, runtime: Runtime) -> None:
     bus.subscribe(GROUP, SellerReinstated, idempotent(GROUP, inbox, on_reinstated))
     bus.subscribe(GROUP, StockChanged, idempotent(GROUP, inbox, on_stock_changed))
     bus.subscribe(GROUP, ProductImagesChanged, idempotent(GROUP, inbox, on_images_changed))
+    bus.subscribe(GROUP, RatingUpdated, idempotent(GROUP, inbox, on_rating_updated))

@@ -1,11 +1,12 @@
-"""The search context's consumers: the index follows the catalogue's and the sellers' events, so only
-published cards and verified storefronts are found, and a change shows without anyone re-indexing."""
+"""The search context's consumers: the index follows the catalogue's, the sellers' and the ratings' events,
+so only published cards and verified storefronts are found, and a change shows without anyone re-indexing."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from core.products.events import ProductImagesChanged, ProductPublished, ProductUnpublished, StockChanged
+from core.reviews.events import RatingUpdated
 from core.search import commands as c
 from core.search import use_cases as uc
 from core.search.model import Attribute
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from config.runtime import Runtime
 
 GROUP = "search"
+PRODUCT = "product"
 
 
 def index_command(event: ProductPublished) -> c.IndexProduct:
@@ -53,6 +55,12 @@ def subscribe(bus: EventSubscriber, runtime: Runtime) -> None:
         command = c.ChangeImages(event.product_id, tuple(event.image_urls))
         await runtime.resolve(uc.UpdateIndexedImage)(command)
 
+    async def on_rating(event: RatingUpdated) -> None:
+        if event.subject_type != PRODUCT:
+            return  # storefronts are found by name: a seller's rating is not indexed
+        command = c.ChangeRating(event.subject_id, event.average, event.count)
+        await runtime.resolve(uc.UpdateIndexedRating)(command)
+
     async def on_verified(event: SellerVerified) -> None:
         await runtime.resolve(uc.IndexVerifiedSeller)(c.ListSeller(event.seller_id, event.display_name))
 
@@ -70,6 +78,7 @@ def subscribe(bus: EventSubscriber, runtime: Runtime) -> None:
     bus.subscribe(GROUP, ProductUnpublished, idempotent(GROUP, inbox, on_unpublished))
     bus.subscribe(GROUP, StockChanged, idempotent(GROUP, inbox, on_stock))
     bus.subscribe(GROUP, ProductImagesChanged, idempotent(GROUP, inbox, on_images))
+    bus.subscribe(GROUP, RatingUpdated, idempotent(GROUP, inbox, on_rating))
     bus.subscribe(GROUP, SellerVerified, idempotent(GROUP, inbox, on_verified))
     bus.subscribe(GROUP, StorefrontUpdated, idempotent(GROUP, inbox, on_storefront))
 

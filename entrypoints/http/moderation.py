@@ -8,7 +8,7 @@ import attrs
 
 from core.moderation import commands as c
 from core.moderation import use_cases as uc
-from core.moderation.model import CaseStatus
+from core.moderation.model import CaseStatus, SubjectType
 from core.shared.pagination import MAX_LIMIT, PageRequest
 from core.shared.security import Role
 from entrypoints.http.routing import ADMIN, Call, Endpoint
@@ -22,9 +22,10 @@ REASON = {"type": "string", "minLength": uc.REASON_MIN, "maxLength": uc.REASON_M
 @attrs.frozen
 class CasesQuery:
     """``status=open`` (the default) is the queue, oldest first; decided and superseded cases come most
-    recently closed first."""
+    recently closed first. ``subject_type`` keeps only the cases of products, or of reviews."""
 
     status: CaseStatus = CaseStatus.OPEN
+    subject_type: SubjectType | None = None
     limit: int = attrs.field(default=20, metadata=limits(minimum=1, maximum=MAX_LIMIT))
     cursor: str | None = attrs.field(default=None, metadata=limits(max_length=512))
 
@@ -44,7 +45,8 @@ class RejectBody:
 
 async def list_cases(call: Call[None, CasesQuery]) -> CasePage:
     q = call.query
-    command = c.ListCases(call.user, q.status, PageRequest(q.limit, q.cursor))
+    subject_type = None if q.subject_type is None else q.subject_type.value
+    command = c.ListCases(call.user, q.status, PageRequest(q.limit, q.cursor), subject_type)
     page = await call.resolve(uc.ListModerationCases)(command)
     return CasePage(list(page.items), page.next_cursor)
 

@@ -8,6 +8,7 @@ checks roles, parses the body and the query strictly, runs the handler and seria
 
 from __future__ import annotations
 
+import math
 import typing
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Generic, TypeVar
@@ -179,6 +180,8 @@ class QueryReader:
                 self.kinds[name] = "list"
             elif int in kinds:
                 self.kinds[name] = "int"
+            elif float in kinds:
+                self.kinds[name] = "float"
             elif bool in kinds:
                 self.kinds[name] = "bool"
             else:
@@ -203,6 +206,8 @@ class QueryReader:
                     values[key] = int(raw)
                 except ValueError:
                     raise ValidationFailed.of(key, "must be an integer") from None
+            elif kind == "float":
+                values[key] = _finite(key, raw)
             elif kind == "bool":
                 flag = _FLAGS.get(raw.lower())
                 if flag is None:
@@ -211,6 +216,18 @@ class QueryReader:
             else:
                 values[key] = raw
         return parse(values, self.schema, root="query")
+
+
+def _finite(key: str, raw: str) -> float:
+    """A number as a query string writes it ("4", "4.5", "1e1"); never NaN or an infinity, which no range
+    check would refuse (NaN compares false to every bound)."""
+    try:
+        number = float(raw)
+    except ValueError:
+        raise ValidationFailed.of(key, "must be a number") from None
+    if not math.isfinite(number):
+        raise ValidationFailed.of(key, "must be a finite number")
+    return number
 
 
 _FLAGS = {"true": True, "false": False}

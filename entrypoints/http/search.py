@@ -26,7 +26,9 @@ _CURSOR = limits(max_length=512)
 class ProductSearchQuery:
     """Every filter must hold; ``brand`` may repeat (any of them). Prices are minor units of ``currency``,
     which ``price_min`` and ``price_max`` need; ``currency`` also chooses the price facet's currency.
-    ``in_stock=true`` keeps only products with units available. ``min_rating`` is in stars (0 to 5)."""
+    ``in_stock=true`` keeps only products with units available. ``min_rating`` is in stars (0 to 5, halves
+    and other fractions too: 4.5 keeps the products rated 4.5 or more); ``sort=rating`` puts the best rated
+    first (then the most reviewed)."""
 
     q: str = attrs.field(default="", metadata=limits(max_length=MAX_QUERY_CHARS))
     category_id: str | None = attrs.field(default=None, metadata=_ID)
@@ -34,7 +36,7 @@ class ProductSearchQuery:
     price_min: int | None = attrs.field(default=None, metadata=limits(minimum=0))
     price_max: int | None = attrs.field(default=None, metadata=limits(minimum=0))
     currency: str | None = attrs.field(default=None, metadata=limits(pattern="[A-Za-z]{3}"))
-    min_rating: int | None = attrs.field(default=None, metadata=limits(minimum=0, maximum=uc.MAX_RATING))
+    min_rating: float | None = attrs.field(default=None, metadata=limits(minimum=0, maximum=uc.MAX_RATING))
     in_stock: bool = False
     seller_id: str | None = attrs.field(default=None, metadata=_ID)
     sort: Sort = Sort.RELEVANCE

@@ -12,6 +12,7 @@ tests fail with a message saying how to start it; they are never skipped.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import asyncpg
@@ -19,12 +20,16 @@ import pytest
 
 from adapters.memory.auth import AuthTables, MemoryAuthUnitOfWork
 from adapters.memory.inbox import MemoryInbox
+from adapters.memory.reviews import MemoryRatingsUnitOfWork, MemoryReviewsUnitOfWork, RatingsTables, ReviewsTables
 from adapters.memory.users import MemoryUsersUnitOfWork, UsersTables
 from adapters.postgres.auth.repository import PostgresAuthUnitOfWork
 from adapters.postgres.inbox import PostgresInbox
+from adapters.postgres.ratings.repository import PostgresRatingsUnitOfWork
+from adapters.postgres.reviews.repository import PostgresReviewsUnitOfWork
 from adapters.postgres.users.repository import PostgresUsersUnitOfWork
 from core.shared.events import EventEnvelope
 from ports.auth import AuthUnitOfWork
+from ports.reviews import RatingsUnitOfWork, ReviewsUnitOfWork
 from ports.shared import Inbox
 from ports.users import UsersUnitOfWork
 from tests.support.events import RecordingEventBus
@@ -40,6 +45,9 @@ class MemoryAdapters:
         self.bus = RecordingEventBus()
         self.auth_tables = AuthTables()
         self.users_tables = UsersTables()
+        self.reviews_tables = ReviewsTables()
+        self.ratings_tables = RatingsTables()
+        self.ratings_lock = asyncio.Lock()
         self.inbox: Inbox = MemoryInbox()
 
     def auth_uow(self) -> AuthUnitOfWork:
@@ -47,6 +55,12 @@ class MemoryAdapters:
 
     def users_uow(self) -> UsersUnitOfWork:
         return MemoryUsersUnitOfWork(self.users_tables, self.bus)
+
+    def reviews_uow(self) -> ReviewsUnitOfWork:
+        return MemoryReviewsUnitOfWork(self.reviews_tables, self.bus)
+
+    def ratings_uow(self) -> RatingsUnitOfWork:
+        return MemoryRatingsUnitOfWork(self.ratings_tables, self.bus, self.ratings_lock)
 
     async def committed_events(self) -> list[EventEnvelope]:
         return list(self.bus.delivered)
@@ -62,6 +76,13 @@ class PostgresAdapters:
 
     def users_uow(self) -> UsersUnitOfWork:
         return PostgresUsersUnitOfWork(self.pool)
+
+    # The reviews and the ratings have a database each; here both schemas share the scratch one.
+    def reviews_uow(self) -> ReviewsUnitOfWork:
+        return PostgresReviewsUnitOfWork(self.pool)
+
+    def ratings_uow(self) -> RatingsUnitOfWork:
+        return PostgresRatingsUnitOfWork(self.pool)
 
     async def committed_events(self) -> list[EventEnvelope]:
         rows = await self.pool.fetch(
@@ -82,7 +103,7 @@ class PostgresAdapters:
 
 @pytest.fixture(scope="session")
 async def contract_pool() -> AsyncIterator[asyncpg.Pool]:
-    async with scratch_pool("contract") as pool:
+    async with scratch_pool("contract", contexts=["auth", "users", "reviews", "ratings"]) as pool:
         yield pool
 
 
@@ -114,6 +135,16 @@ def auth_uow(backend: MemoryAdapters | PostgresAdapters) -> Callable[[], AuthUni
 @pytest.fixture
 def users_uow(backend: MemoryAdapters | PostgresAdapters) -> Callable[[], UsersUnitOfWork]:
     return backend.users_uow
+
+
+@pytest.fixture
+def reviews_uow(backend: MemoryAdapters | PostgresAdapters) -> Callable[[], ReviewsUnitOfWork]:
+    return backend.reviews_uow
+
+
+@pytest.fixture
+def ratings_uow(backend: MemoryAdapters | PostgresAdapters) -> Callable[[], RatingsUnitOfWork]:
+    return backend.ratings_uow
 
 
 @pytest.fixture

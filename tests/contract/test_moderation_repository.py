@@ -126,9 +126,10 @@ def new_case(
     findings: tuple[Finding, ...] = FINDINGS,
     content: SubmittedContent = CONTENT,
     owner: str = "seller-1",
+    subject_type: str = "product",
 ) -> Case:
     """A case left open for a moderator (review findings), unless ``findings`` is empty (approved)."""
-    subject = Subject("product", product, revision, owner)
+    subject = Subject(subject_type, product, revision, owner)
     return Case.open(case_id=case_id(n), subject=subject, content=content, findings=findings, now=clock.now())
 
 
@@ -293,6 +294,85 @@ async def test_closed_cases_are_most_recently_closed_first(moderation_uow: UowFa
     assert rest.next_cursor is None
     assert [c.id[-1] for c in superseded.items] == ["5"]
     assert queue.items == []
+
+
+async def test_the_queue_and_the_closed_cases_filter_by_subject_type(
+    moderation_uow: UowFactory, clock: ManualClock
+) -> None:
+    t0 = clock.now()
+    cases = [
+        new_case(n, ManualClock(t0 + timedelta(seconds=n)), product=f"subject-{n}", subject_type=kind)
+        for n, kind in enumerate(["review", "product", "review", "review", "product"], start=1)
+    ]
+    for case in cases[3:]:
+        case.decide(approved=True, reasons=[], by="moderator-1", now=t0 + timedelta(seconds=60 - int(case.id[-1])))
+    await store(moderation_uow, *cases)
+
+    async with moderation_uow() as uow:
+        first = await uow.cases.list(CaseStatus.OPEN, PageRequest(1), "review")
+        rest = await uow.cases.list(CaseStatus.OPEN, PageRequest(5, first.next_cursor), "review")
+        products = await uow.cases.list(CaseStatus.OPEN, PageRequest(), "product")
+        everything = await uow.cases.list(CaseStatus.OPEN, PageRequest())
+        decided_reviews = await uow.cases.list(CaseStatus.DECIDED, PageRequest(), "review")
+        decided_products = await uow.cases.list(CaseStatus.DECIDED, PageRequest(1), subject_type="product")
+        decided = await uow.cases.list(CaseStatus.DECIDED, PageRequest())
+        nothing = await uow.cases.list(CaseStatus.OPEN, PageRequest(), "seller")
+
+    assert [c.id[-1] for c in first.items] == ["1"]
+    assert [c.id[-1] for c in rest.items] == ["3"]
+    assert rest.next_cursor is None
+    assert [c.id[-1] for c in products.items] == ["2"]
+    assert [c.id[-1] for c in everything.items] == ["1", "2", "3"]
+    assert [(c.id[-1], c.subject.type) for c in decided_reviews.items] == [("4", "review")]
+    assert [c.id[-1] for c in decided_products.items] == ["5"]
+    assert decided_products.next_cursor is None
+    assert [c.id[-1] for c in decided.items] == ["4", "5"]
+    assert nothing.items == []
+
+
+async def test_cases_opened_for_an_owner_since_a_moment_are_counted(
+    moderation_uow: UowFactory, clock: ManualClock
+) -> None:
+    t0 = clock.now()
+
+    def opened(n: int, seconds: int, owner: str = "customer-1", kind: str = "review") -> Case:
+        return new_case(
+            n, ManualClock(t0 + timedelta(seconds=seconds)), product=f"r-{n}", owner=owner, subject_type=kind
+        )
+
+    decided = opened(3, 20)
+    decided.decide(approved=False, reasons=["Spam"], by="moderator-1", now=t0 + timedelta(seconds=30))
+    await store(
+        moderation_uow,
+        opened(1, 0),
+        opened(2, 10),
+        decided,  # counted whatever became of it
+        opened(4, 30, owner="customer-2"),
+        opened(5, 30, kind="product"),
+    )
+
+    async with moderation_uow() as uow:
+        assert await uow.cases.opened_since("review", "customer-1", t0) == 3
+        assert await uow.cases.opened_since("review", "customer-1", t0 + timedelta(seconds=10)) == 2  # inclusive
+        assert await uow.cases.opened_since("review", "customer-1", t0 + timedelta(seconds=10, microseconds=1)) == 1
+        assert await uow.cases.opened_since("review", "customer-1", t0 + timedelta(seconds=21)) == 0
+        assert await uow.cases.opened_since("review", "customer-2", t0) == 1
+        assert await uow.cases.opened_since("product", "customer-1", t0) == 1
+        assert await uow.cases.opened_since("review", "nobody", t0) == 0
+        # A case added in this unit of work counts before it commits.
+        await uow.cases.add(opened(6, 40))
+        assert await uow.cases.opened_since("review", "customer-1", t0 + timedelta(seconds=21)) == 1
+
+
+async def test_a_reviews_rating_comes_back(moderation_uow: UowFactory, clock: ManualClock) -> None:
+    text = SubmittedContent(title="Warm", description="Keeps tea hot", rating=4, image_count=2)
+    await store(moderation_uow, new_case(1, clock, content=text, subject_type="review", owner="customer-1"))
+
+    loaded = await load(moderation_uow, 1)
+
+    assert loaded.content == text
+    assert loaded.content.rating == 4
+    assert loaded.subject == Subject("review", "product-1", 1, "customer-1")
 
 
 @pytest.mark.parametrize(

@@ -54,6 +54,7 @@ def card(product_id: str = "prod-1", title: str = "Espresso machine") -> c.Publi
         in_stock=True,
         image_urls=["https://cdn.example/1.jpg"],
         published_at=PUBLISHED_AT,
+        rating=c.CardRating(7, 4.29, [0, 1, 0, 2, 4]),
     )
 
 
@@ -141,6 +142,19 @@ async def test_an_unreadable_entry_is_a_miss() -> None:
         await client.aclose()
 
 
+@pytest.mark.infra
+async def test_a_card_cached_before_cards_had_ratings_is_never_served() -> None:
+    client = await scratch_redis(REDIS_DB)
+    try:
+        old = render(card()).content.replace(b',"rating":{"count":7,"average":4.29,"stars":[0,1,0,2,4]}', b"")
+        assert b"rating" not in old
+        await client.set("product_card:v2:prod-1", old)  # the shape the previous version wrote
+        cache = RedisProductCache(client, TTL)
+        assert (await cache.get_document("prod-1"), await cache.get("prod-1")) == (None, None)
+    finally:
+        await client.aclose()
+
+
 # An outage
 
 
@@ -176,7 +190,7 @@ async def test_the_shop_reads_the_database_while_redis_is_down(dead_redis: aiore
     down = RedisProductCache(dead_redis, TTL)
     kitchen = await catalog.category("Kitchen")
     listed = await catalog.published(kitchen)
-    show = uc.ShowPublicCard(uc.CatalogShopCards(catalog.uow, catalog.stock, catalog.images), down)
+    show = uc.ShowPublicCard(uc.CatalogShopCards(catalog.uow, catalog.stock, catalog.images), down, catalog.ratings)
     archive = uc.ArchiveProductCard(catalog.uow, down, catalog.clock)
 
     shown = await show(c.GetProduct(listed.id))

@@ -503,6 +503,10 @@ async def test_an_answer_asked_again_after_a_write_shows_the_write(shop: SearchI
         assert "p01" in await ids(shop, "headphones", in_stock=True)
     await shop.set_available("p01", 0)
     assert "p01" not in await ids(shop, "headphones", in_stock=True)
+    for _ in range(2):
+        assert await ids(shop, sort=Sort.RATING, limit=1) == ["p06"]
+    await shop.set_rating("p05", 5.0, 1)
+    assert await ids(shop, sort=Sort.RATING, limit=1) == ["p05"]
     await shop.put_product(attrs.evolve(CATALOGUE[0], available=3, title="Studio Headphones Mk II"))
     assert "p01" in await ids(shop, "headphones", in_stock=True)
     await shop.remove_product("p01")
@@ -511,6 +515,33 @@ async def test_an_answer_asked_again_after_a_write_shows_the_write(shop: SearchI
 
 async def test_availability_of_an_unknown_product_indexes_nothing(shop: SearchIndex) -> None:
     assert await shop.set_available("p99", 4) is False
+    assert await shop.product("p99") is None
+    assert (await search(shop)).total == len(CATALOGUE)
+
+
+async def test_ratings_change_in_place(shop: SearchIndex) -> None:
+    assert await ids(shop, sort=Sort.RATING, limit=1) == ["p06"]
+    assert await shop.set_rating("p08", 4.9, 7) is True
+    assert await shop.set_rating("p06", 4.5, 10) is True
+
+    assert await ids(shop, sort=Sort.RATING, limit=3) == ["p08", "p07", "p01"]
+    assert sorted(await ids(shop, min_rating=4.5)) == ["p01", "p06", "p07", "p08"]
+    assert await ids(shop, min_rating=4.85) == ["p08"]
+    assert await shop.product("p08") == attrs.evolve(CATALOGUE[7], rating=4.9, review_count=7)
+    hits = (await search(shop, "berlin")).hits
+    assert [(h.document.rating, h.document.review_count) for h in hits] == [(4.9, 7)]
+
+
+async def test_the_number_of_reviews_weighs_a_title_suggestion(shop: SearchIndex) -> None:
+    assert await shop.set_rating("p04", 4.1, 500)  # now more reviewed than the JBL speaker's 300
+    assert await suggested(shop, "sp") == [
+        ("Smart Speaker with Voice Assistant", "title"),
+        ("Bluetooth Speaker", "title"),
+    ]
+
+
+async def test_ratings_of_an_unknown_product_index_nothing(shop: SearchIndex) -> None:
+    assert await shop.set_rating("p99", 5.0, 1) is False
     assert await shop.product("p99") is None
     assert (await search(shop)).total == len(CATALOGUE)
 
@@ -616,6 +647,22 @@ async def test_what_is_written_during_a_rebuild_wins_over_the_bulk_copy(index: S
     assert (await index.product(second.product_id)).available == 42  # type: ignore[union-attr]
     assert (await index.product(third.product_id)).title == "Renamed"  # type: ignore[union-attr]
     assert sorted(await ids(index)) == sorted([second.product_id, third.product_id])
+
+
+async def test_a_rating_changed_during_a_rebuild_wins_over_the_bulk_copy(index: SearchIndex) -> None:
+    copied, not_copied = CATALOGUE[0], CATALOGUE[1]
+    for document in (copied, not_copied):
+        await index.put_product(document)
+
+    async with index.rebuild() as build:
+        assert await build.put_products([copied]) == 1
+        assert await index.set_rating(copied.product_id, 2.5, 130)  # in the new copy already: updated there
+        assert await index.set_rating(not_copied.product_id, 4.9, 41)  # not copied yet: the change goes along
+        assert await build.put_products([not_copied]) == 0
+
+    assert await index.product(copied.product_id) == attrs.evolve(copied, rating=2.5, review_count=130)
+    assert await index.product(not_copied.product_id) == attrs.evolve(not_copied, rating=4.9, review_count=41)
+    assert await ids(index, sort=Sort.RATING) == [not_copied.product_id, copied.product_id]
 
 
 async def test_a_failed_rebuild_changes_nothing(index: SearchIndex) -> None:

@@ -41,8 +41,12 @@ BAD: list[tuple[str, str, Any, str, int]] = [
     ("GET", PRODUCTS, "price_min=ten&currency=EUR", "price_min", 422),
     ("GET", PRODUCTS, "price_min=1&currency=XXX", "currency", 422),
     ("GET", PRODUCTS, "currency=EURO", "currency", 422),
+    ("GET", PRODUCTS, "min_rating=abc", "min_rating", 422),
+    ("GET", PRODUCTS, "min_rating=nan", "min_rating", 422),
+    ("GET", PRODUCTS, "min_rating=inf", "min_rating", 422),
     ("GET", PRODUCTS, "min_rating=6", "min_rating", 422),
-    ("GET", PRODUCTS, "min_rating=4.5", "min_rating", 422),
+    ("GET", PRODUCTS, "min_rating=5.01", "min_rating", 422),
+    ("GET", PRODUCTS, "min_rating=-1", "min_rating", 422),
     ("GET", PRODUCTS, "in_stock=maybe", "in_stock", 422),
     ("GET", PRODUCTS, "brand=", "brand", 422),
     ("GET", PRODUCTS, "&".join(f"brand=b{n}" for n in range(21)), "brand", 422),
@@ -121,5 +125,25 @@ def test_the_search_routes_answer_guests(api: ApiClient, shop: dict[str, str]) -
     assert [item["title"] for item in products.body["items"]] == ["Fjord Rain Jacket"]
     assert products.body["facets"]["price"][4] == {"from": 10000, "to": 25000, "count": 1}
     assert products.body["facets"]["price_currency"] == "EUR"
+    for rating, titles in (("0", ["Fjord Rain Jacket"]), ("4.5", []), ("5", [])):  # not rated yet
+        rated = api.get(f"{PRODUCTS}?min_rating={rating}&sort=rating")
+        assert rated.status == 200, rated.body
+        assert [item["title"] for item in rated.body["items"]] == titles
     assert api.get(f"{SUGGEST}?q=nord").body == {"items": [{"text": "Nordkapp", "kind": "brand"}]}
     assert [s["display_name"] for s in api.get(f"{SELLERS}?q=nord").body["items"]] == ["Nordkapp"]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", "must be a number"),
+        ("nan", "must be a finite number"),
+        ("-inf", "must be a finite number"),
+        ("6", "must be at most 5"),
+        ("-1", "must be at least 0"),
+    ],
+)
+def test_a_bad_minimum_rating_is_explained(api: ApiClient, value: str, message: str) -> None:
+    reply = api.get(f"{PRODUCTS}?min_rating={value}")
+    assert_problem(reply, 422, "min_rating")
+    assert reply.body["errors"] == [{"field": "min_rating", "message": message}]

@@ -25,7 +25,19 @@ def test_the_demo_fills_a_shop_customers_can_browse_and_search(api: ApiClient, s
     assert picture.content.startswith(b"\x89PNG")
     assert api.post("/api/v1/auth/login", {"email": CUSTOMER_EMAIL, "password": PASSWORD}).status == 200
 
+    # Customers reviewed half of the cards: the rules published the reviews, the ratings followed.
+    rated = [card for card in listed if card["rating"]["count"]]
+    assert len(rated) == 12
+    top = api.get("/api/v1/search/products?sort=rating&limit=5").body["items"][0]
+    best = max(rated, key=lambda card: (card["rating"]["average"], card["rating"]["count"]))
+    assert (top["rating"], top["review_count"]) == (best["rating"]["average"], best["rating"]["count"])
+    reviews = api.get(f"/api/v1/products/{best['id']}/reviews").body["items"]
+    assert len(reviews) == best["rating"]["count"]
+    assert all(review["verified"] for review in reviews)
+
     # A second run finds everything in place and adds nothing.
     server.call(seed_demo(server.runtime, server.base_url, count=24), timeout=120)
     server.settle()
-    assert len(api.get("/api/v1/products?limit=100").body["items"]) == 24
+    again = api.get("/api/v1/products?limit=100").body["items"]
+    assert len(again) == 24
+    assert sum(card["rating"]["count"] for card in again) == sum(card["rating"]["count"] for card in rated)

@@ -182,6 +182,15 @@ class ProductIndex:
             self.in_stock.discard(doc_id)
         return True
 
+    def set_rating(self, doc_id: str, rating: float, review_count: int) -> bool:
+        document = self.documents.get(doc_id)
+        if document is None:
+            return False
+        self.documents[doc_id] = attrs.evolve(document, rating=rating, review_count=review_count)
+        self._orders.pop(Sort.RATING, None)  # the only order that reads the ratings
+        self._answers.clear()
+        return True
+
     # --- search ---------------------------------------------------------------------------------------
 
     def _priced(self, price: PriceRange) -> set[str]:

@@ -57,12 +57,9 @@ _ROWS = VersionedRows(
         "updated_at",
     ),
 )
-_QUEUE = _SELECT + " WHERE status = 'open' ORDER BY opened_at, id LIMIT $1"
-_QUEUE_AFTER = _SELECT + " WHERE status = 'open' AND (opened_at, id) > ($1, $2) ORDER BY opened_at, id LIMIT $3"
-_CLOSED = _SELECT + " WHERE status = $1 ORDER BY updated_at DESC, id DESC LIMIT $2"
-_CLOSED_AFTER = (
-    _SELECT + " WHERE status = $1 AND (updated_at, id) < ($2, $3) ORDER BY updated_at DESC, id DESC LIMIT $4"
-)
+_OPENED_SINCE = """
+SELECT count(*) FROM moderation.cases WHERE subject_type = $1 AND owner_id = $2 AND opened_at >= $3
+"""
 
 _PUT_FINGERPRINT = """
 INSERT INTO moderation.fingerprints
@@ -157,22 +154,33 @@ class PostgresCaseRepository:
         case.version = await _ROWS.save(self.conn, _row(case), case.version)
         self.seen.add(case)
 
-    async def list(self, status: CaseStatus, page: PageRequest) -> Page[Case]:
+    async def list(self, status: CaseStatus, page: PageRequest, subject_type: str | None = None) -> Page[Case]:
         after = moment_after(page)
+        args: list[Any] = []
+
+        def arg(value: Any) -> str:
+            args.append(value)
+            return f"${len(args)}"
+
         if status is CaseStatus.OPEN:
-            if after is None:
-                rows = await self.conn.fetch(_QUEUE, page.limit + 1)
-            else:
-                rows = await self.conn.fetch(_QUEUE_AFTER, *after, page.limit + 1)
-            key = "opened_at"
+            # The literal lets the planner use the queue's partial index whatever plan it caches.
+            where, key, order = ["status = 'open'"], "opened_at", "opened_at, id"
+            if after is not None:
+                where.append(f"(opened_at, id) > ({arg(after[0])}, {arg(after[1])})")
         else:
-            if after is None:
-                rows = await self.conn.fetch(_CLOSED, status.value, page.limit + 1)
-            else:
-                rows = await self.conn.fetch(_CLOSED_AFTER, status.value, *after, page.limit + 1)
-            key = "updated_at"
+            where, key, order = [f"status = {arg(status.value)}"], "updated_at", "updated_at DESC, id DESC"
+            if after is not None:
+                where.append(f"(updated_at, id) < ({arg(after[0])}, {arg(after[1])})")
+        if subject_type is not None:
+            where.append(f"subject_type = {arg(subject_type)}")
+        query = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY {order} LIMIT {arg(page.limit + 1)}"
+        rows = await self.conn.fetch(query, *args)
         cases = [c for c in map(self._track, rows) if c is not None]
         return page_of(cases, page, lambda c: [getattr(c, key).isoformat(), c.id])
+
+    async def opened_since(self, subject_type: str, owner_id: str, since: datetime) -> int:
+        count: int = await self.conn.fetchval(_OPENED_SINCE, subject_type, owner_id, since)
+        return count
 
 
 def _fingerprint(row: Any) -> Fingerprint:

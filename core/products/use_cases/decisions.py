@@ -105,7 +105,7 @@ class RestoreSellerProducts:
 
 
 class ForgetPublicCards:
-    """Stock or images of cards changed: their cached public cards are out of date."""
+    """Stock, images or ratings of cards changed: their cached public cards are out of date."""
 
     def __init__(self, cache: ProductCache) -> None:
         self.cache = cache

@@ -17,10 +17,10 @@ from core.products.commands import (
     ListImages,
     RemoveImage,
     RequestUpload,
-    UploadInstructions,
 )
-from core.products.media import SNIFF_BYTES, MediaPolicy, ProductImage, image_key
+from core.products.media import MediaPolicy, ProductImage, image_key
 from core.shared.errors import Conflict, NotFound, ValidationFailed
+from core.shared.images import SNIFF_BYTES, UploadInstructions
 from core.shared.security import Principal
 from ports.catalog import ProductOwnership
 from ports.product_media import MediaUnitOfWork

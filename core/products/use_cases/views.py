@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from core.products.categories import Category, CategoryTree
 from core.products.commands import (
     AttributeView,
+    CardRating,
     CategoryNode,
     CategoryRef,
     CategoryView,
@@ -20,6 +21,7 @@ from core.shared.errors import NotFound, Unavailable
 from core.shared.security import Principal
 from ports.catalog import ProductImages, StockLevels
 from ports.products import CatalogUnitOfWork, ProductCache
+from ports.ratings import Ratings, RatingSummary
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +67,9 @@ def seller_view(product: Product) -> SellerProductView:
     )
 
 
-def public_card(product: Product, tree: CategoryTree, available: int, image_urls: list[str]) -> PublicCard:
+def public_card(
+    product: Product, tree: CategoryTree, available: int, image_urls: list[str], rating: CardRating
+) -> PublicCard:
     """The live version of ``product`` as customers see it (the caller made sure it has one)."""
     live = product.live
     if live is None:
@@ -86,6 +90,7 @@ def public_card(product: Product, tree: CategoryTree, available: int, image_urls
         in_stock=available > 0,
         image_urls=image_urls,
         published_at=live.published_at,
+        rating=rating,
     )
 
 
@@ -115,6 +120,34 @@ class ShopFactsReader:
             return {}, {}
         ids = list(dict.fromkeys(product_ids))
         return await self.stock.available(ids), await self.images.urls(ids)
+
+
+def card_rating(summary: RatingSummary | None) -> CardRating:
+    """What a card shows of its ratings (``None``: no published review yet)."""
+    if summary is None:
+        return CardRating()
+    return CardRating(summary.count, summary.average, list(summary.stars))
+
+
+class CardRatings:
+    """The ratings cards show, read from the reviews context (``ports.ratings.Ratings``: its own database,
+    so not in the catalogue's query). A card is worth showing without its rating: when the reviews context
+    does not answer, the cards show none, and ``read`` says so, so that such a card is not cached."""
+
+    def __init__(self, ratings: Ratings) -> None:
+        self.ratings = ratings
+
+    async def read(self, product_ids: Sequence[str]) -> tuple[dict[str, CardRating], bool]:
+        """The ratings of the rated products among ``product_ids`` (the others: ``CardRating()``), and
+        whether the reviews context answered."""
+        if not product_ids:
+            return {}, True
+        try:
+            found = await self.ratings.of_products(list(dict.fromkeys(product_ids)))
+        except Unavailable as error:
+            log.warning("ratings unavailable, %d cards shown without theirs: %s", len(product_ids), error)
+            return {}, False
+        return {product_id: card_rating(summary) for product_id, summary in found.items()}, True
 
 
 def shop_facts(

@@ -71,6 +71,10 @@ class ModerationApp:
     def reject(self) -> uc.RejectCase:
         return uc.RejectCase(self.uow, self.clock)
 
+    @property
+    def withdraw(self) -> uc.WithdrawModerationCase:
+        return uc.WithdrawModerationCase(self.uow, self.clock)
+
     async def submit(
         self,
         submitted: SubmittedContent = CLEAN,

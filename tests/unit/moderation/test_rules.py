@@ -12,7 +12,7 @@ from core.moderation.rules import (
     banned_words,
     contact_details,
     duplicates,
-    evaluate,
+    evaluate_product,
     price_sanity,
 )
 from core.moderation.text import description_key, fold, phrase
@@ -113,6 +113,7 @@ def test_no_banned_words_means_no_findings() -> None:
         ("US buyers: 555-123-4567", "a phone number"),
         ("WhatsApp 1234567 for wholesale", "a phone number"),
         ("0049301234567", "a phone number"),
+        ("Ring 0176 12345678, evenings only", "a phone number"),
     ],
 )
 def test_contact_details_in_the_description_need_a_person(description: str, what: str) -> None:
@@ -137,6 +138,7 @@ def test_contact_details_in_the_title_are_found_too() -> None:
         "Measures 120 x 60 x 75 cm, weighs 12.5 kg, 1 000 000 stitches",
         "Works with Node.js and e.g. Python 3.11",
         "Pack of 3, 6 or 12 pieces",
+        "Worth 1 234 567,89 RUB, or 1 200 000, new",
     ],
 )
 def test_ordinary_product_text_has_no_contact_details(description: str) -> None:
@@ -251,7 +253,7 @@ def test_evaluate_runs_every_rule_rejections_first() -> None:
         price=Money(0, "EUR"),
         attributes=(SubmittedAttribute("volume_ml", "number", "big"),),
     )
-    found = evaluate(submitted, fingerprint(), [], ModerationPolicy())
+    found = evaluate_product(submitted, fingerprint(), [], ModerationPolicy())
     assert [(f.rule, f.severity) for f in found] == [
         ("banned_words", Severity.REJECT),
         ("price", Severity.REJECT),
@@ -262,7 +264,7 @@ def test_evaluate_runs_every_rule_rejections_first() -> None:
 
 def test_the_policy_sets_the_word_list_and_the_ceiling() -> None:
     policy = ModerationPolicy(banned_words=("mug",), price_ceiling=10)
-    found = evaluate(CLEAN, fingerprint(), [], policy)
+    found = evaluate_product(CLEAN, fingerprint(), [], policy)
     assert reasons(found) == [
         'the title contains the banned word "mug"',
         'the description contains the banned word "mug"',

@@ -1,5 +1,6 @@
 """The catalogue's use cases over the in-memory adapters, wired by hand, with small fakes of the stock and
-media parts (``StockLevels``, ``ProductImages``) and a cache that can be made to fail."""
+media parts (``StockLevels``, ``ProductImages``) and of the reviews context's ``Ratings``, and a cache that
+can be made to fail."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from core.products.model import Product
 from core.shared.errors import Unavailable
 from core.shared.security import Principal, Role
 from tests.support.events import RecordingEventBus
+from tests.support.fake_ratings import FakeRatings
 
 ADMIN = Principal("admin-1", frozenset({Role.CUSTOMER, Role.ADMIN}), "session-admin")
 ANN = Principal("seller-ann", frozenset({Role.CUSTOMER, Role.SELLER}), "session-ann")
@@ -86,6 +88,7 @@ class CatalogApp:
     tables: CatalogTables = attrs.Factory(CatalogTables)
     stock: FakeStockLevels = attrs.Factory(FakeStockLevels)
     images: FakeProductImages = attrs.Factory(FakeProductImages)
+    ratings: FakeRatings = attrs.Factory(FakeRatings)
     cache: FlakyCache = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
@@ -149,11 +152,11 @@ class CatalogApp:
 
     @property
     def browse(self) -> uc.BrowseShop:
-        return uc.BrowseShop(self.uow, self.stock, self.images)
+        return uc.BrowseShop(self.uow, self.stock, self.images, self.ratings)
 
     @property
     def show(self) -> uc.ShowPublicCard:
-        return uc.ShowPublicCard(uc.CatalogShopCards(self.uow, self.stock, self.images), self.cache)
+        return uc.ShowPublicCard(uc.CatalogShopCards(self.uow, self.stock, self.images), self.cache, self.ratings)
 
     @property
     def offers(self) -> uc.CatalogOffers:

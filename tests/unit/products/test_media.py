@@ -23,6 +23,7 @@ from core.products import use_cases as uc
 from core.products.events import ProductImagesChanged
 from core.products.media import MediaPolicy, ProductImage
 from core.shared.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.shared.images import UploadInstructions
 from core.shared.security import Principal, Role
 from ports.storage import UploadPermit
 from tests.support.events import RecordingEventBus
@@ -49,7 +50,7 @@ class FakeOwnership:
         return self.owners.get(product_id)
 
 
-def permit_of(upload: c.UploadInstructions) -> UploadPermit:
+def permit_of(upload: UploadInstructions) -> UploadPermit:
     """What the upload route reads from a target's URL."""
     parts = urlsplit(upload.url)
     query = {k: v[0] for k, v in parse_qs(parts.query).items()}
@@ -102,7 +103,7 @@ class MediaApp:
         self.products.owners[product_id] = seller.user_id
         return product_id
 
-    async def send(self, upload: c.UploadInstructions, data: bytes, content_type: str | None = None) -> str:
+    async def send(self, upload: UploadInstructions, data: bytes, content_type: str | None = None) -> str:
         """Upload ``data`` as the route would take it; returns the object key."""
         permit = permit_of(upload)
         self.storage.verify(permit)

@@ -1,4 +1,5 @@
-"""The search consumer: the catalogue's and the sellers' events reach the index, each handled once."""
+"""The search consumer: the catalogue's, the sellers' and the ratings' events reach the index, each handled
+once."""
 
 from __future__ import annotations
 
@@ -17,23 +18,28 @@ from core.products.events import (
     ProductUnpublished,
     StockChanged,
 )
+from core.reviews.events import RatingUpdated
 from core.search.commands import FindProducts, FindSellers
+from core.search.model import Sort
 from core.search.use_cases import SearchProducts, SearchSellers
 from core.sellers.events import SellerReinstated, SellerSuspended, SellerVerified, StorefrontUpdated
 from core.shared.events import Event, to_envelope
 from core.shared.money import Money
 from entrypoints.consumers import search as search_consumer
+from ports.ratings import Ratings
 from tests.support.events import RecordingEventBus
+from tests.support.fake_ratings import FakeRatings
 
 NOW = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def runtime() -> Runtime:
-    """The search wiring and its consumer alone, on an in-process bus."""
+    """The search wiring and its consumer alone, on an in-process bus, with ratings set by hand."""
     bus = RecordingEventBus()
     runtime = Runtime(settings=load_settings({}), container=punq.Container(), bus=bus, publisher=bus)
     search_wiring.register(Wiring(settings=runtime.settings, container=runtime.container, bus=bus, runtime=runtime))
+    runtime.container.register(Ratings, instance=FakeRatings())  # as the reviews context's wiring does, later
     search_consumer.subscribe(bus, runtime)
     return runtime
 
@@ -124,3 +130,38 @@ async def test_storefronts_follow_the_sellers_lifecycle(runtime: Runtime) -> Non
 
     await deliver(runtime, SellerReinstated(occurred_at=NOW, seller_id="s-1", user_id="s-1", by="a"))
     assert await seller_names(runtime, "nord") == ["Nordkapp Outdoor"]
+
+
+def rating_updated(subject_type: str, subject_id: str, average: float, count: int) -> RatingUpdated:
+    stars = [0, 0, 0, 0, count]
+    return RatingUpdated(
+        occurred_at=NOW,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        count=count,
+        average=average,
+        stars=stars,
+        version=count,
+    )
+
+
+async def test_a_product_rating_follows(runtime: Runtime) -> None:
+    await deliver(runtime, published(), rating_updated("product", "p-1", 4.5, 2))
+
+    view = await runtime.resolve(SearchProducts)(FindProducts(min_rating=4.5, sort=Sort.RATING))
+    assert [(item.title, item.rating) for item in view.items] == [("Fjord Rain Jacket", 4.5)]
+
+    await deliver(runtime, rating_updated("seller", "p-1", 1.0, 1))  # a seller's rating: no product changes
+    assert await titles(runtime, min_rating=4.5) == ["Fjord Rain Jacket"]
+
+
+async def test_a_card_published_after_it_was_rated_gets_its_rating(runtime: Runtime) -> None:
+    ratings = runtime.resolve(Ratings)
+    assert isinstance(ratings, FakeRatings)
+    await deliver(runtime, rating_updated("product", "p-1", 5.0, 1))  # not indexed yet: nothing to update
+    assert await titles(runtime) == []
+    ratings.rate_product("p-1", 5)
+
+    await deliver(runtime, published())
+
+    assert await titles(runtime, min_rating=5) == ["Fjord Rain Jacket"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import attrs
-
 from adapters.memory.search_index import MemorySearchIndex
 from core.search import use_cases as uc
 from core.search.commands import (
@@ -18,6 +16,7 @@ from core.search.commands import (
     UpdateStorefront,
 )
 from core.shared.money import Money
+from tests.support.fake_ratings import FakeRatings
 
 from .conftest import MakeCard
 
@@ -33,7 +32,9 @@ async def sellers(index: MemorySearchIndex, text: str = "") -> list[str]:
 
 
 async def test_a_published_card_is_indexed_with_what_customers_see(index: MemorySearchIndex, card: MakeCard) -> None:
-    await uc.IndexPublishedProduct(index)(card(1, title="Studio Headphones", price=Money(8900, "EUR"), available=0))
+    await uc.IndexPublishedProduct(index, FakeRatings())(
+        card(1, title="Studio Headphones", price=Money(8900, "EUR"), available=0)
+    )
 
     document = await index.product("product-001")
     assert document is not None
@@ -49,14 +50,14 @@ async def test_a_published_card_is_indexed_with_what_customers_see(index: Memory
 
 
 async def test_a_card_without_images_has_no_image_url(index: MemorySearchIndex, card: MakeCard) -> None:
-    await uc.IndexPublishedProduct(index)(card(1, image_urls=()))
+    await uc.IndexPublishedProduct(index, FakeRatings())(card(1, image_urls=()))
     document = await index.product("product-001")
     assert document is not None
     assert document.image_url is None
 
 
 async def test_an_approved_edit_replaces_the_indexed_card(index: MemorySearchIndex, card: MakeCard) -> None:
-    publish = uc.IndexPublishedProduct(index)
+    publish = uc.IndexPublishedProduct(index, FakeRatings())
     await publish(card(1, title="Studio Headphones"))
     await publish(card(1, revision=2, title="Travel Headphones"))
 
@@ -65,7 +66,7 @@ async def test_an_approved_edit_replaces_the_indexed_card(index: MemorySearchInd
 
 
 async def test_a_late_copy_of_an_older_revision_changes_nothing(index: MemorySearchIndex, card: MakeCard) -> None:
-    publish = uc.IndexPublishedProduct(index)
+    publish = uc.IndexPublishedProduct(index, FakeRatings())
     await publish(card(1, revision=3, title="Travel Headphones"))
     await publish(card(1, revision=2, title="Studio Headphones"))
 
@@ -74,21 +75,20 @@ async def test_a_late_copy_of_an_older_revision_changes_nothing(index: MemorySea
 
 
 async def test_a_new_revision_keeps_the_rating_from_reviews(index: MemorySearchIndex, card: MakeCard) -> None:
-    await uc.IndexPublishedProduct(index)(card(1))
-    rated = await index.product("product-001")
-    assert rated is not None
-    await index.put_product(attrs.evolve(rated, rating=4.5, review_count=8))
+    ratings = FakeRatings()
+    await uc.IndexPublishedProduct(index, ratings)(card(1))
+    ratings.rate_product("product-001", 5, 5, 4, 4)
 
-    await uc.IndexPublishedProduct(index)(card(1, revision=2, title="Renamed"))
+    await uc.IndexPublishedProduct(index, ratings)(card(1, revision=2, title="Renamed"))
 
     document = await index.product("product-001")
     assert document is not None
-    assert (document.title, document.rating, document.review_count) == ("Renamed", 4.5, 8)
+    assert (document.title, document.rating, document.review_count) == ("Renamed", 4.5, 4)
 
 
 async def test_an_unpublished_card_is_found_no_more(index: MemorySearchIndex, card: MakeCard) -> None:
-    await uc.IndexPublishedProduct(index)(card(1, title="Studio Headphones"))
-    await uc.IndexPublishedProduct(index)(card(2, title="Studio Monitor"))
+    await uc.IndexPublishedProduct(index, FakeRatings())(card(1, title="Studio Headphones"))
+    await uc.IndexPublishedProduct(index, FakeRatings())(card(2, title="Studio Monitor"))
 
     await uc.RemoveUnpublishedProduct(index)(RemoveProduct("product-001"))
 
@@ -100,7 +100,7 @@ async def test_an_unpublished_card_is_found_no_more(index: MemorySearchIndex, ca
 
 
 async def test_stock_changes_show_in_the_in_stock_filter(index: MemorySearchIndex, card: MakeCard) -> None:
-    await uc.IndexPublishedProduct(index)(card(1, available=2))
+    await uc.IndexPublishedProduct(index, FakeRatings())(card(1, available=2))
     change = uc.UpdateIndexedAvailability(index)
 
     await change(ChangeAvailability("product-001", 0))
@@ -174,7 +174,7 @@ async def test_a_storefront_of_a_seller_not_seen_before_is_listed(index: MemoryS
 
 
 async def test_a_changed_picture_shows_in_the_results(index: MemorySearchIndex, card: MakeCard) -> None:
-    await uc.IndexPublishedProduct(index)(card(1, image_urls=()))
+    await uc.IndexPublishedProduct(index, FakeRatings())(card(1, image_urls=()))
     change = uc.UpdateIndexedImage(index)
 
     await change(ChangeImages("product-001", ("https://cdn.example.com/new.jpg", "https://cdn.example.com/2.jpg")))

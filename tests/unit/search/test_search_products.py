@@ -11,6 +11,7 @@ from core.search.model import Sort
 from core.shared.errors import ValidationFailed
 from core.shared.money import Money
 from core.shared.pagination import PageRequest, encode_cursor
+from tests.support.fake_ratings import FakeRatings
 
 from .conftest import MakeCard
 
@@ -48,14 +49,14 @@ async def test_a_bad_query_is_refused_naming_every_bad_field(
 
 
 async def test_a_price_filter_in_a_lower_case_currency_is_understood(index: MemorySearchIndex, card: MakeCard) -> None:
-    await uc.IndexPublishedProduct(index)(card(1, price=Money(1500, "EUR")))
+    await uc.IndexPublishedProduct(index, FakeRatings())(card(1, price=Money(1500, "EUR")))
     view = await uc.SearchProducts(index)(FindProducts(price_min=1000, price_max=2000, currency="eur"))
     assert [i.id for i in view.items] == ["product-001"]
     assert view.facets.price_currency == "EUR"
 
 
 async def test_a_hit_shows_what_a_result_list_needs(index: MemorySearchIndex, card: MakeCard) -> None:
-    await uc.IndexPublishedProduct(index)(
+    await uc.IndexPublishedProduct(index, FakeRatings())(
         card(1, title="Studio Headphones", brand="Sony", price=Money(8900, "EUR"), available=3, seller_id="s-7")
     )
     view = await uc.SearchProducts(index)(FindProducts(text="studio"))
@@ -82,7 +83,7 @@ async def test_a_hit_shows_what_a_result_list_needs(index: MemorySearchIndex, ca
 
 async def test_pages_follow_each_other_by_cursor_without_repeats(index: MemorySearchIndex, card: MakeCard) -> None:
     for n in range(1, 8):
-        await uc.IndexPublishedProduct(index)(card(n, price=Money(100 * (n % 3), "EUR")))
+        await uc.IndexPublishedProduct(index, FakeRatings())(card(n, price=Money(100 * (n % 3), "EUR")))
     search = uc.SearchProducts(index)
     seen: list[str] = []
     cursor = None
@@ -99,8 +100,8 @@ async def test_pages_follow_each_other_by_cursor_without_repeats(index: MemorySe
 
 
 async def test_facets_are_shown_with_the_currency_of_their_buckets(index: MemorySearchIndex, card: MakeCard) -> None:
-    await uc.IndexPublishedProduct(index)(card(1, brand="Sony", price=Money(1500, "EUR")))
-    await uc.IndexPublishedProduct(index)(card(2, brand="Bose", price=Money(30000, "EUR")))
+    await uc.IndexPublishedProduct(index, FakeRatings())(card(1, brand="Sony", price=Money(1500, "EUR")))
+    await uc.IndexPublishedProduct(index, FakeRatings())(card(2, brand="Bose", price=Money(30000, "EUR")))
     view = await uc.SearchProducts(index)(FindProducts())
 
     facets = view.facets
@@ -131,7 +132,7 @@ async def test_an_empty_shop_has_no_hits_and_no_price_buckets(index: MemorySearc
 async def test_a_query_asked_again_after_a_change_shows_the_change(index: MemorySearchIndex, card: MakeCard) -> None:
     """A view kept for a popular query is the view of the index's answer, never of an older one."""
     search = uc.SearchProducts(index)
-    await uc.IndexPublishedProduct(index)(card(1, title="Studio Headphones", available=3))
+    await uc.IndexPublishedProduct(index, FakeRatings())(card(1, title="Studio Headphones", available=3))
     query = FindProducts(text="headphones", in_stock=True)
     first, again = await search(query), await search(query)
     await index.set_available("product-001", 0)

@@ -9,12 +9,13 @@ from core.search import use_cases as uc
 from core.search.commands import FindSellers, ListSeller, Suggest
 from core.shared.errors import ValidationFailed
 from core.shared.pagination import PageRequest, encode_cursor
+from tests.support.fake_ratings import FakeRatings
 
 from .conftest import MakeCard
 
 
 async def test_completions_come_from_brands_and_titles(index: MemorySearchIndex, card: MakeCard) -> None:
-    publish = uc.IndexPublishedProduct(index)
+    publish = uc.IndexPublishedProduct(index, FakeRatings())
     await publish(card(1, title="Bluetooth Speaker", brand="Acme"))
     await publish(card(2, title="Blue Mug", brand="Bluebird"))
     await publish(card(3, title="Teapot", brand="Bluebird"))
@@ -30,12 +31,12 @@ async def test_completions_come_from_brands_and_titles(index: MemorySearchIndex,
 
 async def test_completions_are_cut_at_the_limit(index: MemorySearchIndex, card: MakeCard) -> None:
     for n in range(1, 6):
-        await uc.IndexPublishedProduct(index)(card(n, title=f"Blender {n}"))
+        await uc.IndexPublishedProduct(index, FakeRatings())(card(n, title=f"Blender {n}"))
     assert len(await uc.SuggestCompletions(index)(Suggest("ble", limit=3))) == 3
 
 
 async def test_nothing_typed_nothing_suggested(index: MemorySearchIndex, card: MakeCard) -> None:
-    await uc.IndexPublishedProduct(index)(card(1))
+    await uc.IndexPublishedProduct(index, FakeRatings())(card(1))
     assert await uc.SuggestCompletions(index)(Suggest("  ")) == []
 
 

@@ -12,6 +12,7 @@ from core.sellers.commands import ApplicationView, Apply, ListProduct, Verify
 from core.sellers.model import Seller
 from core.shared.security import Principal, Role
 from tests.support.events import RecordingEventBus
+from tests.support.fake_ratings import FakeRatings
 
 ADMIN = Principal("00000000-0000-7000-8000-0000000000ad", frozenset({Role.CUSTOMER, Role.ADMIN}), "s-admin")
 ANN = Principal("00000000-0000-7000-8000-000000000a22", frozenset({Role.CUSTOMER}), "s-ann")
@@ -39,6 +40,7 @@ class SellersApp:
     clock: ManualClock
     bus: RecordingEventBus
     tables: SellersTables = attrs.Factory(SellersTables)
+    ratings: FakeRatings = attrs.Factory(FakeRatings)
 
     def uow(self) -> MemorySellersUnitOfWork:
         return MemorySellersUnitOfWork(self.tables, self.bus)
@@ -53,15 +55,15 @@ class SellersApp:
 
     @property
     def storefront(self) -> uc.ShowStorefront:
-        return uc.ShowStorefront(self.uow)
+        return uc.ShowStorefront(self.uow, self.ratings)
 
     @property
     def my_storefront(self) -> uc.ShowMyStorefront:
-        return uc.ShowMyStorefront(self.uow)
+        return uc.ShowMyStorefront(self.uow, self.ratings)
 
     @property
     def edit_storefront(self) -> uc.EditMyStorefront:
-        return uc.EditMyStorefront(self.uow, self.clock)
+        return uc.EditMyStorefront(self.uow, self.clock, self.ratings)
 
     @property
     def list_sellers(self) -> uc.ListSellerAccounts:

@@ -32,7 +32,7 @@ async def test_closing_erases_the_personal_data_and_hides_the_storefront(sellers
     assert len(closed) == 1
     assert closed[0].key == ANN.user_id
     with pytest.raises(NotFound):
-        await uc.ShowStorefront(sellers.uow)(GetStorefront(ANN.user_id))
+        await sellers.storefront(GetStorefront(ANN.user_id))
 
 
 async def test_a_user_who_never_applied_closes_nothing(sellers: SellersApp, bus) -> None:  # type: ignore[no-untyped-def]

@@ -223,3 +223,28 @@ async def test_an_admin_who_is_a_seller_edits_her_own_storefront(sellers: Seller
     view = await sellers.edit_storefront(EditStorefront(admin, description="Admin's shop"))
 
     assert view.description == "Admin's shop"
+
+
+async def test_the_storefront_shows_the_sellers_rating(sellers: SellersApp) -> None:
+    seller = await sellers.verified()
+    sellers.ratings.rate_seller(ANN.user_id, 5, 4, 4)
+    sellers.ratings.rate_seller(BOB.user_id, 1)
+
+    public = await sellers.storefront(GetStorefront(ANN.user_id))
+    own = await sellers.my_storefront(GetMyStorefront(seller))
+    edited = await sellers.edit_storefront(EditStorefront(seller, description="Lamps"))
+
+    for view in (public, own, edited):
+        assert (view.rating, view.review_count) == (4.33, 3)
+    assert sellers.ratings.asked == [[ANN.user_id]] * 3
+
+
+async def test_without_ratings_the_storefront_is_shown_unrated(sellers: SellersApp) -> None:
+    seller = await sellers.verified()
+    sellers.ratings.rate_seller(ANN.user_id, 5)
+    sellers.ratings.down = True
+
+    public = await sellers.storefront(GetStorefront(ANN.user_id))
+    own = await sellers.my_storefront(GetMyStorefront(seller))
+
+    assert (public.rating, public.review_count) == (own.rating, own.review_count) == (None, 0)

@@ -1,0 +1,2 @@
+"""PostgreSQL adapters of the ratings ports (schema ``ratings`` of the ratings database, a database of the
+reviews context)."""

@@ -1,0 +1,1 @@
+"""PostgreSQL adapters of the reviews ports (schema ``reviews`` of the reviews database)."""

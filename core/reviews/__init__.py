@@ -1,0 +1,1 @@
+"""The reviews context: customers' reviews of what they received, and the ratings aggregates."""
