@@ -1,15 +1,17 @@
 """The floor the hot-path benchmark compares the shop with: bare aiohttp handlers doing the same I/O.
 
     python -m bench.bare_handlers --port P --card-json FILE --search-json FILE \
-        [--redis-url URL --card-key KEY --session-key KEY --products-dsn DSN --users-dsn DSN \
-         --product-id ID --user-id ID]
+        [--redis-url URL --card-key KEY --session-key KEY --products-dsn DSN --ratings-dsn DSN \
+         --users-dsn DSN --product-id ID --user-id ID]
 
 A few lines each, as a developer would write them with no framework of ours around them:
 
 - ``GET /fixed/card`` and ``GET /fixed/search``: a fixed JSON document (the shop's own answer, read
   once at start) through ``web.json_response``;
 - ``GET /redis/card``: the bytes of ONE Redis GET (the card's cached JSON) as the body;
-- ``GET /pg/card``: ONE asyncpg query for the product's row, answered as JSON;
+- ``GET /pg/card``: what a card read from the databases must do at the least: ONE asyncpg query for the
+  product's row, and ONE for its rating in the ratings database (where the reviews context keeps it),
+  answered as JSON;
 - ``GET /io/me``: what ``GET /api/v1/me`` must do at the least: ONE Redis GET (the session) and ONE
   asyncpg query (the account), answered as JSON.
 
@@ -54,11 +56,13 @@ def make_app(args: argparse.Namespace) -> web.Application:
         async def open_clients(app: web.Application) -> None:
             state["redis"] = aioredis.from_url(args.redis_url)
             state["products"] = await asyncpg.create_pool(args.products_dsn, min_size=4, max_size=10)
+            state["ratings"] = await asyncpg.create_pool(args.ratings_dsn, min_size=4, max_size=10)
             state["users"] = await asyncpg.create_pool(args.users_dsn, min_size=4, max_size=10)
 
         async def close_clients(app: web.Application) -> None:
             await state["redis"].aclose()
             await state["products"].close()
+            await state["ratings"].close()
             await state["users"].close()
 
         async def redis_card(_: web.Request) -> web.Response:
@@ -67,7 +71,11 @@ def make_app(args: argparse.Namespace) -> web.Application:
 
         async def pg_card(_: web.Request) -> web.Response:
             row = await state["products"].fetchrow("SELECT * FROM products.cards WHERE id = $1", args.product_id)
-            return web.json_response({k: _jsonable(v) for k, v in row.items()})
+            rating = await state["ratings"].fetchrow(
+                "SELECT stars FROM ratings.ratings WHERE subject_type = 'product' AND subject_id = $1", args.product_id
+            )
+            card = {k: _jsonable(v) for k, v in row.items()}
+            return web.json_response({**card, "stars": None if rating is None else list(rating["stars"])})
 
         async def io_me(_: web.Request) -> web.Response:
             session = await state["redis"].get(args.session_key)
@@ -89,7 +97,10 @@ if __name__ == "__main__":
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--card-json", required=True)
     parser.add_argument("--search-json", required=True)
-    for name in ("redis-url", "card-key", "session-key", "products-dsn", "users-dsn", "product-id", "user-id"):
+    for name in (
+        *("redis-url", "card-key", "session-key"),
+        *("products-dsn", "ratings-dsn", "users-dsn", "product-id", "user-id"),
+    ):
         parser.add_argument(f"--{name}", default="")
     arguments = parser.parse_args()
     web.run_app(make_app(arguments), host="127.0.0.1", port=arguments.port, access_log=None, print=None)

@@ -17,7 +17,7 @@ Cases and targets (ratio of our req/s to the bare handler's):
 | card read, memory profile | fixed JSON of the same card | 0.80 |
 | card read, infra, cache hit | ONE Redis GET of the card's bytes | 0.80 |
 | the same with the near cache off | ONE Redis GET of the card's bytes | (shown) |
-| card read, infra, database path | ONE asyncpg query for the product row | 0.60 |
+| card read, infra, database path | ONE asyncpg query for the product row, ONE for its rating | 0.60 |
 | GET /api/v1/me, infra | ONE Redis GET (session) + ONE asyncpg query (account) | 0.60 |
 | search with facets, memory and infra | fixed JSON of the same answer (the index is in-process on infra) | 0.60 |
 
@@ -260,6 +260,8 @@ async def infra_cases(tmp: Path, started: list[subprocess.Popen[bytes]]) -> list
         "session:" + session_id_of(facts["token"]),
         "--products-dsn",
         env["MARKETPLACE_PRODUCTS_DB_DSN"],
+        "--ratings-dsn",
+        env["MARKETPLACE_RATINGS_DB_DSN"],
         "--users-dsn",
         env["MARKETPLACE_USERS_DB_DSN"],
         "--product-id",
@@ -274,7 +276,9 @@ async def infra_cases(tmp: Path, started: list[subprocess.Popen[bytes]]) -> list
     cases = [
         Case("card read, infra, cache hit", base + card, f"{bare_base}/redis/card", "one Redis GET", 0.80),
         Case("  the same, no near cache", f"{far_base}{card}", f"{bare_base}/redis/card", "one Redis GET", None),
-        Case("card read, infra, database", f"{uncached_base}{card}", f"{bare_base}/pg/card", "one asyncpg query", 0.60),
+        Case(
+            "card read, infra, database", f"{uncached_base}{card}", f"{bare_base}/pg/card", "two asyncpg queries", 0.60
+        ),
         Case("GET /me, infra", f"{base}/api/v1/me", f"{bare_base}/io/me", "Redis GET + asyncpg query", 0.60, token),
         Case("search with facets, infra", base + SEARCH, f"{bare_base}/fixed/search", "fixed JSON", 0.60),
     ]
