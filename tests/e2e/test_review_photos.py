@@ -105,6 +105,10 @@ def test_a_photo_is_uploaded_shown_with_the_published_review_and_served(
     assert (media.status_code, media.headers["Content-Type"]) == (200, "image/png")
     assert media.content == PNG
 
+    # Deleting the review deletes its photo.
+    assert api.delete(f"/api/v1/me/reviews/{review_id}", token=shop["ann"]).status == 204
+    assert served(api, server, url).status_code == 404
+
 
 def test_an_edit_keeps_its_photos_and_can_drop_them(api: ApiClient, server: Any, shop: dict[str, str]) -> None:
     first, second = (uploaded(api, server, shop["ann"], PNG) for _ in range(2))

@@ -9,6 +9,7 @@ bytes tell it) when a review takes it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from core.reviews.commands import AuthorReview, NewReview, PhotoUpload, PhotoUploadView, ReviewDeletion, ReviewEdit
@@ -26,13 +27,14 @@ from core.reviews.policy import (
     photo_type,
 )
 from core.reviews.use_cases.views import author_review, own_review
-from core.shared.errors import Conflict, NotFound, PermissionDenied, Validation
+from core.shared.errors import Conflict, NotFound, PermissionDenied, Unavailable, Validation
 from core.shared.images import IMAGE_TYPES, SNIFF_BYTES, UploadInstructions, check_image_upload, image_type_of
 from ports.catalog import ProductCatalog
 from ports.reviews import ReviewsUnitOfWork
 from ports.shared import Clock, IdGenerator, UnitOfWorkFactory
 from ports.storage import ObjectStorage
 
+log = logging.getLogger(__name__)
 NOT_RECEIVED = "you can review a product once it has reached you: no delivered order of yours holds this one"
 
 
@@ -193,15 +195,26 @@ class EditReview:
 
 
 class DeleteReview:
-    def __init__(self, uow: UnitOfWorkFactory[ReviewsUnitOfWork], clock: Clock) -> None:
-        self.uow, self.clock = uow, clock
+    """The review goes, and its photos with it (once the deletion is committed: a photo whose removal
+    fails stays behind unreachable, which is harmless, rather than the review staying)."""
+
+    def __init__(self, uow: UnitOfWorkFactory[ReviewsUnitOfWork], storage: ObjectStorage, clock: Clock) -> None:
+        self.uow, self.storage, self.clock = uow, storage, clock
 
     async def __call__(self, command: ReviewDeletion) -> None:
         async with self.uow() as uow:
             review = await own_review(uow, command.principal.user_id, command.review_id)
+            photos = {p.key for p in review.content.photos}
+            if review.live is not None:
+                photos |= {p.key for p in review.live.content.photos}
             review.delete(self.clock.now())
             await uow.reviews.update(review)
             await uow.commit()
+        for key in sorted(photos):
+            try:
+                await self.storage.delete(key)
+            except Unavailable as error:
+                log.warning("could not remove the photo %s of a deleted review: %s", key, error)
 
 
 class RequestReviewPhoto:

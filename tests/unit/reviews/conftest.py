@@ -54,7 +54,7 @@ class ReviewsApp:
         self.storage = MemoryObjectStorage("http://shop.test", UploadSigner("s" * 32), self.clock)
         self.submit = uc.SubmitReview(reviews, OneProductCatalog(), self.storage, self.policy, ids, self.clock)
         self.edit = uc.EditReview(reviews, self.storage, self.policy, self.clock)
-        self.delete = uc.DeleteReview(reviews, self.clock)
+        self.delete = uc.DeleteReview(reviews, self.storage, self.clock)
         self.photo = uc.RequestReviewPhoto(self.storage, self.policy, ids)
         self.vote = uc.VoteReviewHelpful(reviews, self.policy)
         self.report = uc.ReportReview(reviews, self.policy, self.clock)

@@ -138,6 +138,8 @@ async def test_photos_are_checked_in_the_store(app: ReviewsApp) -> None:
         await app.submit(review("bob", photos=(upload.photo_id,)))
     await app.decide(ApplyReviewModeration(made.id, 1, True, ()))
     assert len((await app.list(ProductReviewsQuery("p1", with_photos=True))).items) == 1
+    await app.delete(ReviewDeletion(customer("ann"), made.id))
+    assert not await app.storage.exists(key)  # the photo went with its review
 
 
 async def test_helpful_votes_count_once_and_not_for_the_author(app: ReviewsApp) -> None:
