@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.support.bad_input import assert_problem
-from tests.support.http import ApiClient, Reply
+from tests.support.bad_input import check_rows
+from tests.support.http import ApiClient
 
 PASSWORD = "correct horse battery"
 ADDRESS = {"recipient": "Ann", "line1": "Main 1", "city": "Berlin", "postal_code": "10115", "country": "DE"}
@@ -90,11 +90,17 @@ BAD: list[tuple[str, str, Any, str, int]] = [
 ]
 
 ADMIN_ROUTES = ("/api/v1/admin/",)
-
-
-def _label(row: tuple[str, str, Any, str, int]) -> str:
-    method, path, _, field, status = row
-    return f"{method} {path} -> {status} {field}"
+# The rows that give ann's password wrong (logging in, or confirming a password change or a deletion): each
+# counts as a failure against her account, and login_failures_per_account failures within the window lock
+# the account (a 429 instead of the row's problem); the address limit counts wrong logins only. The table
+# shares one shop while there are fewer than that; more would need a fresh shop per group of rows.
+WRONG_PASSWORDS = [
+    row
+    for row in BAD
+    if row[1] in ("/api/v1/auth/login", "/api/v1/auth/password", "/api/v1/me")
+    and isinstance(row[2], dict)
+    and row[2].get("current_password", row[2].get("password", PASSWORD)) != PASSWORD
+]
 
 
 @pytest.fixture
@@ -136,18 +142,15 @@ def _state(api: ApiClient, shop: dict[str, str]) -> list[Any]:
     return views
 
 
-@pytest.mark.parametrize("row", BAD, ids=_label)
-def test_bad_input_is_refused_and_changes_nothing(api: ApiClient, shop: dict[str, str], row: Any) -> None:
-    method, template, payload, field, status = row
-    path = template.format(**shop)
-    token = shop["admin"] if path.startswith(ADMIN_ROUTES) else shop["ann"]
-    before = _state(api, shop)
-    if method == "GET":
-        reply: Reply = api.get(f"{path}?{payload}" if payload else path, token=token)
-    else:
-        reply = api.request(method, path, payload, token=token)
-    assert_problem(reply, status, field)
-    assert _state(api, shop) == before
+def test_bad_input_is_refused_and_changes_nothing(api: ApiClient, server: Any, shop: dict[str, str]) -> None:
+    assert len(WRONG_PASSWORDS) < server.settings.login_failures_per_account
+    check_rows(
+        api,
+        BAD,
+        shop,
+        lambda path: shop["admin"] if path.startswith(ADMIN_ROUTES) else shop["ann"],
+        lambda: _state(api, shop),
+    )
 
 
 @pytest.mark.parametrize(
