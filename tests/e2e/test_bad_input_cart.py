@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.bad_input import assert_problem, check_rows
+from tests.support.bad_input import assert_problem, check_rows, filled
 from tests.support.http import ApiClient, Reply
 
 CART_HEADER = "X-Cart-Token"
@@ -50,14 +50,6 @@ CART_ROUTES: list[tuple[str, str, Any]] = [
 ]
 
 
-def _fill(value: Any, shop: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        return value.format(**shop) if "{" in value else value
-    if isinstance(value, dict):
-        return {k: _fill(v, shop) for k, v in value.items()}
-    return value
-
-
 @pytest.fixture
 def shop(api: ApiClient, server: Any) -> dict[str, str]:
     """A seller's published product and draft, and a guest cart holding one unit of the product."""
@@ -86,7 +78,7 @@ def shop(api: ApiClient, server: Any) -> dict[str, str]:
 
 def _as_guest(api: ApiClient, shop: dict[str, str], method: str, path: str, body: Any = None, **kw: Any) -> Reply:
     headers = {CART_HEADER: shop["cart_token"], **kw.pop("headers", {})}
-    return api.request(method, _fill(path, shop), _fill(body, shop), token="", headers=headers, **kw)
+    return api.request(method, filled(path, shop), filled(body, shop), token="", headers=headers, **kw)
 
 
 def _cart(api: ApiClient, shop: dict[str, str]) -> Any:
@@ -121,7 +113,7 @@ def test_an_unknown_cart_token_is_a_404_naming_the_header(
 def test_without_a_cart_token_or_a_login_the_cart_routes_answer_401(
     api: ApiClient, shop: dict[str, str], method: str, path: str, body: Any
 ) -> None:
-    reply = api.request(method, _fill(path, shop), _fill(body, shop), token="")
+    reply = api.request(method, filled(path, shop), filled(body, shop), token="")
 
     assert_problem(reply, 401)
 

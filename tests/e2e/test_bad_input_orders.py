@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.orders_shop import checkout, open_shop
-from tests.support.bad_input import check_rows, request
+from tests.support.bad_input import check_rows, filled, request
 from tests.support.http import ApiClient, Reply
 
 ORDERS = "/api/v1/orders"
@@ -67,14 +67,6 @@ BAD: list[tuple[str, str, Any, str, int]] = [
 ]
 
 
-def _fill(value: Any, shop: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        return value.format(**shop) if "{" in value else value
-    if isinstance(value, dict):
-        return {k: _fill(v, shop) for k, v in value.items()}
-    return value
-
-
 @pytest.fixture
 def shop(api: ApiClient, server: Any) -> dict[str, str]:
     return open_shop(api, server)
@@ -106,12 +98,12 @@ def test_bad_input_is_refused_and_changes_nothing(api: ApiClient, shop: dict[str
         path = path.removesuffix("?as=other_seller")
         if method == "POST" and path == ORDERS and isinstance(payload, dict):
             # "key" in a row is the Idempotency-Key header to send ("none": no header), not a body field.
-            body = _fill(payload, shop)
+            body = filled(payload, shop)
             key = body.pop("key", next(keys))
             headers = {} if key == "none" else {"Idempotency-Key": key}
             reply = api.request(method, path, body, token=token, headers=headers)
         else:
-            reply = request(api, method, path, _fill(payload, shop), token)
+            reply = request(api, method, path, filled(payload, shop), token)
         assert "tok_visa" not in str(reply.body), reply.body
         return reply
 

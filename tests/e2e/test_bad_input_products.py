@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.bad_input import check_rows, request
+from tests.support.bad_input import check_rows, filled, request
 from tests.support.http import ApiClient, Reply
 
 CATEGORIES = "/api/v1/admin/categories"
@@ -172,16 +172,6 @@ def shop(api: ApiClient, server: Any) -> dict[str, str]:
     }
 
 
-def _filled(value: Any, shop: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        return value.format(**shop) if "{" in value else value
-    if isinstance(value, dict):
-        return {k: _filled(v, shop) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_filled(v, shop) for v in value]
-    return value
-
-
 def _state(api: ApiClient, shop: dict[str, str]) -> list[Any]:
     """Everything the bad requests could have touched: both sellers' cards, the shop, the tree."""
     views = [
@@ -205,13 +195,13 @@ def _token(shop: dict[str, str], path: str) -> str:
 
 def test_bad_input_is_refused_and_changes_nothing(api: ApiClient, shop: dict[str, str]) -> None:
     def send(method: str, path: str, payload: Any, token: str) -> Reply:
-        return request(api, method, path, _filled(payload, shop), token)
+        return request(api, method, path, filled(payload, shop), token)
 
     check_rows(api, BAD, shop, lambda path: _token(shop, path), lambda: _state(api, shop), send)
 
 
 def test_a_taken_sku_is_named_in_the_conflict(api: ApiClient, shop: dict[str, str]) -> None:
-    reply = api.post(PRODUCTS, _filled({**CARD, "sku": "DRAFT-1"}, shop), token=shop["seller"])
+    reply = api.post(PRODUCTS, filled({**CARD, "sku": "DRAFT-1"}, shop), token=shop["seller"])
     assert reply.status == 409
     assert "sku 'DRAFT-1'" in reply.body["detail"]
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.reviews_shop import open_shop, state
-from tests.support.bad_input import Row, check_rows, request
+from tests.support.bad_input import Row, check_rows, filled, request
 from tests.support.http import ApiClient, Reply
 
 SUBMIT = "/api/v1/products/{fresh_id}/reviews"  # ann received the mug and has not reviewed it
@@ -187,14 +187,6 @@ def _caller(shop: dict[str, str], path: str) -> str:
     return shop["ann"]
 
 
-def _filled(value: Any, shop: dict[str, str]) -> Any:
-    if isinstance(value, str) and "{" in value:
-        return value.format(**shop)
-    if isinstance(value, dict):
-        return {k: _filled(v, shop) for k, v in value.items()}
-    return value
-
-
 @pytest.fixture
 def shop(api: ApiClient, server: Any) -> dict[str, str]:
     return open_shop(api, server)
@@ -202,7 +194,7 @@ def shop(api: ApiClient, server: Any) -> dict[str, str]:
 
 def test_bad_input_is_refused_and_changes_nothing(api: ApiClient, server: Any, shop: dict[str, str]) -> None:
     def send(method: str, path: str, payload: Any, token: str) -> Reply:
-        return request(api, method, path, _filled(payload, shop), token)
+        return request(api, method, path, filled(payload, shop), token)
 
     check_rows(api, BAD, shop, lambda path: _caller(shop, path), lambda: state(api, server, shop), send)
 

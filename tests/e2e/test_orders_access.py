@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.orders_shop import open_shop
+from tests.support.bad_input import filled
 from tests.support.http import ApiClient
 
 MINE = "/api/v1/orders/{order_id}"
@@ -25,14 +26,6 @@ ROUTES: list[tuple[str, str, Any, str]] = [
 WRONG_ROLE = {"seller": "bob", "admin": "seller"}
 
 
-def _fill(value: Any, shop: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        return value.format(**shop)
-    if isinstance(value, dict):
-        return {k: _fill(v, shop) for k, v in value.items()}
-    return value
-
-
 @pytest.fixture
 def shop(api: ApiClient, server: Any) -> dict[str, str]:
     return open_shop(api, server)
@@ -47,7 +40,7 @@ def test_anonymous_callers_get_401(
     api: ApiClient, shop: dict[str, str], method: str, path: str, body: Any, who: str
 ) -> None:
     before = _ann_order(api, shop)
-    reply = api.request(method, _fill(path, shop), _fill(body, shop), token="", headers={"Idempotency-Key": "k"})
+    reply = api.request(method, filled(path, shop), filled(body, shop), token="", headers={"Idempotency-Key": "k"})
     assert reply.status == 401, reply.body
     assert _ann_order(api, shop) == before
 
@@ -59,7 +52,7 @@ def test_the_wrong_role_gets_403(
     api: ApiClient, shop: dict[str, str], method: str, path: str, body: Any, who: str
 ) -> None:
     before = _ann_order(api, shop)
-    reply = api.request(method, _fill(path, shop), _fill(body, shop), token=shop[WRONG_ROLE[who]])
+    reply = api.request(method, filled(path, shop), filled(body, shop), token=shop[WRONG_ROLE[who]])
     assert reply.status == 403, reply.body
     assert _ann_order(api, shop) == before
 
@@ -73,7 +66,7 @@ def test_another_customers_order_is_not_found(
     api: ApiClient, shop: dict[str, str], method: str, path: str, body: Any
 ) -> None:
     before = _ann_order(api, shop)
-    reply = api.request(method, _fill(path, shop), body, token=shop["bob"])
+    reply = api.request(method, filled(path, shop), body, token=shop["bob"])
     assert reply.status == 404, reply.body
     assert reply.body["detail"] == "no such order"  # exactly as for an id nobody has
     assert _ann_order(api, shop) == before

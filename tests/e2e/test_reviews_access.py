@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.reviews_shop import MISSING, open_shop, state
+from tests.support.bad_input import filled
 from tests.support.http import ApiClient
 
 CALLERS = ("guest", "author", "other_customer", "seller", "other_seller", "moderator")
@@ -73,14 +74,6 @@ LAST = ("moderator",)
 ROUTES = [pytest.param(method, path, body, statuses, id=f"{method} {path}") for method, path, body, statuses in MATRIX]
 
 
-def _fill(value: Any, shop: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        return value.format(**shop)
-    if isinstance(value, dict):
-        return {k: _fill(v, shop) for k, v in value.items()}
-    return value
-
-
 @pytest.fixture
 def shop(api: ApiClient, server: Any) -> dict[str, str]:
     return open_shop(api, server)
@@ -100,7 +93,7 @@ def test_each_caller_gets_its_answer(
     for caller in [c for c in CALLERS if c not in allowed and c not in LAST] + allowed + list(LAST):
         status = statuses[caller]
         before = state(api, server, shop) if status >= 400 else None
-        reply = api.request(method, _fill(path, shop), body, token=_token(shop, caller))
+        reply = api.request(method, filled(path, shop), body, token=_token(shop, caller))
         assert reply.status == status, f"{method} {path} as {caller}: {reply.status} {reply.body}"
         if before is not None:
             assert reply.headers["Content-Type"].startswith("application/problem+json")

@@ -23,6 +23,17 @@ _SHORT = reprlib.Repr()
 _SHORT.maxstring, _SHORT.maxother, _SHORT.maxdict, _SHORT.maxlist = 40, 40, 8, 4
 
 
+def filled(value: Any, shop: dict[str, str]) -> Any:
+    """A payload with the shop's ids put in its templates ("{product_id}"), however deep they sit."""
+    if isinstance(value, str):
+        return value.format(**shop) if "{" in value else value
+    if isinstance(value, dict):
+        return {k: filled(v, shop) for k, v in value.items()}
+    if isinstance(value, list):
+        return [filled(v, shop) for v in value]
+    return value
+
+
 def label(row: Row) -> str:
     """The row as a failure names it: its method, path template, (shortened) payload, status and field."""
     method, template, payload, field, status = row
