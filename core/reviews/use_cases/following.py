@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from core.reviews.commands import ApplyReviewModeration, OrderedProducts, OrderReceived
 from core.reviews.model import Purchase
+from core.reviews.use_cases.writing import remove_photos
 from ports.reviews import ReviewsUnitOfWork
 from ports.shared import Clock, UnitOfWorkFactory
+from ports.storage import ObjectStorage
 
 
 class RecordPurchase:
@@ -35,17 +37,21 @@ class RecordDelivery:
 
 class ApplyReviewDecision:
     """Publish or reject the revision moderation decided on; a decision on any other revision (an edit
-    replaced it, the review was deleted) changes nothing."""
+    replaced it, the review was deleted) changes nothing. The photos of a replaced published revision that
+    the new one no longer shows are deleted."""
 
-    def __init__(self, uow: UnitOfWorkFactory[ReviewsUnitOfWork], clock: Clock) -> None:
-        self.uow, self.clock = uow, clock
+    def __init__(self, uow: UnitOfWorkFactory[ReviewsUnitOfWork], storage: ObjectStorage, clock: Clock) -> None:
+        self.uow, self.storage, self.clock = uow, storage, clock
 
     async def __call__(self, command: ApplyReviewModeration) -> None:
         async with self.uow() as uow:
             review = await uow.reviews.get(command.review_id)
-            if review is None or not review.decide(
-                command.revision, command.approved, command.reasons, self.clock.now()
-            ):
+            if review is None:
+                return
+            replaced = set() if review.live is None else {p.key for p in review.live.content.photos}
+            if not review.decide(command.revision, command.approved, command.reasons, self.clock.now()):
                 return
             await uow.reviews.update(review)
             await uow.commit()
+        if command.approved:
+            await remove_photos(self.storage, replaced - {p.key for p in review.content.photos})

@@ -195,8 +195,7 @@ class EditReview:
 
 
 class DeleteReview:
-    """The review goes, and its photos with it (once the deletion is committed: a photo whose removal
-    fails stays behind unreachable, which is harmless, rather than the review staying)."""
+    """The review goes, and its photos with it."""
 
     def __init__(self, uow: UnitOfWorkFactory[ReviewsUnitOfWork], storage: ObjectStorage, clock: Clock) -> None:
         self.uow, self.storage, self.clock = uow, storage, clock
@@ -210,11 +209,17 @@ class DeleteReview:
             review.delete(self.clock.now())
             await uow.reviews.update(review)
             await uow.commit()
-        for key in sorted(photos):
-            try:
-                await self.storage.delete(key)
-            except Unavailable as error:
-                log.warning("could not remove the photo %s of a deleted review: %s", key, error)
+        await remove_photos(self.storage, photos)
+
+
+async def remove_photos(storage: ObjectStorage, keys: set[str]) -> None:
+    """Delete photos no revision shows any more, once that change is committed: a photo whose removal
+    fails stays behind unreachable, which is harmless, and is logged."""
+    for key in sorted(keys):
+        try:
+            await storage.delete(key)
+        except Unavailable as error:
+            log.warning("could not remove the review photo %s: %s", key, error)
 
 
 class RequestReviewPhoto:

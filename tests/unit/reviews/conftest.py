@@ -61,7 +61,7 @@ class ReviewsApp:
         self.answer = uc.AnswerReview(reviews, self.policy, self.clock)
         self.purchase = uc.RecordPurchase(reviews)
         self.delivery = uc.RecordDelivery(reviews)
-        self.decide = uc.ApplyReviewDecision(reviews, self.clock)
+        self.decide = uc.ApplyReviewDecision(reviews, self.storage, self.clock)
         self.list = uc.ListProductReviews(reviews, self.policy)
         self.show = uc.ShowReview(reviews, self.policy)
         self.mine = uc.ListMyReviews(reviews, self.policy)

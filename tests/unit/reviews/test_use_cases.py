@@ -142,6 +142,27 @@ async def test_photos_are_checked_in_the_store(app: ReviewsApp) -> None:
     assert not await app.storage.exists(key)  # the photo went with its review
 
 
+async def test_a_published_edit_deletes_the_photos_it_dropped(app: ReviewsApp) -> None:
+    await app.received("ann")
+    keys = []
+    photo_ids = []
+    for _ in range(2):
+        upload = await app.photo(PhotoUpload(customer("ann"), "image/png", len(PNG)))
+        keys.append(f"reviews/ann/{upload.photo_id}")
+        photo_ids.append(upload.photo_id)
+        await app.storage.put(keys[-1], PNG, "image/png")
+    made = await app.submit(review("ann", photos=tuple(photo_ids)))
+    await app.decide(ApplyReviewModeration(made.id, 1, True, ()))
+    await app.edit(ReviewEdit(customer("ann"), made.id, photo_ids=(photo_ids[1],)))
+    assert await app.storage.exists(keys[0])  # the published revision still shows it
+    await app.decide(ApplyReviewModeration(made.id, 2, False, ("Not about the product",)))
+    assert await app.storage.exists(keys[0])  # the rejected edit left the published revision as it was
+    await app.edit(ReviewEdit(customer("ann"), made.id, title="Lovely mug indeed"))
+    await app.decide(ApplyReviewModeration(made.id, 3, True, ()))
+    assert not await app.storage.exists(keys[0])
+    assert await app.storage.exists(keys[1])
+
+
 async def test_helpful_votes_count_once_and_not_for_the_author(app: ReviewsApp) -> None:
     review_id = await published(app, "ann")
     assert (await app.vote(HelpfulVote(customer("bob"), review_id, True))).helpful == 1
