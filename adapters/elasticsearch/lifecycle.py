@@ -2,8 +2,10 @@
 
 Each kind of document (products, sellers) lives in ``<prefix>-<kind>-v<N>``; readers and writers use the
 alias ``<prefix>-<kind>``, which points at one version. A rebuild (``marketplace reindex``) makes version
-N+1 with refreshes off, fills it in bulk, then in one ``_aliases`` request points the alias at it, and
-deletes version N: searches never see an empty or half-built index.
+N+1 with refreshes off, fills it in bulk, then in one ``_aliases`` request points the alias at it: searches
+never see an empty or half-built index. Version N, retired (no alias points at it), is kept until the next
+rebuild starts: a search that resolved the alias just before the swap still finds its index, and version
+N is there to point the alias back at by hand if N+1 turns out wrong.
 
 While a version is being built, the alias ``<prefix>-<kind>-building`` points at it, and every write of the
 search index (``ElasticsearchSearchIndex``, in any process) goes to it too: the changes made during the
@@ -110,7 +112,7 @@ class IndexRebuild:
     """A new version of the product and seller indexes, filled in bulk, then swapped in for the live ones.
 
     ``async with index.rebuild() as build: await build.put_products(...); await build.put_sellers(...)``:
-    leaving the block without an error swaps the aliases and deletes the old versions (``finish``); an error
+    leaving the block without an error swaps the aliases and retires the old versions (``finish``); an error
     deletes the new ones (``abandon``) and the live indexes stay as they were. One rebuild at a time: a
     new one drops a version left half-built by one that died.
     """
@@ -125,7 +127,7 @@ class IndexRebuild:
         self.client, self.layout, self._swapped = client, layout, swapped
         self.families = {family.kind: family for family in families}
         self.indexes: dict[str, str] = {}  # kind -> the version being built
-        self.replaced: list[str] = []  # the versions the last finish deleted
+        self.replaced: list[str] = []  # the versions the last finish retired
 
     async def start(self) -> None:
         with unavailable_when_down("starting a rebuild"):
@@ -135,7 +137,11 @@ class IndexRebuild:
                 stale = [name for name, aliases in found.items() if family.building in aliases]
                 if stale:
                     log.warning("dropping %s, left half-built by an earlier rebuild", ", ".join(stale))
-                    await self.client.indices.delete(index=",".join(stale))
+                retired = [name for name, aliases in found.items() if not aliases]
+                if retired:
+                    log.info("dropping %s, replaced by the last rebuild", ", ".join(retired))
+                if stale or retired:
+                    await self.client.indices.delete(index=",".join(stale + retired))
                 name = next_version(found, family)
                 await self.client.indices.create(
                     index=name,
@@ -193,7 +199,8 @@ class IndexRebuild:
         return written
 
     async def finish(self) -> None:
-        """Make the new versions live, in one atomic alias change, and delete the ones they replace."""
+        """Make the new versions live, in one atomic alias change; the ones they replace are retired (kept,
+        with no alias, until the next rebuild starts)."""
         with unavailable_when_down("finishing a rebuild"):
             for index in self.indexes.values():
                 await self.client.indices.put_settings(
@@ -218,9 +225,7 @@ class IndexRebuild:
             await self.client.indices.update_aliases(actions=actions)
             # A removal between the first sweep and the swap left one more.
             await self._drop_tombstones()
-            if old:
-                await self.client.indices.delete(index=",".join(old))
-        log.info("now live: %s (replaced %s)", ", ".join(self.indexes.values()), ", ".join(old) or "nothing")
+        log.info("now live: %s (retired %s)", ", ".join(self.indexes.values()), ", ".join(old) or "nothing")
         self.replaced = old
         self.indexes = {}
         await self._swapped()

@@ -106,14 +106,23 @@ async def test_a_rebuild_fills_a_new_version_and_swaps_it_in(search_index: Elast
         f"{prefix}-products": [f"{prefix}-products-v2"],
         f"{prefix}-sellers": [f"{prefix}-sellers-v2"],
     }
-    assert not await exists(search_index, f"{prefix}-products-v1")
-    assert not await exists(search_index, f"{prefix}-sellers-v1")
+    # The replaced versions are retired, not deleted: a search that resolved the alias a moment before the
+    # swap still finds its index. The next rebuild deletes them.
+    assert await exists(search_index, f"{prefix}-products-v1")
+    assert await exists(search_index, f"{prefix}-sellers-v1")
     assert not await exists(search_index, f"{prefix}-products-building")
     assert set(await found(search_index)) == {"p2", "p3"}
     assert set(await found(search_index, "floor")) == {"p2"}
     sellers = await search_index.search_sellers(SellerQuery(query_terms("bright")))
     assert [hit.document.seller_id for hit in sellers.hits] == ["s-2"]
     assert await search_index.seller("s-1") is None
+
+    async with search_index.rebuild() as again:
+        assert again.indexes == {"products": f"{prefix}-products-v3", "sellers": f"{prefix}-sellers-v3"}
+        assert not await exists(search_index, f"{prefix}-products-v1")
+        assert not await exists(search_index, f"{prefix}-sellers-v1")
+        assert await exists(search_index, f"{prefix}-products-v2")  # live until the swap
+    assert again.replaced == [f"{prefix}-products-v2", f"{prefix}-sellers-v2"]
 
 
 async def test_writes_made_during_a_rebuild_reach_the_new_version(search_index: ElasticsearchSearchIndex) -> None:
