@@ -6,6 +6,7 @@ from __future__ import annotations
 from core.reviews.commands import HelpfulVote, PublicReview, ReviewReport, SellerReply
 from core.reviews.policy import ANSWER_MAX, REPORT_REASON_MAX, REPORT_REASON_MIN, ReviewPolicy
 from core.reviews.use_cases.views import public_review, shown_review
+from core.reviews.use_cases.writing import one_line, printable_paragraphs
 from core.shared.errors import Conflict, NotFound, PermissionDenied, Validation
 from core.shared.security import Role
 from ports.reviews import ReviewsUnitOfWork
@@ -39,7 +40,7 @@ class VoteReviewHelpful:
 
 
 def check_reason(reason: str) -> str:
-    cleaned = " ".join(reason.split())
+    cleaned = one_line(reason)
     v = Validation()
     v.check(
         REPORT_REASON_MIN <= len(cleaned) <= REPORT_REASON_MAX,
@@ -86,7 +87,7 @@ class AnswerReview:
         if text is not None:
             v = Validation()
             v.check(1 <= len(text) <= ANSWER_MAX, "text", f"must be between 1 and {ANSWER_MAX} characters")
-            v.check(all(c.isprintable() or c in "\n\t" for c in text), "text", "must not contain control characters")
+            v.check(printable_paragraphs(text), "text", "must not contain control characters")
             v.raise_if_any()
         seller = command.principal.user_id
         async with self.uow() as uow:

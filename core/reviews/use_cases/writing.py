@@ -43,17 +43,27 @@ def tidy(text: str) -> str:
     return text.strip()
 
 
+def one_line(text: str) -> str:
+    """A title or a name: its words separated by single spaces."""
+    return " ".join(text.split())
+
+
+def printable_paragraphs(text: str) -> bool:
+    """No control characters but the line breaks and tabs of a text someone wrote."""
+    return all(c.isprintable() or c in "\n\t" for c in text)
+
+
 def check_text(v: Validation, rating: int | None, title: str | None, text: str | None) -> None:
     if rating is not None:
         v.check(1 <= rating <= STARS, "rating", f"must be a whole number of stars from 1 to {STARS}")
     if title is not None:
-        t = " ".join(title.split())
+        t = one_line(title)
         v.check(TITLE_MIN <= len(t) <= TITLE_MAX, "title", f"must be between {TITLE_MIN} and {TITLE_MAX} characters")
         v.check(t.isprintable(), "title", "must not contain control characters")
     if text is not None:
         t = tidy(text)
         v.check(TEXT_MIN <= len(t) <= TEXT_MAX, "text", f"must be between {TEXT_MIN} and {TEXT_MAX} characters")
-        v.check(all(c.isprintable() or c in "\n\t" for c in t), "text", "must not contain control characters")
+        v.check(printable_paragraphs(t), "text", "must not contain control characters")
 
 
 class PhotoChecker:
@@ -98,7 +108,7 @@ class PhotoChecker:
 def _author_name(given: str | None) -> str:
     if given is None:
         return DEFAULT_AUTHOR_NAME
-    name = " ".join(given.split())
+    name = one_line(given)
     v = Validation()
     v.check(1 <= len(name) <= AUTHOR_NAME_MAX, "author_name", f"must be between 1 and {AUTHOR_NAME_MAX} characters")
     v.check(name.isprintable(), "author_name", "must not contain control characters")
@@ -142,7 +152,7 @@ class SubmitReview:
             if await uow.reviews.of_author_for(author, command.product_id) is not None:
                 raise Conflict("you have reviewed this product already: edit your review instead")
             photos = await self.photos.photos(author, command.photo_ids)
-            content = ReviewContent(command.rating, " ".join(command.title.split()), tidy(command.text), photos)
+            content = ReviewContent(command.rating, one_line(command.title), tidy(command.text), photos)
             review = Review.submit(
                 review_id=self.ids.new_id(),
                 product_id=command.product_id,
@@ -182,7 +192,7 @@ class EditReview:
                 photos = await self.photos.photos(author, command.photo_ids, known=c.photos)
             content = ReviewContent(
                 rating=c.rating if command.rating is None else command.rating,
-                title=c.title if command.title is None else " ".join(command.title.split()),
+                title=c.title if command.title is None else one_line(command.title),
                 text=c.text if command.text is None else tidy(command.text),
                 photos=photos,
             )
