@@ -61,6 +61,7 @@ async def _infra_settings(sandboxes: SandboxServers) -> Settings:
         consumer_max_attempts=3,
         elasticsearch_url=elasticsearch_url(),
         search_index_prefix=search_prefix(),
+        activity_log_wait_for_refresh=True,
         outbox_poll_seconds=0.2,
         payment_gateway_url=sandboxes.payments_url,
         logistics_api_url=sandboxes.logistics_url,
@@ -85,10 +86,16 @@ class Wiper:
         self.statements: dict[str, str] = {}
         self.redis: Any = None
         self.search: Any = None  # the scratch Elasticsearch indexes
+        self.activity: Any = None  # the scratch activity log
 
     async def wipe(self) -> None:
         from config.container import topics
-        from tests.support.elasticsearch import empty_indexes, scratch_search_index
+        from tests.support.elasticsearch import (
+            empty_activity_log,
+            empty_indexes,
+            scratch_activity_log,
+            scratch_search_index,
+        )
         from tests.support.kafka import empty_topics
         from tests.support.redis import scratch_redis
 
@@ -96,6 +103,9 @@ class Wiper:
         if self.search is None:
             self.search = await scratch_search_index(self.settings.search_index_prefix)
         await empty_indexes(self.search)
+        if self.activity is None:
+            self.activity = await scratch_activity_log(self.settings.search_index_prefix)
+        await empty_activity_log(self.activity)
         for database in DATABASES:
             conn = self.connections.get(database)
             if conn is None or conn.is_closed():
@@ -120,6 +130,9 @@ class Wiper:
         if self.search is not None:
             await self.search.delete_indexes()
             await self.search.close()
+        if self.activity is not None:
+            await self.activity.delete_index()
+            await self.activity.close()
 
 
 # Each infra server's wiper, by the server's id.

@@ -30,6 +30,8 @@ NAMES = (
     "logistics",
     "orchestrator",
     "reviews",
+    "activity",
+    "recommendations",
 )
 
 

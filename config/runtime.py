@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Collection, Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import attrs
 import punq
@@ -28,6 +28,14 @@ CONSUMERS = "consumers"
 U = TypeVar("U", bound=UnitOfWork)
 
 
+class EventStream(Protocol):
+    """Events sent on by a task of their own (``adapters.activity_stream``): ``settle`` waits for them."""
+
+    published: int
+
+    async def flush(self) -> None: ...
+
+
 @attrs.define
 class Runtime:
     settings: Settings
@@ -39,6 +47,7 @@ class Runtime:
     # Worker name (as `marketplace work <name>` takes it) -> the loops it runs.
     workers: dict[str, list[Callable[[], Coroutine[Any, Any, None]]]] = attrs.Factory(dict)
     relays: list[OutboxRelayWorker] = attrs.Factory(list)
+    streams: list[EventStream] = attrs.Factory(list)  # events sent without an outbox (shoppers' activity)
     periodic: dict[str, PeriodicWorker] = attrs.Factory(dict)
     inboxes: dict[str, Inbox] = attrs.Factory(dict)
     metrics: CollectorRegistry = attrs.Factory(CollectorRegistry)  # what GET /metrics exports
@@ -101,12 +110,17 @@ class Runtime:
         Quiet means a drain of every relay after which nothing has been published since the consumer
         groups running in this process (on infra, fed by Kafka) last caught up with the broker, whether
         by the drains or by a background pass (whose consumers may have committed new events in another
-        database). Without consumer groups here, quiet is a round of drains that published nothing.
+        database). Without consumer groups here, quiet is a round of drains that published nothing. Every
+        round first sends on what the event streams (shoppers' activity) hold.
         """
         caught_up_with: int | None = None
-        while self.relays:
+        while True:
+            for stream in self.streams:
+                await stream.flush()
+            if not self.relays:
+                return  # in one process the bus handed every event on as it was published
             await asyncio.gather(*(relay.drain() for relay in self.relays))  # a database each: side by side
-            published = sum(relay.published for relay in self.relays)
+            published = sum(relay.published for relay in self.relays) + sum(s.published for s in self.streams)
             if published == caught_up_with:
                 return
             caught_up_with = published

@@ -63,7 +63,7 @@ DEVELOPMENT_S3_ACCESS_KEY_ID = "marketplace"
 DEVELOPMENT_S3_SECRET = "marketplace-development-s3-secret"  # noqa: S105
 
 
-def _not_negative(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+def _not_negative(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
     if value < 0:
         raise SettingsError(f"{PREFIX}{attribute.name.upper()} must be 0 or more, not {value}")
 
@@ -178,6 +178,11 @@ class Settings:
         default="postgresql://marketplace:marketplace@127.0.0.1:55432/ratings",
         validator=_url("postgresql", "postgres"),
     )
+    # The seed's recommendations database: the activity context's signals and the personal lists.
+    recommendations_db_dsn: str = attrs.field(
+        default="postgresql://marketplace:marketplace@127.0.0.1:55432/recommendations",
+        validator=_url("postgresql", "postgres"),
+    )
     db_pool_min: int = attrs.field(default=1, validator=_positive)
     db_pool_max: int = attrs.field(default=10, validator=_positive)
     db_timeout_seconds: float = 5.0
@@ -274,6 +279,31 @@ class Settings:
     # Calls to other companies' APIs (the gateway, the carrier; adapters.outbound): a call and its repeats
     # stop once this long has passed since its first try.
     outbound_deadline_seconds: float = attrs.field(default=30.0, validator=_positive)
+
+    # Activity: what the pages report of shoppers waits in a buffer of activity_buffer_size events on its
+    # way to Kafka (past it, new events are dropped and counted). The activity log is the Elasticsearch
+    # index <search_index_prefix>-activity on infra, up to date within its refresh interval (a second), or
+    # as soon as an action was recorded with activity_log_wait_for_refresh (slower: tests turn it on).
+    activity_buffer_size: int = attrs.field(default=10_000, validator=_positive)
+    activity_log_wait_for_refresh: bool = False
+
+    # Recommendations: lists hold recommendation_list_size products, ranked from the signals of the last
+    # recommendation_window_days (the base feed's window too). A user's list is built
+    # recommendation_debounce_seconds after their signals change (the build worker looks every
+    # recommendation_build_poll_seconds); a build taking longer than recommendation_build_timeout_seconds
+    # fails, and the recommendation error worker retries it every recommendation_retry_poll_seconds,
+    # backing off from recommendation_retry_base_seconds up to recommendation_retry_ceiling_seconds.
+    # Lists older than recommendation_max_age_hours are rebuilt; the base feed every base_feed_rebuild_seconds.
+    recommendation_list_size: int = attrs.field(default=20, validator=_positive)
+    recommendation_window_days: int = attrs.field(default=30, validator=_positive)
+    recommendation_debounce_seconds: float = attrs.field(default=2.0, validator=_not_negative)
+    recommendation_build_poll_seconds: float = attrs.field(default=2.0, validator=_positive)
+    recommendation_build_timeout_seconds: float = attrs.field(default=10.0, validator=_positive)
+    recommendation_retry_poll_seconds: float = attrs.field(default=10.0, validator=_positive)
+    recommendation_retry_base_seconds: float = attrs.field(default=30.0, validator=_positive)
+    recommendation_retry_ceiling_seconds: float = attrs.field(default=3600.0, validator=_positive)
+    recommendation_max_age_hours: float = attrs.field(default=24.0, validator=_positive)
+    base_feed_rebuild_seconds: float = attrs.field(default=300.0, validator=_positive)
 
     # Payments: the external gateway's API (infra profile; memory runs the sandbox gateway in-process).
     # Each call times out after payment_gateway_timeout_seconds and is retried payment_gateway_retries

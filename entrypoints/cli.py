@@ -35,8 +35,16 @@ from entrypoints.http.app import create_app
 log = logging.getLogger("marketplace")
 
 # What `marketplace work` runs: the outbox relays (which publish to Kafka on infra), the payment error worker,
-# the shipment poller and the saga sweeper.
-WORKERS = [OUTBOX_RELAY, "payment-errors", "shipment-poller", "saga-sweeper"]
+# the shipment poller, the saga sweeper, the recommendation build and error workers and the base feed.
+WORKERS = [
+    OUTBOX_RELAY,
+    "payment-errors",
+    "shipment-poller",
+    "saga-sweeper",
+    "recommendation-builds",
+    "recommendation-errors",
+    "base-feed",
+]
 
 # The operator acting from the command line (granting the first admin role, say).
 OPERATOR = Principal("operator", frozenset({Role.ADMIN}), "cli")
@@ -118,7 +126,8 @@ async def seed(settings: Settings) -> None:
 
 
 async def work(settings: Settings, names: list[str]) -> None:
-    """The named workers (infra): the outbox relays, the payment error worker, the poller, the sweeper."""
+    """The named workers (infra): the outbox relays, the payment error worker, the poller, the sweeper, the
+    recommendation builds, the recommendation error worker and the base feed."""
     if not settings.uses_infra:
         raise SystemExit("workers need the infra profile (MARKETPLACE_PROFILE=infra): on memory, use serve")
     runtime = await bootstrap(settings, consumers=[])

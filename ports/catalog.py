@@ -78,3 +78,18 @@ class PublishedCards(Protocol):
     async def published(self, page: PageRequest) -> Page[PublishedCard]:
         """Every card the shop shows (published, its seller not suspended), latest publication first."""
         ...
+
+
+@dataclass(frozen=True)
+class Shelf:
+    """Where a product sits in the shop: its category (ids from the root down) and its brand."""
+
+    category_path: tuple[str, ...]
+    brand: str
+
+
+class ProductShelves(Protocol):
+    async def shelves(self, product_ids: Sequence[str]) -> dict[str, Shelf]:
+        """The shelf of each product among ``product_ids`` that has ever been published (as its latest
+        publication placed it); the others are absent."""
+        ...

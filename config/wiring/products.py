@@ -24,7 +24,14 @@ from config.runtime import Wiring
 from core.products import use_cases as uc
 from core.products.desk import StockForSagas
 from core.products.media import MediaPolicy
-from ports.catalog import ProductCatalog, ProductImages, ProductOwnership, PublishedCards, StockLevels
+from ports.catalog import (
+    ProductCatalog,
+    ProductImages,
+    ProductOwnership,
+    ProductShelves,
+    PublishedCards,
+    StockLevels,
+)
 from ports.checkout import StockDesk
 from ports.product_media import MediaUnitOfWork
 from ports.products import CatalogUnitOfWork, ProductCache, ShopCards
@@ -81,6 +88,7 @@ def _catalogue(w: Wiring) -> None:
     c.register(ShopCards, factory=cards)
     c.register(ProductCache, instance=cache if ttl else NoProductCache())
     c.register(ProductOwnership, factory=lambda: uc.CatalogOwnership(catalog))
+    c.register(ProductShelves, factory=lambda: uc.CatalogShelves(catalog))
     c.register(
         ProductCatalog, factory=lambda: uc.CatalogOffers(catalog, c.resolve(StockLevels), c.resolve(ProductImages))
     )

@@ -12,6 +12,7 @@ from core.auth import use_cases as uc
 from core.shared.errors import ValidationFailed
 from core.shared.pagination import MAX_LIMIT, PageRequest
 from core.shared.security import Role
+from entrypoints.http.keys import CART_HEADER
 from entrypoints.http.routing import ADMIN, Call, Endpoint
 from entrypoints.http.schema import limits
 
@@ -92,14 +93,15 @@ async def login(call: Call[LoginBody, None]) -> Token:
     b = call.body
     user_agent = call.request.headers.get("User-Agent", "")
     issued = await call.resolve(uc.LogIn)(c.Login(b.email, b.password, call.client_address, user_agent))
-    # The cart's own module names its header and use case; imported here, where the login meets the cart.
+    # The cart's own module names its use case; imported here, where the login meets the cart.
     from core.cart.commands import MergeCarts
     from core.cart.use_cases import MergeGuestCart
-    from entrypoints.http.cart import CART_HEADER
+    from entrypoints.http.activity import claim_guest_activity
 
     cart_token = call.request.headers.get(CART_HEADER)
     if cart_token:
         await call.resolve(MergeGuestCart)(MergeCarts(issued.user_id, cart_token))
+        claim_guest_activity(call, issued.user_id)
     return Token(issued.token, "Bearer", issued.user_id, issued.expires_at)
 
 

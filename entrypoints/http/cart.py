@@ -10,11 +10,12 @@ from core.cart import commands as c
 from core.cart import use_cases as uc
 from core.cart.model import MAX_LINES, MAX_QUANTITY, UnknownCart
 from core.shared.errors import FieldError, NotFound, ValidationFailed
+from entrypoints.http.activity import track
+from entrypoints.http.keys import CART_HEADER
 from entrypoints.http.routing import Call, Endpoint
 from entrypoints.http.schema import limits
 
 TAG = "cart"
-CART_HEADER = "X-Cart-Token"
 
 WHOSE = (
     f"Guests send the token from POST /api/v1/cart/guest in the `{CART_HEADER}` header; logged-in customers "
@@ -69,17 +70,24 @@ async def get_cart(call: Call[None, None]) -> c.CartView:
 async def add_item(call: Call[NewItemBody, None]) -> c.CartView:
     b = call.body
     result: c.CartView = await _run(call, uc.AddItem, c.AddToCart(shopper(call), b.product_id, b.quantity))
+    if (tracking := track(call)) is not None:
+        tracking.added_to_cart(b.product_id, b.quantity)
     return result
 
 
 async def change_item(call: Call[QuantityBody, None]) -> c.CartView:
     command = c.ChangeQuantity(shopper(call), call.path("product_id"), call.body.quantity)
     result: c.CartView = await _run(call, uc.ChangeItemQuantity, command)
+    if command.quantity == 0 and (tracking := track(call)) is not None:
+        tracking.removed_from_cart(command.product_id)
     return result
 
 
 async def remove_item(call: Call[None, None]) -> None:
-    await _run(call, uc.RemoveItem, c.RemoveFromCart(shopper(call), call.path("product_id")))
+    product_id = call.path("product_id")
+    await _run(call, uc.RemoveItem, c.RemoveFromCart(shopper(call), product_id))
+    if (tracking := track(call)) is not None:
+        tracking.removed_from_cart(product_id)
 
 
 async def clear_cart(call: Call[None, None]) -> None:

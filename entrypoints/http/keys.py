@@ -11,3 +11,7 @@ if TYPE_CHECKING:
 
 RUNTIME_KEY: web.AppKey[Runtime] = web.AppKey("runtime")
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id")
+
+# The header a guest sends their cart token in: the cart routes find the cart by it, and the activity of
+# a guest is followed by it until they log in.
+CART_HEADER = "X-Cart-Token"

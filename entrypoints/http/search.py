@@ -13,6 +13,7 @@ from core.search import commands as c
 from core.search import use_cases as uc
 from core.search.model import MAX_QUERY_CHARS, MAX_SUGGESTIONS, Sort
 from core.shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
+from entrypoints.http.activity import track
 from entrypoints.http.routing import Call, Endpoint
 from entrypoints.http.schema import limits
 
@@ -98,11 +99,28 @@ async def search_products(call: Call[None, ProductSearchQuery]) -> ProductSearch
         page=PageRequest(q.limit, q.cursor),
     )
     found = await call.resolve(uc.SearchProducts)(command)
+    if q.cursor is None and (tracking := track(call)) is not None:  # a next page is the same search
+        tracking.searched(q.q, _filters(q), found.total)
     f = found.facets
     prices = [{"from": p.lower, "to": p.upper, "count": p.count} for p in f.price]
     return ProductSearchResults(
         found.items, found.total, SearchFacets(f.category, f.brand, prices, f.price_currency), found.next_cursor
     )
+
+
+def _filters(q: ProductSearchQuery) -> list[tuple[str, str]]:
+    given = [
+        ("category_id", q.category_id),
+        ("price_min", q.price_min),
+        ("price_max", q.price_max),
+        ("currency", q.currency),
+        ("min_rating", q.min_rating),
+        ("in_stock", "true" if q.in_stock else None),
+        ("seller_id", q.seller_id),
+        ("sort", q.sort.value if q.sort is not Sort.RELEVANCE else None),
+    ]
+    brands = [("brand", brand) for brand in q.brand or ()]
+    return [(name, str(value)) for name, value in given if value is not None] + brands
 
 
 async def suggest(call: Call[None, CompletionQuery]) -> Completions:

@@ -9,7 +9,7 @@ from pytest_bdd import given, then, when
 from core.auth.commands import GetAccount
 from core.auth.use_cases import GetAccountInfo
 from core.shared.errors import NotFound
-from features.steps.accounts import OPERATOR, World
+from features.steps.accounts import DEFAULT_DEVICE, OPERATOR, World, customer, logged_in
 from features.steps.text import step
 from ports.shared import UnitOfWorkFactory
 from ports.users import UsersUnitOfWork
@@ -43,6 +43,19 @@ def _address_id(world: World, email: str, label: str) -> str:
 @given(step('"{email}" has the address "{label}" in "{city}", "{country}"'))
 def has_address(world: World, email: str, label: str, city: str, country: str) -> None:
     assert world.as_user("POST", email, f"{ME}/addresses", _address(label, city, country)).status == 201
+
+
+def customer_at_home(world: World, email: str, password: str) -> None:
+    """The customer (made now if the scenario has none of that name), logged in, with a "Home" address in
+    Berlin: what a checkout needs, made the quickest way."""
+    if email not in world.passwords:
+        customer(world, email, password)
+    if (email, DEFAULT_DEVICE) not in world.tokens:
+        logged_in(world, email)
+    addresses = world.api.get(f"{ME}/addresses", token=world.token(email))
+    assert addresses.status == 200, addresses.body
+    if not any(a["label"] == "Home" for a in addresses.body["items"]):
+        has_address(world, email, "Home", "Berlin", "DE")
 
 
 @when(step('"{email}" reads her profile'))

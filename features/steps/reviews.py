@@ -15,11 +15,11 @@ from urllib.parse import urlencode
 import pytest
 from pytest_bdd import given, then, when
 
-from features.steps.accounts import DEFAULT_DEVICE, World, customer, logged_in
+from features.steps.accounts import World, customer, logged_in
 from features.steps.catalog import Catalog
 from features.steps.checkout import Checkout, has_delivered_order
 from features.steps.moderation import CASES
-from features.steps.profile import has_address
+from features.steps.profile import customer_at_home
 from features.steps.text import step
 from tests.support.http import Reply
 
@@ -108,15 +108,7 @@ def customers_logged_in(world: World, emails: str) -> None:
 def has_received(checkout: Checkout, email: str, title: str) -> None:
     """A customer (made now if the scenario has none of that name) with an address and a delivered order
     of one unit: what a verified review needs, the quickest way through checkout and the carrier."""
-    world = checkout.world
-    if email not in world.passwords:
-        customer(world, email, CUSTOMER_PASSWORD)
-    if (email, DEFAULT_DEVICE) not in world.tokens:
-        logged_in(world, email)
-    addresses = world.api.get("/api/v1/me/addresses", token=world.token(email))
-    assert addresses.status == 200, addresses.body
-    if not any(a["label"] == "Home" for a in addresses.body["items"]):
-        has_address(world, email, "Home", "Berlin", "DE")
+    customer_at_home(checkout.world, email, CUSTOMER_PASSWORD)
     has_delivered_order(checkout, email, 1, title)
 
 

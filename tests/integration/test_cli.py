@@ -59,7 +59,7 @@ def test_migrate_applies_every_migration_once(env: dict[str, str]) -> None:
     assert "auth/0001_accounts" in first.stdout
     prefix = env["MARKETPLACE_KAFKA_TOPIC_PREFIX"]
     created = len(topics(load_settings(env)))  # one per context, and the dead letters
-    assert f"kafka: {created} topic(s) created: {prefix}.auth, " in first.stdout
+    assert f"kafka: {created} topic(s) created: {prefix}.activity, {prefix}.auth, " in first.stdout
     assert f"{prefix}.dead-letter" in first.stdout
     assert f"s3: bucket {env['MARKETPLACE_S3_BUCKET']} created" in first.stdout
     again = marketplace("migrate", env=env)

@@ -14,6 +14,7 @@ import uuid
 
 import pytest
 
+from adapters.elasticsearch.activity_log import ElasticsearchActivityLog
 from adapters.elasticsearch.search_index import ElasticsearchSearchIndex
 from core.shared.errors import Unavailable
 
@@ -56,6 +57,36 @@ async def scratch_search_index(prefix: str | None = None) -> ElasticsearchSearch
         "(or point MARKETPLACE_ELASTICSEARCH_URL at a running Elasticsearch 9).",
         pytrace=False,
     )
+
+
+async def scratch_activity_log(prefix: str | None = None) -> ElasticsearchActivityLog:
+    """The activity log under ``prefix`` (a new scratch one by default), its index made with the tests'
+    short refresh interval, and ``record`` waiting for it (a test reads what it just recorded)."""
+    url = elasticsearch_url()
+    activity = ElasticsearchActivityLog.at(
+        url,
+        prefix or scratch_prefix(),
+        refresh_interval=TEST_REFRESH_INTERVAL,
+        translog_durability="async",
+        wait_for_refresh=True,
+    )
+    try:
+        await activity.check()
+        await activity.ensure_index()
+    except Unavailable as error:
+        await activity.close()
+        pytest.fail(f"Elasticsearch does not answer at {url} ({error}). Start it with `scripts/services up`.")
+    return activity
+
+
+async def empty_activity_log(activity: ElasticsearchActivityLog) -> None:
+    """Delete every action of the log, visibly to the next read."""
+    client = activity.client
+    await client.indices.refresh(index=activity.index)
+    found = await client.search(index=activity.index, size=10_000, source=False, query={"match_all": {}})
+    ids = [hit["_id"] for hit in found["hits"]["hits"]]
+    if ids:
+        await client.bulk(operations=[{"delete": {"_index": activity.index, "_id": i}} for i in ids], refresh=True)
 
 
 async def empty_indexes(index: ElasticsearchSearchIndex) -> None:

@@ -16,7 +16,7 @@ from core.products.use_cases.decisions import (
     RestoreSellerProducts,
 )
 from core.products.use_cases.media import ConfirmImageUpload, ListProductImages, RemoveProductImage, RequestImageUpload
-from core.products.use_cases.offers import CatalogOffers, CatalogOwnership, CatalogPublishedCards
+from core.products.use_cases.offers import CatalogOffers, CatalogOwnership, CatalogPublishedCards, CatalogShelves
 from core.products.use_cases.shop import BrowseShop, CatalogShopCards, ShowPublicCard
 from core.products.use_cases.stock import CommitStock, ReleaseStock, ReserveStock, SetStock, ShowStock
 
@@ -28,6 +28,7 @@ __all__ = [
     "CatalogOffers",
     "CatalogOwnership",
     "CatalogPublishedCards",
+    "CatalogShelves",
     "CatalogShopCards",
     "ChangeCategoryName",
     "CommitStock",

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from core.products.categories import CategoryTree
 from core.shared.pagination import Page, PageRequest
-from ports.catalog import Offer, ProductImages, PublishedCard, StockLevels
+from ports.catalog import Offer, ProductImages, PublishedCard, Shelf, StockLevels
 from ports.products import CatalogUnitOfWork
 from ports.shared import UnitOfWorkFactory
 
@@ -62,6 +62,25 @@ class CatalogOffers:
                 purchasable=product.seller_id not in suspended and units > 0,
             )
         return offers
+
+
+class CatalogShelves:
+    """``ports.catalog.ProductShelves``: where each card's latest publication placed it."""
+
+    def __init__(self, catalog: UnitOfWorkFactory[CatalogUnitOfWork]) -> None:
+        self.catalog = catalog
+
+    async def shelves(self, product_ids: Sequence[str]) -> dict[str, Shelf]:
+        if not product_ids:
+            return {}
+        async with self.catalog() as uow:
+            found = await uow.products.get_many(list(dict.fromkeys(product_ids)))
+            live = [(p.id, p.live.content) for p in found if p.live is not None]
+            tree = CategoryTree(await uow.categories.lineage(sorted({content.category_id for _, content in live})))
+        return {
+            product_id: Shelf(tuple(c.id for c in tree.path(content.category_id)), content.brand)
+            for product_id, content in live
+        }
 
 
 class CatalogPublishedCards:

@@ -23,6 +23,7 @@ from core.products.model import (
 from core.shared.documents import JsonDocument
 from core.shared.errors import ValidationFailed
 from core.shared.pagination import MAX_LIMIT, PageRequest
+from entrypoints.http.activity import track
 from entrypoints.http.routing import ADMIN, SELLER, Call, Endpoint
 from entrypoints.http.schema import limits
 
@@ -223,7 +224,11 @@ async def list_products(call: Call[None, ShopQuery]) -> ProductPage:
 
 async def get_product(call: Call[None, None]) -> JsonDocument:
     # The card as JSON, straight from the cache on a hit: the shop's busiest read does no model work.
-    return await call.resolve(uc.ShowPublicCard).document(c.GetProduct(call.path("product_id")))
+    product_id = call.path("product_id")
+    card = await call.resolve(uc.ShowPublicCard).document(c.GetProduct(product_id))
+    if (tracking := track(call)) is not None:
+        tracking.viewed(product_id)
+    return card
 
 
 def _products(method: str, path: str, handler: Any, summary: str, **kw: Any) -> Endpoint:

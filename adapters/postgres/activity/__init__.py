@@ -1,0 +1,1 @@
+"""PostgreSQL adapters of the activity ports (schema ``activity`` of the recommendations database)."""

@@ -1,0 +1,52 @@
+"""The activity context's wiring: the log in Elasticsearch and the signals in the recommendations
+database (the seed's User Activity Worker writes both), or both in memory; the stream that takes what the
+pages report goes to the runtime's publisher (Kafka on infra, the in-process bus on memory)."""
+
+from __future__ import annotations
+
+from adapters.activity_stream import BufferedActivityStream
+from adapters.memory.activity import MemoryActivitySignalsUnitOfWork, SignalsTables
+from adapters.memory.activity_log import MemoryActivityLog
+from config.runtime import Wiring
+from core.activity import use_cases as uc
+from ports.activity import ActivityLog, ActivityStream, SignalsUnitOfWork
+from ports.recommendations import ShopperSignals
+
+DATABASE = "recommendations"
+
+
+def register(w: Wiring) -> None:
+    s = w.settings
+    log: ActivityLog
+    if w.infra:
+        from adapters.elasticsearch.activity_log import ElasticsearchActivityLog
+        from adapters.postgres.activity.repository import PostgresActivitySignalsUnitOfWork
+
+        elastic = ElasticsearchActivityLog.at(
+            s.elasticsearch_url,
+            s.search_index_prefix,
+            timeout_seconds=s.elasticsearch_timeout_seconds,
+            wait_for_refresh=s.activity_log_wait_for_refresh,
+        )
+        w.runtime.on_close(elastic.close)
+        log = elastic
+        pool, nudge = w.pool(DATABASE), w.nudge(DATABASE)
+        w.units_of_work(SignalsUnitOfWork, lambda: PostgresActivitySignalsUnitOfWork(pool, nudge))
+    else:
+        log, tables = MemoryActivityLog(), SignalsTables()
+        w.units_of_work(SignalsUnitOfWork, lambda: MemoryActivitySignalsUnitOfWork(tables, w.bus))
+    stream = BufferedActivityStream(w.runtime.publisher, w.runtime.metrics, capacity=s.activity_buffer_size)
+    w.runtime.streams.append(stream)
+    w.runtime.on_close(stream.close)
+    w.container.register(ActivityStream, instance=stream)
+    w.container.register(ActivityLog, instance=log)
+    w.use_cases(
+        uc.TrackActivity,
+        uc.RecordActivity,
+        uc.FollowOrders,
+        uc.ClaimGuest,
+        uc.EraseShopperActivity,
+        uc.ShowMyActivity,
+        uc.ShowTopSearches,
+    )
+    w.container.register(ShopperSignals, factory=lambda: uc.SignalsOfShoppers(w.units_of_work_of(SignalsUnitOfWork)))
