@@ -61,7 +61,6 @@ async def _infra_settings(sandboxes: SandboxServers) -> Settings:
         consumer_max_attempts=3,
         elasticsearch_url=elasticsearch_url(),
         search_index_prefix=search_prefix(),
-        activity_log_wait_for_refresh=True,
         outbox_poll_seconds=0.2,
         payment_gateway_url=sandboxes.payments_url,
         logistics_api_url=sandboxes.logistics_url,

@@ -282,10 +282,8 @@ class Settings:
 
     # Activity: what the pages report of shoppers waits in a buffer of activity_buffer_size events on its
     # way to Kafka (past it, new events are dropped and counted). The activity log is the Elasticsearch
-    # index <search_index_prefix>-activity on infra, up to date within its refresh interval (a second), or
-    # as soon as an action was recorded with activity_log_wait_for_refresh (slower: tests turn it on).
+    # index <search_index_prefix>-activity on infra, up to date within its refresh interval (a second).
     activity_buffer_size: int = attrs.field(default=10_000, validator=_positive)
-    activity_log_wait_for_refresh: bool = False
 
     # Recommendations: lists hold recommendation_list_size products, ranked from the signals of the last
     # recommendation_window_days (the base feed's window too). A user's list is built

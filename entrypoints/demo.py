@@ -2,7 +2,9 @@
 
 Sellers apply and an admin verifies them; each seller lists products with typed attributes, stock and a
 picture; every card goes through moderation (the demo's texts are clean, so the rules approve them).
-Customers then review about half of the cards (entrypoints/demo_reviews.py), so the shop shows ratings.
+Customers then review about half of the cards (entrypoints/demo_reviews.py), so the shop shows ratings,
+and a few weeks of shoppers' views and purchases (entrypoints/demo_activity.py) give the base feed its best
+sellers and the cards their "customers also bought".
 Used by ``marketplace serve --demo`` (memory profile: the shop lives in that process) and by
 ``marketplace seed --demo`` (infra profile: it writes to the databases).
 """
@@ -21,6 +23,7 @@ from config.runtime import Runtime
 from core.auth.commands import GetAccount, SetRoles
 from core.auth.use_cases import GetAccountInfo, SetUserRoles
 from core.shared.security import Principal, Role
+from entrypoints.demo_activity import seed_activity
 from entrypoints.demo_catalogue import CATEGORIES, SELLERS, DemoProduct, products
 from entrypoints.demo_reviews import seed_reviews
 
@@ -117,6 +120,8 @@ async def seed_demo(runtime: Runtime, base_url: str, count: int = 300) -> int:
         cards = await _published(api)
         await seed_reviews(runtime, api.call, api.account, cards)
         await runtime.settle()  # moderation publishes the reviews, the ratings follow
+        await seed_activity(runtime, cards)
+        await runtime.settle()
         return len(made)
 
 

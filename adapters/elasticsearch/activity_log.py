@@ -128,10 +128,11 @@ class ElasticsearchActivityLog:
     ) -> None:
         self.client = client
         # Whether ``record`` returns only once its actions are visible to searches (``refresh=wait_for``).
-        # Off by default: the activity worker records one event at a time, and waiting up to a refresh
-        # interval for each would cap it at a few events per second; the log is then up to date within
-        # a refresh interval. Tests and demos, which read what they just did, turn it on.
+        # Off by default: the activity worker records one event at a time, and waiting for a refresh each
+        # time would make each write three times slower; the log is then up to date within a refresh
+        # interval, or at once after ``refresh_if_written`` (what the tests' settling does).
         self._refresh: str | bool = "wait_for" if wait_for_refresh else False
+        self._written = False  # actions recorded since the last refresh this log asked for
         self.index = f"{prefix}-activity"
         self.settings = index_settings(
             "basic",
@@ -171,10 +172,17 @@ class ElasticsearchActivityLog:
             await self.ensure_index()
 
     async def _visible(self) -> None:
-        """Make every action recorded so far searchable: a reassignment or an erasure finds them all."""
+        """Make every action recorded so far, by any process, searchable: a reassignment or an erasure
+        finds them all."""
         await self._prepared()
         with unavailable_when_down("refreshing the activity log"):
             await self.client.indices.refresh(index=self.index)
+        self._written = False
+
+    async def refresh_if_written(self) -> None:
+        """Make what this log recorded since its last refresh searchable now (tests read what they did)."""
+        if self._written:
+            await self._visible()
 
     async def delete_index(self) -> None:
         """Delete the index and every action in it (tests; a shop taken down)."""
@@ -202,6 +210,7 @@ class ElasticsearchActivityLog:
                 operations.append(action_source(action))
             with unavailable_when_down("recording activity"):
                 answer = await self.client.bulk(operations=operations, refresh=self._refresh)
+            self._written = not self._refresh
             _refused(answer.body, frozenset({409}))  # 409: kept already
 
     async def reassign(self, from_actor: str, to_actor: str) -> None:

@@ -26,7 +26,6 @@ def register(w: Wiring) -> None:
             s.elasticsearch_url,
             s.search_index_prefix,
             timeout_seconds=s.elasticsearch_timeout_seconds,
-            wait_for_refresh=s.activity_log_wait_for_refresh,
         )
         w.runtime.on_close(elastic.close)
         log = elastic

@@ -35,6 +35,24 @@ def test_the_demo_fills_a_shop_customers_can_browse_and_search(api: ApiClient, s
     assert len(reviews) == best["rating"]["count"]
     assert all(review["verified"] for review in reviews)
 
+    # Shoppers looked around and bought for weeks: the base feed has best sellers, a guest sees them, and
+    # the best seller's card says what else its buyers bought.
+    guest = api.get("/api/v1/recommendations?limit=10", token="").body
+    assert guest["source"] == "base"
+    assert len(guest["items"]) == 10
+    best_seller = api.get("/api/v1/recommendations/best-sellers?limit=1").body["items"][0]
+    assert best_seller == guest["items"][0]
+    assert api.get(f"/api/v1/products/{best_seller['product_id']}/also-bought").body["items"]
+    # The demo customer looks at a card: within the build worker's next pass, her own list.
+    login = api.post("/api/v1/auth/login", {"email": CUSTOMER_EMAIL, "password": PASSWORD}).body["token"]
+    assert api.get(f"/api/v1/products/{listed[0]['id']}", token=login).status == 200
+    server.settle()
+    server.clock.advance(3)
+    server.call(server.runtime.run_periodic("recommendation-builds"))
+    mine = api.get("/api/v1/recommendations?limit=10", token=login).body
+    assert mine["source"] == "personal"
+    assert mine["items"]
+
     # A second run finds everything in place and adds nothing.
     server.call(seed_demo(server.runtime, server.base_url, count=24), timeout=120)
     server.settle()

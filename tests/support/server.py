@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiohttp import web
 
+from adapters.elasticsearch.activity_log import ElasticsearchActivityLog
 from adapters.memory.clock import ManualClock
 from config.container import Runtime, bootstrap
 from config.settings import Settings
 from entrypoints.http.app import create_app
+from ports.activity import ActivityLog
 
 if TYPE_CHECKING:
     from tests.support.sandboxes import SandboxServers
@@ -81,9 +83,13 @@ class ServerThread:
         self.call(self._open())
 
     def settle(self) -> None:
-        """Publish every committed event now, so its consumers have run when this returns."""
+        """Publish every committed event now, so its consumers have run when this returns, and make what
+        they wrote to the activity log searchable (in production it is within a second)."""
         assert self.runtime is not None
         self.call(self.runtime.settle())
+        activity = self.runtime.resolve(ActivityLog)
+        if isinstance(activity, ElasticsearchActivityLog):
+            self.call(activity.refresh_if_written())
 
     def stop(self) -> None:
         self.call(self._close())
