@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import contextvars
 import logging
 
 from prometheus_client import CollectorRegistry, Counter
@@ -54,9 +55,16 @@ class BufferedActivityStream:
         if self._closed or len(self._pending) >= self.capacity:
             self._dropped.inc()
             return
-        self._pending.append((event, correlation_id.get()))
         if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.get_running_loop().create_task(self._flush())
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # no loop to send from (never so in a request): nothing is kept
+                self._dropped.inc()
+                return
+            # In a context of its own: an event sent without a correlation id must not take the id of
+            # the request whose ``send`` happened to start the task.
+            self._flusher = loop.create_task(self._flush(), context=contextvars.Context())
+        self._pending.append((event, correlation_id.get()))
 
     async def _flush(self) -> None:
         delay = self.retry_seconds
@@ -100,6 +108,10 @@ class BufferedActivityStream:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.flush(), timeout=5.0)
         self._closed = True
+        if self._pending:
+            log.warning("activity events given up at close: %d (the broker did not take them)", len(self._pending))
+            self._failed.inc(len(self._pending))
+            self._pending.clear()
         if self._flusher is not None:
             self._flusher.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -126,7 +126,8 @@ async def _count(signals: SignalRepository, action: Action, shelf: Shelf | None,
     counted, so each pair of its products is counted once."""
     product_id, actor, kind = action.product_id or "", action.actor, action.kind
     if kind is ActionKind.VIEWED:
-        seen = [p for p in await signals.recent_products(actor, kind, CO_VIEW_WINDOW) if p != product_id]
+        latest = await signals.recent_products(actor, kind, CO_VIEW_WINDOW + 1)
+        seen = [p for p in latest if p != product_id][:CO_VIEW_WINDOW]
         await signals.add_pairs(PairKind.VIEWED, product_id, seen)
     elif kind is ActionKind.PURCHASED:
         earlier = await signals.recent_products(actor, kind, CO_PURCHASE_WINDOW)

@@ -89,7 +89,8 @@ class Backoff:
 
     def retry_at(self, now: datetime, attempts: int) -> datetime:
         """When to build again after ``attempts`` failures (1, 2, 4... times the base, up to the ceiling)."""
-        delay: timedelta = min(self.base * 2 ** max(attempts - 1, 0), self.ceiling)
+        doublings = min(max(attempts - 1, 0), 40)  # past the ceiling long before: no overflow after days
+        delay: timedelta = min(self.base * 2**doublings, self.ceiling)
         return now + delay
 
 

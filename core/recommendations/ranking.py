@@ -66,9 +66,8 @@ def blend(sources: Sources, exclude: set[str], limit: int) -> list[Pick]:
     reasons: dict[str, tuple[float, Reason]] = {}
 
     def add(reason: Reason, ranked: Sequence[Ranked], share: float) -> None:
-        for rank, item in enumerate(ranked):
-            if item.product_id in exclude:
-                continue
+        kept = (item for item in ranked if item.product_id not in exclude)
+        for rank, item in enumerate(kept):  # a product left out takes no rank from those after it
             gain = WEIGHTS[reason] * share / (1 + rank / RANK_DECAY)
             scores[item.product_id] = scores.get(item.product_id, 0.0) + gain
             if gain > reasons.get(item.product_id, (0.0, reason))[0]:

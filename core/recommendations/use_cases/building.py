@@ -122,13 +122,16 @@ class RunBuilds:
     async def _run(self, build: Build) -> int:
         try:
             async with asyncio.timeout(self.policy.build_timeout.total_seconds()):
-                await self.build(c.BuildList(build.user_id))
+                picks = await self.build.rank(build.user_id)
         except Exception as error:  # any failure of a build is kept and retried, never lost
             reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
             log.warning("personal list of %s not built (attempt %d): %s", build.user_id, build.attempts + 1, reason)
             await self._failed(build, reason)
             return 0
         async with self.uow() as uow:
+            if await uow.builds.get(build.user_id) is None:
+                return 0  # the user's activity was erased while the list was ranked: nothing to keep
+            await uow.lists.put(PersonalList.built(build.user_id, tuple(picks), self.clock.now()))
             await uow.builds.done(build)
             await uow.commit()
         return 1
