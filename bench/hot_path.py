@@ -15,8 +15,10 @@ Cases and targets (ratio of our req/s to the bare handler's):
 | case | bare handler | target |
 | --- | --- | ---: |
 | card read, memory profile | fixed JSON of the same card | 0.80 |
+| the same, a guest followed (X-Cart-Token: each read reports a view) | fixed JSON of the same card | 0.80 |
 | card read, infra, cache hit | ONE Redis GET of the card's bytes | 0.80 |
 | the same with the near cache off | ONE Redis GET of the card's bytes | (shown) |
+| a guest followed, on `marketplace serve` (the view goes to Kafka) | ONE Redis GET of the card's bytes | 0.80 |
 | card read, infra, database path | ONE asyncpg query for the product row, ONE for its rating | 0.60 |
 | GET /api/v1/me, infra | ONE Redis GET (session) + ONE asyncpg query (account) | 0.60 |
 | search with facets, memory | fixed JSON of the same answer | 0.60 |
@@ -57,6 +59,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-m", "entrypoints.cli"]
 DEMO_PRODUCTS = 300
 CUSTOMER = {"email": "customer@demo.example", "password": "demo passphrase 2026"}
+# A guest with a cart: each card read reports a view (the activity context), as a storefront's would.
+GUEST = "X-Cart-Token: bench-guest-cart-token"
 # A faceted search a shopper would make: words, a filter, a sort (facets come with every answer).
 SEARCH = "/api/v1/search/products?q=wireless&in_stock=true&sort=price_asc&limit=20"
 
@@ -89,10 +93,10 @@ def _ms(text: str) -> float:
     return float(found.group(1)) * _UNITS[found.group(2)]
 
 
-def run_wrk(wrk: str, url: str, seconds: float, connections: int, token: str = "") -> dict[str, float]:
+def run_wrk(wrk: str, url: str, seconds: float, connections: int, headers: tuple[str, ...] = ()) -> dict[str, float]:
     command = [wrk, "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency", url]
-    if token:
-        command[1:1] = ["-H", f"Authorization: Bearer {token}"]
+    for header in headers:
+        command[1:1] = ["-H", header]
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
@@ -106,23 +110,17 @@ def run_wrk(wrk: str, url: str, seconds: float, connections: int, token: str = "
 
 
 class Case:
-    def __init__(self, name: str, ours: str, bare: str, bare_name: str, target: float | None, token: str = "") -> None:
-        self.name, self.ours, self.bare, self.bare_name, self.target, self.token = (
-            name,
-            ours,
-            bare,
-            bare_name,
-            target,
-            token,
-        )
+    def __init__(self, name: str, ours: str, bare: str, bare_name: str, target: float | None, *headers: str) -> None:
+        self.name, self.ours, self.bare, self.bare_name, self.target = name, ours, bare, bare_name, target
+        self.headers = headers
         self.runs: dict[str, list[dict[str, float]]] = {"ours": [], "bare": []}
 
     def measure(self, wrk: str, seconds: float, rounds: int, connections: int) -> None:
         for url in (self.bare, self.ours):  # warm both up: caches, pools, the JIT of the regexes
-            run_wrk(wrk, url, 2, connections, self.token)
+            run_wrk(wrk, url, 2, connections, self.headers)
         for _ in range(rounds):
-            self.runs["bare"].append(run_wrk(wrk, self.bare, seconds, connections, self.token))
-            self.runs["ours"].append(run_wrk(wrk, self.ours, seconds, connections, self.token))
+            self.runs["bare"].append(run_wrk(wrk, self.bare, seconds, connections, self.headers))
+            self.runs["ours"].append(run_wrk(wrk, self.ours, seconds, connections, self.headers))
         print(f"  {self.name}: ours {self.median('ours', 'rps'):.0f} req/s, bare {self.median('bare', 'rps'):.0f}")
 
     def median(self, who: str, key: str) -> float:
@@ -154,11 +152,13 @@ def shop_env(profile: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def start_shop(env: dict[str, str], logs: Path, name: str, *args: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_shop(
+    env: dict[str, str], logs: Path, name: str, *args: str, command: str = "run"
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {**env, "MARKETPLACE_PORT": str(port)}
     with open(logs / f"{name}.log", "wb") as log:
-        server = subprocess.Popen([*CLI, "run", *args], env=env, stdout=log, stderr=log)  # noqa: S603
+        server = subprocess.Popen([*CLI, command, *args], env=env, stdout=log, stderr=log)  # noqa: S603
     return server, f"http://127.0.0.1:{port}"
 
 
@@ -218,6 +218,7 @@ async def memory_cases(tmp: Path, started: list[subprocess.Popen[bytes]]) -> lis
     card = f"{base}/api/v1/products/{facts['product_id']}"
     return [
         Case("card read, memory profile", card, f"{bare_base}/fixed/card", "fixed JSON", 0.80),
+        Case("  the same, a guest followed", card, f"{bare_base}/fixed/card", "fixed JSON", 0.80, GUEST),
         Case("search with facets, memory", base + SEARCH, f"{bare_base}/fixed/search", "fixed JSON", 0.60),
     ]
 
@@ -248,6 +249,8 @@ async def infra_cases(tmp: Path, started: list[subprocess.Popen[bytes]]) -> list
     facts = await demo_ready(base)
     uncached_base = await variant(env, tmp, started, "infra-uncached", MARKETPLACE_PRODUCT_CACHE_TTL_SECONDS="0")
     far_base = await variant(env, tmp, started, "infra-no-near-cache", MARKETPLACE_PRODUCT_NEAR_CACHE_ENTRIES="0")
+    # The HTTP API alone, as deployed behind a balancer: what a followed guest's view costs the request.
+    served = await variant(env, tmp, started, "infra-serve", command="serve")
 
     import redis.asyncio as aioredis
 
@@ -278,25 +281,32 @@ async def infra_cases(tmp: Path, started: list[subprocess.Popen[bytes]]) -> list
     started.append(bare)
     await wait_until_up(f"{bare_base}/redis/card")
     card = f"/api/v1/products/{facts['product_id']}"
-    token = facts["token"]
+    bearer = f"Authorization: Bearer {facts['token']}"
     cases = [
         Case("card read, infra, cache hit", base + card, f"{bare_base}/redis/card", "one Redis GET", 0.80),
+        Case("  a guest followed (serve)", f"{served}{card}", f"{bare_base}/redis/card", "one Redis GET", 0.80, GUEST),
         Case("  the same, no near cache", f"{far_base}{card}", f"{bare_base}/redis/card", "one Redis GET", None),
         Case(
             "card read, infra, database", f"{uncached_base}{card}", f"{bare_base}/pg/card", "two asyncpg queries", 0.60
         ),
-        Case("GET /me, infra", f"{base}/api/v1/me", f"{bare_base}/io/me", "Redis GET + asyncpg query", 0.60, token),
+        Case("GET /me, infra", f"{base}/api/v1/me", f"{bare_base}/io/me", "Redis GET + asyncpg query", 0.60, bearer),
         Case("search with facets, infra", base + SEARCH, f"{bare_base}/fixed/search", "fixed JSON", None),
     ]
     return [c for c in cases if not c.ours.startswith("None")]
 
 
 async def variant(
-    env: dict[str, str], tmp: Path, started: list[subprocess.Popen[bytes]], name: str, **settings: str
+    env: dict[str, str],
+    tmp: Path,
+    started: list[subprocess.Popen[bytes]],
+    name: str,
+    command: str = "run",
+    **settings: str,
 ) -> str | None:
-    """A second shop process on the same databases, with ``settings``; None (its cases are left out) when
-    this version of the shop does not know them (an older checkout, measured for a before-and-after)."""
-    shop, base = start_shop({**env, **settings}, tmp, name)
+    """A second shop process on the same databases (``marketplace run``, or ``command``), with
+    ``settings``; None (its cases are left out) when this version of the shop does not know them (an
+    older checkout, measured for a before-and-after)."""
+    shop, base = start_shop({**env, **settings}, tmp, name, command=command)
     started.append(shop)
     try:
         await wait_ready(base, shop, 60)

@@ -78,8 +78,16 @@ class MemoryCategoryRepository:
         return list(self.tx.scan(self.table))
 
     async def lineage(self, category_ids: Sequence[str]) -> list[Category]:
-        tree = CategoryTree(self.tx.scan(self.table))
-        found = {c.id: c for category_id in category_ids for c in tree.path(category_id)}
+        # Up from each category to the root: a lineage reads (and copies) a few rows, not the whole tree.
+        found: dict[str, Category] = {}
+        for category_id in category_ids:
+            current: str | None = category_id
+            while current is not None and current not in found:
+                category = self.tx.get(self.table, current)
+                if category is None:
+                    break
+                found[current] = category
+                current = category.parent_id
         return list(found.values())
 
     async def subtree(self, category_id: str) -> list[str]:

@@ -7,10 +7,13 @@ from __future__ import annotations
 from adapters.activity_stream import BufferedActivityStream
 from adapters.memory.activity import MemoryActivitySignalsUnitOfWork, SignalsTables
 from adapters.memory.activity_log import MemoryActivityLog
+from adapters.recent_shelves import RecentShelves
 from config.runtime import Wiring
 from core.activity import use_cases as uc
 from ports.activity import ActivityLog, ActivityStream, SignalsUnitOfWork
+from ports.catalog import ProductShelves
 from ports.recommendations import ShopperSignals
+from ports.shared import Clock
 
 DATABASE = "recommendations"
 
@@ -39,9 +42,11 @@ def register(w: Wiring) -> None:
     w.runtime.on_close(stream.close)
     w.container.register(ActivityStream, instance=stream)
     w.container.register(ActivityLog, instance=log)
+    clock, uow = w.container.resolve(Clock), w.units_of_work_of(SignalsUnitOfWork)
+    shelves = RecentShelves(w.container.resolve(ProductShelves))
+    w.container.register(uc.RecordActivity, instance=uc.RecordActivity(log, uow, shelves, clock))
     w.use_cases(
         uc.TrackActivity,
-        uc.RecordActivity,
         uc.FollowOrders,
         uc.ClaimGuest,
         uc.EraseShopperActivity,
