@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date
 
 from core.recommendations import commands as c
 from core.recommendations.model import Build, PersonalList, Pick, RecommendationPolicy
@@ -73,10 +72,12 @@ class BuildPersonalList:
         since = (now - self.policy.window).date()
         profile = await self.signals.profile(user_id)
         bought, looked = seeds(profile.interests, now)
-        categories = [
-            (share, await self._best(since, category_id, None)) for category_id, share in strongest(profile.categories)
-        ]
-        brands = [(share, await self._best(since, None, brand)) for brand, share in strongest(profile.brands)]
+        categories: list[tuple[float, list[Ranked]]] = []
+        for category_id, share in strongest(profile.categories):
+            # What sells there, and what shoppers look at there: views are far denser than sales.
+            categories.append((share, await self.signals.best_sellers(since, category_id, None, n)))
+            categories.append((share, await self.signals.most_viewed(since, category_id, n)))
+        brands = [(share, await self.signals.best_sellers(since, None, b, n)) for b, share in strongest(profile.brands)]
         sources = Sources(
             bought_with=await self.signals.bought_with(bought, n) if bought else [],
             viewed_with=await self.signals.viewed_with(looked or bought, n) if looked or bought else [],
@@ -88,13 +89,6 @@ class BuildPersonalList:
         offers = await self.catalog.offers([p.product_id for p in ranked])
         buyable = [p for p in ranked if (o := offers.get(p.product_id)) is not None and o.purchasable]
         return buyable[: self.policy.list_size]
-
-    async def _best(self, since: date, category_id: str | None, brand: str | None) -> list[Ranked]:
-        """Best sellers of a liked category or brand; in a category nothing sold in yet, the most viewed."""
-        best = await self.signals.best_sellers(since, category_id, brand, self.policy.candidates)
-        if best or brand is not None:
-            return best
-        return await self.signals.most_viewed(since, category_id, self.policy.candidates)
 
 
 class RunBuilds:

@@ -32,7 +32,7 @@ def app() -> RecommendationsApp:
         "alice", (Interest("tent", 1, 0, 1, EARLIER), Interest("lamp", 2, 0, 0, EARLIER))
     )
     app.signals.bought["tent"] = {"stove": 3.0}
-    app.signals.viewed["lamp"] = {"lantern": 1.0}
+    app.signals.viewed["lamp"] = {"lantern": 3.0}
     app.signals.sales[(None, None)] = ["best-1", "best-2"]
     app.catalog.offer("tent", "lamp", "stove", "lantern", "best-1", "best-2")
     return app
@@ -403,7 +403,7 @@ async def test_similar_products_are_viewed_with_it_and_best_sellers_of_its_categ
     app: RecommendationsApp,
 ) -> None:
     app.shelves.by_product["tent"] = Shelf(("cat-outdoors", "cat-tents"), "Hilltop")
-    app.signals.viewed["tent"] = {"tarp": 2.0}
+    app.signals.viewed["tent"] = {"tarp": 3.0}
     app.signals.sales[("cat-tents", None)] = ["tent", "pole"]
     app.signals.sales[("cat-tents", "Hilltop")] = ["pegs"]
     app.catalog.offer("tarp", "pole", "pegs")

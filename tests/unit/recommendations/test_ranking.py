@@ -9,6 +9,7 @@ import pytest
 
 from core.recommendations.model import Backoff, Pick, Reason
 from core.recommendations.ranking import (
+    EVIDENCE,
     HALF_LIFE_DAYS,
     RANK_DECAY,
     SEEDS,
@@ -27,8 +28,9 @@ from tests.support.fake_ratings import rating_of
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
-def ranked(*product_ids: str) -> list[Ranked]:
-    return [Ranked(p, 1.0) for p in product_ids]
+def ranked(*product_ids: str, count: float = EVIDENCE) -> list[Ranked]:
+    """A source's products, each counted ``count`` times (enough to weigh in fully by default)."""
+    return [Ranked(p, count) for p in product_ids]
 
 
 def interest(product_id: str, viewed: int = 0, carted: int = 0, purchased: int = 0, days_ago: float = 0) -> Interest:
@@ -72,6 +74,15 @@ def test_a_product_named_by_several_sources_sums_them_and_keeps_its_strongest_re
     far_in_bought = ranked(*(f"x{n}" for n in range(10)), "a")  # "a" at rank 10: 3 / 3 = 1.0
     picks = blend(Sources(bought_with=far_in_bought, viewed_with=ranked("a")), set(), 1)
     assert picks == [Pick("a", 3.0, Reason.VIEWED_WITH)]  # 1.0 + 2.0, the view gave more
+
+
+@pytest.mark.parametrize(("count", "score"), [(1, 1.0), (2, 2.0), (3, 3.0), (30, 3.0)])
+def test_a_pair_counted_a_time_or_two_weighs_in_part_only(count: int, score: float) -> None:
+    assert blend(Sources(bought_with=ranked("a", count=count)), set(), 10) == [Pick("a", score, Reason.BOUGHT_WITH)]
+
+
+def test_the_count_of_a_liked_categorys_best_seller_does_not_weaken_it() -> None:
+    assert blend(Sources(categories=[(1.0, ranked("a", count=1))]), set(), 10) == [Pick("a", 1.5, Reason.CATEGORY)]
 
 
 def test_excluded_products_are_left_out() -> None:
@@ -127,8 +138,8 @@ def test_seeds_keep_at_most_seeds_of_each() -> None:
 
 
 def test_strongest_keeps_the_best_liked_tastes_with_their_share_of_the_best() -> None:
-    tastes = {"tents": 8.0, "stoves": 4.0, "mugs": 4.0, "lamps": 2.0, "boots": -3.0, "maps": 0.0}
-    assert strongest(tastes) == [("tents", 1.0), ("mugs", 0.5), ("stoves", 0.5)]
+    tastes = {"tents": 8.0, "stoves": 4.0, "mugs": 4.0, "lamps": 2.0, "pegs": 2.0, "cups": 1.0, "boots": -3.0}
+    assert strongest(tastes) == [("tents", 1.0), ("mugs", 0.5), ("stoves", 0.5), ("lamps", 0.25), ("pegs", 0.25)]
     assert len(strongest(tastes)) == TASTES
 
 
