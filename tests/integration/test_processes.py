@@ -22,6 +22,8 @@ import requests
 from adapters.system import SystemClock
 from config.contexts import GROUPS
 from config.settings import load_settings
+from entrypoints.cli import OUTBOX_RELAY
+from entrypoints.cli import WORKERS as ALL_WORKERS
 from tests.support.http import ApiClient
 from tests.support.processes import Api, Marketplace, cli, infra_env
 from tests.support.sandboxes import SandboxServers, free_port
@@ -32,6 +34,7 @@ pytestmark = pytest.mark.infra
 ROOT = Path(__file__).resolve().parents[2]
 START_STOCK = 30
 PRICE = 2400
+WORKERS = [name for name in ALL_WORKERS if name != OUTBOX_RELAY]  # `serve` relays its outbox itself
 
 
 class Processes:
@@ -39,7 +42,7 @@ class Processes:
         self.env = env
         self.api = Api(env, "serve", port)
         self.consumers = Marketplace(env, "consume", *GROUPS)
-        self.workers = Marketplace(env, "work", "payment-errors", "shipment-poller", "saga-sweeper")
+        self.workers = Marketplace(env, "work", *WORKERS)
 
     def stop(self) -> None:
         for process in (self.api, self.consumers, self.workers):
@@ -104,6 +107,17 @@ def test_a_checkout_goes_to_delivery_through_separate_processes_and_survives_a_k
     )
     assert reply.status_code == 200, reply.text
     eventually("the first order to be delivered", lambda: status(first) == "delivered", 60)
+
+    # What she did went through Kafka to the activity consumers, and the build worker made her own list:
+    # the mug she looked at, not the bowl she bought.
+    mug = builder.product(seller, "Clay mug", PRICE, START_STOCK)
+    ok(api.get(f"/api/v1/products/{mug}", token=orders[first]))
+
+    def her_list() -> list[str] | None:
+        answer = ok(api.get("/api/v1/recommendations", token=orders[first]))
+        return [item["product_id"] for item in answer["items"]] if answer["source"] == "personal" else None
+
+    assert eventually("her own recommendations", her_list, 60) == [mug]
 
     # More orders, and the consumers killed while their events are on the way.
     buyers = [customer(f"buyer{n}") for n in range(6)]
