@@ -6,15 +6,17 @@ from datetime import datetime
 from typing import Any
 
 import attrs
+from aiohttp import web
 
 from core.auth import commands as c
 from core.auth import use_cases as uc
-from core.shared.errors import ValidationFailed
+from core.shared.errors import Unauthenticated, ValidationFailed
 from core.shared.pagination import MAX_LIMIT, PageRequest
 from core.shared.security import Role
-from entrypoints.http.keys import CART_HEADER
-from entrypoints.http.routing import ADMIN, Call, Endpoint
+from entrypoints.http.keys import CART_HEADER, CSRF_HEADER, RUNTIME_KEY, SESSION_COOKIE
+from entrypoints.http.routing import ADMIN, AUTHORIZATION, NO_STORE, Call, Endpoint, csrf_token, json_answer
 from entrypoints.http.schema import limits
+from ports.shared import Clock
 
 TAG = "auth"
 
@@ -42,6 +44,17 @@ class Token:
     token_type: str
     user_id: str
     expires_at: datetime
+
+
+@attrs.frozen
+class BrowserSession:
+    """A browser's session: its token is in an HttpOnly cookie, out of page scripts' reach. Send
+    ``csrf_token`` in the X-CSRF-Token header of every change (POST, PUT, PATCH, DELETE) the cookie
+    authenticates. ``expires_at`` is told when the session opens."""
+
+    user_id: str
+    csrf_token: str
+    expires_at: datetime | None
 
 
 @attrs.frozen
@@ -89,7 +102,7 @@ async def register(call: Call[RegisterBody, None]) -> c.AccountView:
     return await call.resolve(uc.RegisterUser)(c.Register(b.email, b.password, b.display_name))
 
 
-async def login(call: Call[LoginBody, None]) -> Token:
+async def _log_in(call: Call[LoginBody, None]) -> c.SessionIssued:
     b = call.body
     user_agent = call.request.headers.get("User-Agent", "")
     issued = await call.resolve(uc.LogIn)(c.Login(b.email, b.password, call.client_address, user_agent))
@@ -102,7 +115,51 @@ async def login(call: Call[LoginBody, None]) -> Token:
     if cart_token:
         await call.resolve(MergeGuestCart)(MergeCarts(issued.user_id, cart_token))
         claim_guest_activity(call, issued.user_id)
+    return issued
+
+
+async def login(call: Call[LoginBody, None]) -> Token:
+    issued = await _log_in(call)
     return Token(issued.token, "Bearer", issued.user_id, issued.expires_at)
+
+
+def _served_over_tls(call: Call[Any, Any]) -> bool:
+    request = call.request
+    if request.secure:
+        return True
+    trusted = call.request.app[RUNTIME_KEY].settings.trust_forwarded_for
+    return trusted and request.headers.get("X-Forwarded-Proto", "").lower() == "https"
+
+
+async def open_browser_session(call: Call[LoginBody, None]) -> web.Response:
+    issued = await _log_in(call)
+    answer = BrowserSession(issued.user_id, csrf_token(issued.token), issued.expires_at)
+    response = json_answer(answer, 201, NO_STORE)
+    max_age = max(int((issued.expires_at - call.resolve(Clock).now()).total_seconds()), 0)  # the shop's clock
+    response.set_cookie(
+        SESSION_COOKIE,
+        issued.token,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        samesite="Strict",
+        secure=_served_over_tls(call),
+    )
+    return response
+
+
+async def get_browser_session(call: Call[None, None]) -> BrowserSession:
+    token = call.request.cookies.get(SESSION_COOKIE)
+    if AUTHORIZATION in call.request.headers or not token:
+        raise Unauthenticated("this route reads the session cookie: open a session with POST /api/v1/auth/session")
+    return BrowserSession(call.user.user_id, csrf_token(token), None)
+
+
+async def close_browser_session(call: Call[None, None]) -> web.Response:
+    await call.resolve(uc.LogOut)(c.Logout(call.user))
+    response = web.Response(status=204)
+    response.del_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Strict")
+    return response
 
 
 async def logout(call: Call[None, None]) -> None:
@@ -179,6 +236,39 @@ ENDPOINTS = [
         "Send a guest cart's token in the `X-Cart-Token` header to merge that cart into the user's cart: "
         "its lines are added (quantities summed, at most 99 per line; lines past the cart's 50 are dropped, "
         "with a note in the cart) and the guest cart is gone. An unknown or expired token merges nothing.",
+    ),
+    _auth(
+        "POST",
+        "/auth/session",
+        open_browser_session,
+        "Log in from a browser: the session in an HttpOnly cookie",
+        authenticated=False,
+        body=LoginBody,
+        response=BrowserSession,
+        status=201,
+        credential=True,
+        errors=(401, 409, 429),
+        description=f"As POST /api/v1/auth/login, but the token is set in the `{SESSION_COOKIE}` cookie "
+        "(HttpOnly, SameSite=Strict, Secure over TLS) instead of the answer, so page scripts never hold it. "
+        f"The gateway accepts the cookie where no bearer header is sent; a change it authenticates needs the "
+        f"session's `csrf_token` in the `{CSRF_HEADER}` header (403 otherwise). A cookie whose session ended "
+        "is a 401 that clears it.",
+    ),
+    _auth(
+        "GET",
+        "/auth/session",
+        get_browser_session,
+        "The browser's session and its CSRF token (a page loaded anew asks here)",
+        response=BrowserSession,
+        credential=True,
+    ),
+    _auth(
+        "DELETE",
+        "/auth/session",
+        close_browser_session,
+        "Log out from a browser: end the session and clear its cookie",
+        status=204,
+        errors=(403,),
     ),
     _auth("POST", "/auth/logout", logout, "End this session", status=204),
     _auth("POST", "/auth/logout-all", logout_everywhere, "End every session of this account", response=Revoked),

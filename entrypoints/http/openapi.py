@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from entrypoints.http.keys import CSRF_HEADER, SESSION_COOKIE
 from entrypoints.http.problems import TITLES, Problem
-from entrypoints.http.routing import GROUPS, Endpoint
+from entrypoints.http.routing import GROUPS, SAFE_METHODS, Endpoint
 from entrypoints.http.schema import SchemaRegistry
 
 _PATH_PARAM = re.compile(r"{([^}:]+)(:[^}]*)?}")
@@ -60,6 +61,8 @@ def _statuses(endpoint: Endpoint) -> dict[int, str]:
         statuses[401] = PUBLIC_401
     if endpoint.required_roles:
         statuses.setdefault(403, f"{TITLES[403]}: the caller lacks the role this route needs")
+    if endpoint.method not in SAFE_METHODS:
+        statuses.setdefault(403, f"{TITLES[403]}: sent with the session cookie, without its {CSRF_HEADER} header")
     if endpoint.body is not None:
         for status in (400, 413, 415, 422):
             statuses.setdefault(status, BODY[status])
@@ -129,7 +132,7 @@ def _operation(endpoint: Endpoint, registry: SchemaRegistry) -> dict[str, Any]:
         responses[str(status)] = _problem(registry, meaning)
     operation["responses"] = responses
     if endpoint.authenticated:
-        operation["security"] = [{"bearer": []}]
+        operation["security"] = [{"bearer": []}, {"session": []}]
     return operation
 
 
@@ -180,6 +183,15 @@ def build_document(endpoints: Iterable[Endpoint], extra_paths: dict[str, Any], v
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": dict(sorted(registry.components.items())),
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A session token."}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "A session token."},
+                "session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": SESSION_COOKIE,
+                    "description": "A browser's session (POST /api/v1/auth/session): changes also need the "
+                    f"session's CSRF token in the {CSRF_HEADER} header.",
+                },
+            },
         },
     }

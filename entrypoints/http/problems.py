@@ -19,7 +19,7 @@ from core.shared.errors import (
     Unavailable,
     ValidationFailed,
 )
-from entrypoints.http.keys import REQUEST_ID
+from entrypoints.http.keys import REQUEST_ID, SESSION_COOKIE
 
 CONTENT_TYPE = "application/problem+json"
 
@@ -115,6 +115,9 @@ def domain_problem(request: web.Request, error: DomainError) -> web.Response:
         headers["Retry-After"] = str(error.retry_after_seconds)
     if isinstance(error, Unauthenticated):
         headers["WWW-Authenticate"] = 'Bearer realm="marketplace"'
+        if "Authorization" not in request.headers and SESSION_COOKIE in request.cookies:
+            # The browser's session ended (expired, revoked): it is told once, and is a guest from then on.
+            headers["Set-Cookie"] = f"{SESSION_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict"
     if isinstance(error, Unavailable):
         headers["Retry-After"] = "5"
     if isinstance(error, ValidationFailed):

@@ -8,6 +8,8 @@ checks roles, parses the body and the query strictly, runs the handler and seria
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 import typing
 from collections.abc import Awaitable, Callable, Mapping
@@ -20,10 +22,10 @@ from aiohttp import web
 from core.auth.commands import Authenticate
 from core.auth.use_cases import AuthenticateSession
 from core.shared.documents import JsonDocument
-from core.shared.errors import FieldError, NotFound, Unauthenticated, ValidationFailed
+from core.shared.errors import FieldError, NotFound, PermissionDenied, Unauthenticated, ValidationFailed
 from core.shared.security import Principal, Role
 from entrypoints.http.gateway import client_address
-from entrypoints.http.keys import RUNTIME_KEY
+from entrypoints.http.keys import CSRF_HEADER, RUNTIME_KEY, SESSION_COOKIE
 from entrypoints.http.problems import MalformedBody
 from entrypoints.http.schema import dump, parse
 
@@ -124,15 +126,30 @@ class Endpoint:
 
 
 async def authenticate(request: web.Request) -> Principal | None:
-    """The caller, or None for a guest. A token that is sent must be good, on every route: a client that
-    believes it is logged in is told it is not (401), never served silently as a guest."""
-    header = request.headers.get("Authorization")
-    if not header:
+    """The caller, or None for a guest: by the bearer header, else by the browser's session cookie. A token
+    that is sent must be good, on every route: a client that believes it is logged in is told it is not
+    (401), never served silently as a guest. A change the cookie authenticates must carry the session's
+    CSRF token (403 otherwise): a browser sends the cookie with requests other sites make it send too."""
+    header = request.headers.get(AUTHORIZATION)
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("use an Authorization header of the form: Bearer <token>")
+        return await request.app[RUNTIME_KEY].resolve(AuthenticateSession)(Authenticate(token.strip()))
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
         return None
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("use an Authorization header of the form: Bearer <token>")
-    return await request.app[RUNTIME_KEY].resolve(AuthenticateSession)(Authenticate(token.strip()))
+    if request.method not in SAFE_METHODS and not hmac.compare_digest(
+        request.headers.get(CSRF_HEADER, "").encode(), csrf_token(cookie).encode()
+    ):
+        raise PermissionDenied(f"a change made with the session cookie needs the {CSRF_HEADER} header of its session")
+    return await request.app[RUNTIME_KEY].resolve(AuthenticateSession)(Authenticate(cookie))
+
+
+def csrf_token(session_token: str) -> str:
+    """The CSRF token of a browser's session, derived from its token: the session routes hand it to the
+    page, and a page of another site, which cannot read the cookie, cannot make it."""
+    return hashlib.sha256(b"csrf:" + session_token.encode()).hexdigest()
 
 
 async def read_json(request: web.Request) -> Any:
@@ -232,6 +249,8 @@ def _finite(key: str, raw: str) -> float:
 
 _FLAGS = {"true": True, "false": False}
 AUTHORIZATION = "Authorization"
+COOKIE = "Cookie"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 JSON = "application/json"
 
 
@@ -252,7 +271,8 @@ def to_aiohttp(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.Stre
 
     async def handle(request: web.Request) -> web.StreamResponse:
         # Most reads come without a token: no coroutine for them.
-        principal = await authenticate(request) if AUTHORIZATION in request.headers else None
+        sent = request.headers
+        principal = await authenticate(request) if AUTHORIZATION in sent or COOKIE in sent else None
         if authenticated:
             if principal is None:
                 raise Unauthenticated("this route needs a bearer token: log in first")

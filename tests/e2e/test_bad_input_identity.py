@@ -42,6 +42,8 @@ BAD: list[tuple[str, str, Any, str, int]] = [
     ("POST", "/api/v1/auth/register", "not an object", "body", 422),
     ("POST", "/api/v1/auth/login", {"email": "ann@example.com"}, "password", 422),
     ("POST", "/api/v1/auth/login", {"email": ["ann@example.com"], "password": PASSWORD}, "email", 422),
+    ("POST", "/api/v1/auth/session", {"email": "ann@example.com"}, "password", 422),
+    ("POST", "/api/v1/auth/session", {"email": "ann@example.com", "password": 42}, "password", 422),
     ("POST", "/api/v1/auth/password", {"current_password": PASSWORD}, "new_password", 422),
     (
         "POST",

@@ -131,7 +131,7 @@ def test_the_api_document_is_valid_and_describes_every_route(api: ApiClient) -> 
         assert {"400", "401", "503"} <= set(operation["responses"])
         assert "text/plain" in operation["responses"]["400"]["content"]
         if endpoint.authenticated:
-            assert operation["security"] == [{"bearer": []}]
+            assert operation["security"] == [{"bearer": []}, {"session": []}]
         if endpoint.body is not None:
             assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
             assert "422" in operation["responses"]
@@ -175,7 +175,16 @@ def test_every_route_answering_a_credential_says_so() -> None:
     """A new route that hands out a token must be declared ``credential=True``, or this fails."""
     answering = {f"{e.method} {e.full_path}" for e in all_endpoints() if _answers_a_credential(e)}
     declared = {f"{e.method} {e.full_path}" for e in all_endpoints() if e.credential}
-    assert answering == declared == {"POST /api/v1/auth/login", "POST /api/v1/cart/guest"}
+    assert (
+        answering
+        == declared
+        == {
+            "POST /api/v1/auth/login",
+            "POST /api/v1/auth/session",  # the cookie, and the session's CSRF token
+            "GET /api/v1/auth/session",
+            "POST /api/v1/cart/guest",
+        }
+    )
 
 
 def test_answers_carrying_a_credential_are_never_stored(api: ApiClient) -> None:
