@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+import attrs
+
 from core.activity import commands as c
 from core.activity.events import (
     CartItemAdded,
@@ -102,23 +104,11 @@ class RecordActivity:
 
 
 def _shelved(action: Action, shelves: dict[str, Shelf]) -> Action:
+    """The action with the shelf of its product as the catalogue places it now (for the log's analytics)."""
     shelf = shelves.get(action.product_id or "")
     if shelf is None:
         return action
-    return Action(
-        action_id=action.action_id,
-        actor=action.actor,
-        kind=action.kind,
-        occurred_at=action.occurred_at,
-        product_id=action.product_id,
-        category_path=shelf.category_path,
-        brand=shelf.brand,
-        quantity=action.quantity,
-        rating=action.rating,
-        query=action.query,
-        filters=action.filters,
-        results=action.results,
-    )
+    return attrs.evolve(action, category_path=shelf.category_path, brand=shelf.brand)
 
 
 async def _count(signals: SignalRepository, action: Action, shelf: Shelf | None, bought_here: list[str]) -> None:
