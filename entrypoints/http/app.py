@@ -14,6 +14,7 @@ from entrypoints.http.gateway import Gateway, HttpMetrics, template
 from entrypoints.http.keys import RUNTIME_KEY
 from entrypoints.http.openapi import build_document
 from entrypoints.http.routing import Endpoint, to_aiohttp
+from entrypoints.web import add_routes as add_client_routes
 from ports.storage import UploadRoute
 
 
@@ -42,5 +43,6 @@ def create_app(runtime: Runtime, endpoints: Iterable[Endpoint] | None = None) ->
         app.router.add_route(endpoint.method, endpoint.full_path, handler)
     ops.add_routes(app, gateway)
     uploads.add_routes(app, gateway, upload_route=upload_route)  # the upload route (memory) and GET /media
+    add_client_routes(app, gateway, runtime.settings)  # the web client's pages and files
     gateway.add_unmatched(app)
     return app
