@@ -49,7 +49,8 @@ def install_lighthouse() -> None:
 
 
 def start_shop(port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "MARKETPLACE_CDN_BASE_URL": f"http://127.0.0.1:{port}/media"}
+    here = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "MARKETPLACE_PUBLIC_BASE_URL": here, "MARKETPLACE_CDN_BASE_URL": f"{here}/media"}
     command = [sys.executable, "-m", "entrypoints.cli", "serve", "--demo", "--port", str(port)]
     shop = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
     base = f"http://127.0.0.1:{port}"

@@ -31,6 +31,9 @@ log = logging.getLogger("marketplace.demo")
 
 ADMIN_EMAIL = "admin@demo.example"
 CUSTOMER_EMAIL = "customer@demo.example"
+# The back office's other staff: a moderator (the moderation queue only) and a direct carrier (/carrier).
+MODERATOR_EMAIL = "moderator@demo.example"
+CARRIER_EMAIL = "carrier@demo.example"
 # Where the demo customer's orders go.
 CUSTOMER_ADDRESS = {
     "label": "Home",
@@ -93,8 +96,12 @@ async def seed_demo(runtime: Runtime, base_url: str, count: int = 300) -> int:
     async with aiohttp.ClientSession() as http:
         api = _Client(http, base_url, runtime.settings.public_base_url)
         admin = await api.account(ADMIN_EMAIL, "Demo Admin")
-        account = await runtime.resolve(GetAccountInfo)(GetAccount(OPERATOR, email=ADMIN_EMAIL))
-        await runtime.resolve(SetUserRoles)(SetRoles(OPERATOR, account.user_id, frozenset({Role.ADMIN})))
+        await _grant(runtime, ADMIN_EMAIL, Role.ADMIN)
+        await api.account(MODERATOR_EMAIL, "Demo Moderator")
+        await _grant(runtime, MODERATOR_EMAIL, Role.MODERATOR)
+        await api.account(CARRIER_EMAIL, "Demo Carrier")
+        await _grant(runtime, CARRIER_EMAIL, Role.CARRIER)
+        log.info("demo staff: %s moderates, %s carries parcels (the same password)", MODERATOR_EMAIL, CARRIER_EMAIL)
         customer = await api.account(CUSTOMER_EMAIL, "Demo Customer")
         await runtime.settle()  # the profile an address book needs comes with the registration's event
         if not (await api.call("GET", "/api/v1/me/addresses", token=customer))["items"]:
@@ -123,6 +130,12 @@ async def seed_demo(runtime: Runtime, base_url: str, count: int = 300) -> int:
         await seed_activity(runtime, cards)
         await runtime.settle()
         return len(made)
+
+
+async def _grant(runtime: Runtime, email: str, role: Role) -> None:
+    """Give the account ``role`` (as an operator: the first admin has no admin to ask)."""
+    account = await runtime.resolve(GetAccountInfo)(GetAccount(OPERATOR, email=email))
+    await runtime.resolve(SetUserRoles)(SetRoles(OPERATOR, account.user_id, frozenset({role})))
 
 
 async def _published(api: _Client) -> list[dict[str, Any]]:

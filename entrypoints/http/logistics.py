@@ -38,13 +38,13 @@ class CarrierWebhook:
 
 
 @attrs.frozen
-class WebhookReceipt:
+class CarrierWebhookReceipt:
     received: bool
     recorded: bool  # false when it was not news (a repeat, a stale report, an unknown parcel)
 
 
 @attrs.frozen
-class ReportBody:
+class ParcelReportBody:
     """What a direct carrier saw: the new status, where, and when (now if not said; never in the future)."""
 
     status: str = attrs.field(metadata=limits(max_length=32))
@@ -79,7 +79,7 @@ class ShipmentPage:
     next_cursor: str | None
 
 
-async def receive_carrier_webhook(call: Call[None, None]) -> WebhookReceipt:
+async def receive_carrier_webhook(call: Call[None, None]) -> CarrierWebhookReceipt:
     raw = await call.request.read()
     settings = call.resolve(Settings)
     # Checked over the bytes as sent, before anything is read from them; fresh by the shop's clock.
@@ -103,7 +103,7 @@ async def receive_carrier_webhook(call: Call[None, None]) -> WebhookReceipt:
         ref=event.id,
     )
     recorded = await call.resolve(uc.RecordCarrierUpdate)(update)
-    return WebhookReceipt(received=True, recorded=recorded)
+    return CarrierWebhookReceipt(received=True, recorded=recorded)
 
 
 async def get_order_tracking(call: Call[None, None]) -> c.TrackingView:
@@ -116,7 +116,7 @@ async def list_my_carried_shipments(call: Call[None, PageQuery]) -> ShipmentPage
     return ShipmentPage(list(page.items), page.next_cursor)
 
 
-async def report_shipment_event(call: Call[ReportBody, None]) -> c.ShipmentView:
+async def report_shipment_event(call: Call[ParcelReportBody, None]) -> c.ShipmentView:
     b = call.body
     command = c.ReportStatus(call.user, call.path("tracking_number"), b.status, b.location, b.occurred_at)
     return await call.resolve(uc.ReportShipmentStatus)(command)
@@ -155,7 +155,7 @@ ENDPOINTS = [
         "The carrier's webhook: one event of a parcel",
         group=PUBLIC,
         authenticated=False,
-        response=WebhookReceipt,
+        response=CarrierWebhookReceipt,
         errors=(400, 401, 409, 413, 422),
         description=(
             "No bearer token: the carrier signs the raw body. Header `Carrier-Signature: t=<unix seconds>,"
@@ -180,7 +180,7 @@ ENDPOINTS = [
         report_shipment_event,
         "Report a parcel's progress",
         group=CARRIER,
-        body=ReportBody,
+        body=ParcelReportBody,
         response=c.ShipmentView,
         errors=(409,),
         description="Status is in_transit, out_for_delivery, delivered or lost. A repeated or earlier status "

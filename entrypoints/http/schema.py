@@ -203,9 +203,15 @@ class SchemaRegistry:
 
     def __init__(self) -> None:
         self.components: dict[str, dict[str, Any]] = {}
+        self.named: dict[str, type] = {}
 
     def ref(self, cls: type) -> dict[str, Any]:
+        """A reference to ``cls``'s schema, named by the class. Two classes of one name would be documented
+        as one (the first one's fields for both): refused, so each body and answer class has its own name."""
         name = cls.__name__
+        known = self.named.setdefault(name, cls)
+        if known is not cls:
+            raise TypeError(f"two schemas named {name}: {known.__module__}.{name} and {cls.__module__}.{name}")
         if name not in self.components:
             self.components[name] = {}  # placeholder first: recursive types terminate
             self.components[name] = self.object_schema(cls)

@@ -69,7 +69,12 @@ def content_security_policy(settings: Settings) -> str:
     """What the pages may load: their own scripts and styles (none inline), images from here, data URLs
     and the CDN, and connections to here and to the object store a seller uploads images to."""
     images = " ".join(dict.fromkeys(filter(None, ("'self'", "data:", "blob:", _origin(settings.cdn_base_url)))))
-    upload = settings.s3_public_endpoint_url or (settings.s3_endpoint_url if settings.profile == "infra" else "")
+    # Upload URLs: the bucket's presigned ones on infra, the memory store's upload route on this app's own URL.
+    upload = (
+        (settings.s3_public_endpoint_url or settings.s3_endpoint_url)
+        if settings.uses_infra
+        else settings.public_base_url
+    )
     connect = " ".join(dict.fromkeys(filter(None, ("'self'", _origin(upload)))))
     return "; ".join(
         (

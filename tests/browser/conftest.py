@@ -34,9 +34,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def server() -> Iterator[ServerThread]:
     """The shop the browser tests share (each test starts it afresh through ``api``), on a port known
-    before it starts so the product images' URLs point at it."""
+    before it starts so the product images' and the upload URLs point at it."""
     port = free_port()
-    thread = ServerThread(memory_settings(cdn_base_url=f"http://127.0.0.1:{port}/media"), port=port).start()
+    here = f"http://127.0.0.1:{port}"
+    thread = ServerThread(memory_settings(public_base_url=here, cdn_base_url=f"{here}/media"), port=port).start()
     try:
         yield thread
     finally:

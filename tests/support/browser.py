@@ -1,10 +1,13 @@
-"""What the browser tests check a page's requests against: the served OpenAPI document."""
+"""What the browser tests share: the served OpenAPI document a page's requests are checked against, and
+logging in through the login page."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
+
+from playwright.sync_api import Page, expect
 
 API_PREFIX = "/api/"
 # Not operations: the document itself and its docs page.
@@ -40,3 +43,14 @@ class ApiDocument:
                 unknown = {name for name, _ in parse_qsl(parts.query, keep_blank_values=True)} - methods[method]
                 return f"{template} documents no query parameter {sorted(unknown)}" if unknown else ""
         return "no such path in /api/openapi.json"
+
+
+def log_in(page: Page, email: str, password: str, then: str) -> None:
+    """Log in through the storefront's login page (whoever was logged in before is not any more), which
+    then shows ``then``."""
+    page.context.clear_cookies()
+    page.goto(f"/login?next={quote(then, safe='')}")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(then)

@@ -86,7 +86,7 @@ let cartCount = 0;
 export async function refreshCart() {
   try {
     const found = await cartCall("GET", "/cart");
-    cartCount = found ? found.items.reduce((sum, line) => sum + line.quantity, 0) : 0;
+    cartCount = found ? found.item_count : 0;
   } catch (error) {
     cartCount = 0;
   }
