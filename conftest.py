@@ -22,6 +22,7 @@ from tests.support.sandboxes import SandboxServers, free_port
 from tests.support.server import ServerThread
 
 PROFILES = ["memory", pytest.param("infra", marks=pytest.mark.infra)]
+BROWSER_TESTS = Path(__file__).parent / "tests" / "browser"
 # Cheap argon2 parameters: the tests exercise the logic, bench/ measures the real cost.
 FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 1024}
 APP_REDIS_DB = 14
@@ -178,6 +179,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if memory_only:
         config.hook.pytest_deselected(items=memory_only)
         items[:] = [item for item in items if item not in memory_only]
+    # The browser tests last: Playwright's synchronous API keeps an event loop running in this thread from
+    # its first test to the end of the session, and the fixtures of the other tests call asyncio.run.
+    items.sort(key=lambda item: BROWSER_TESTS in item.path.parents)
 
 
 @pytest.fixture

@@ -97,8 +97,9 @@ async def _seed(runtime: Runtime, base_url: str) -> None:
         log.exception("the demo shop could not be filled")
         return
     log.info(
-        "demo shop ready: %d products; log in as %s or %s with the password %r",
+        "demo shop ready: %d products; open %s/ and log in as %s or %s with the password %r",
         count,
+        base_url,
         CUSTOMER_EMAIL,
         ADMIN_EMAIL,
         PASSWORD,

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, Request, Response
+from playwright.sync_api import ConsoleMessage, Page, Request, Response, expect
 
 from conftest import memory_settings
 from tests.support.browser import ApiDocument
@@ -23,6 +23,9 @@ from tests.support.sandboxes import free_port
 from tests.support.server import ServerThread
 
 CHROMIUM = os.environ.get("MARKETPLACE_CHROMIUM", "/usr/bin/chromium")
+# What a page shows is waited for up to 10 s (Playwright's default is 5): CI's two cores run the shop, the
+# browser and the test at once.
+expect.set_options(timeout=10_000)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -13,7 +13,7 @@ from features.steps.catalog import Catalog, a_category
 from features.steps.moderation import moderator
 from features.steps.sellers import SELLER_PASSWORD, verified_seller
 from tests.e2e import orders_shop, reviews_shop
-from tests.support.browser import log_in
+from tests.support.browser import draft_teapot, log_in
 from tests.support.http import ApiClient
 from tests.support.server import ServerThread
 
@@ -72,17 +72,9 @@ def test_a_seller_lists_a_product_and_reads_why_moderation_rejected_it(
     a_category(catalog, "Kitchen")
     moderator(world, "mo@example.com")
     log_in(page, "potter@example.com", SELLER_PASSWORD, "/seller/products/new")
-    page.get_by_label("Title").fill("Blue Teapot")
-    page.get_by_label("SKU").fill("TEA-1")
-    page.get_by_label("Brand").fill("Potter")
-    page.get_by_label("Category").select_option(label="Kitchen")
-    page.get_by_label("Price").fill("25.00")
     # A link sends the listing to a person.
-    page.get_by_label("Description").fill("A stoneware teapot, thrown by hand. More at www.potter-studio.com")
-    page.get_by_role("button", name="Save the draft").click()
+    status = draft_teapot(page, "A stoneware teapot, thrown by hand. More at www.potter-studio.com")
     expect(page.get_by_role("heading", name="Blue Teapot")).to_be_visible()
-    status = page.locator("section.panel").filter(has=page.get_by_role("heading", name="Status"))
-    expect(status.locator(".badge")).to_have_text("Draft")
 
     teapot: FilePayload = {"name": "teapot.png", "mimeType": "image/png", "buffer": png((30, 80, 200), 32)}
     page.get_by_label("Add an image").set_input_files(files=[teapot])

@@ -7,7 +7,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 API_PREFIX = "/api/"
 # Not operations: the document itself and its docs page.
@@ -54,3 +54,27 @@ def log_in(page: Page, email: str, password: str, then: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(then)
+
+
+def draft_teapot(page: Page, description: str) -> Locator:
+    """On the seller console's new product page: the Blue Teapot (TEA-1, Potter, Kitchen, 25.00) saved as a
+    draft with ``description``. The product page's status panel."""
+    page.get_by_label("Title").fill("Blue Teapot")
+    page.get_by_label("SKU").fill("TEA-1")
+    page.get_by_label("Brand").fill("Potter")
+    page.get_by_label("Category").select_option(label="Kitchen")
+    page.get_by_label("Price").fill("25.00")
+    page.get_by_label("Description").fill(description)
+    page.get_by_role("button", name="Save the draft").click()
+    status = page.locator("section.panel").filter(has=page.get_by_role("heading", name="Status"))
+    expect(status.locator(".badge")).to_have_text("Draft")
+    return status
+
+
+def review_in_page(page: Page, stars: int, title: str, text: str) -> None:
+    """On a product's "Write a review" form: the review sent, and thanked for."""
+    page.get_by_role("radio", name=f"{stars} stars").check()
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Your review").fill(text)
+    page.get_by_role("button", name="Submit review").click()
+    expect(page.get_by_role("status").filter(has_text="Thank you")).to_be_visible()

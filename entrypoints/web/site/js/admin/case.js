@@ -2,8 +2,8 @@
 // the history; an open case is approved or rejected here. `caseBlock` is the queue's too.
 import { api } from "../api.js";
 import { h, mount } from "../dom.js";
-import { date, money, toast } from "../ui.js";
-import { badge, facts, isAdmin, page, reasonForm, shortId } from "./common.js";
+import { badge, date, facts, money, ratingStars, toast } from "../ui.js";
+import { isAdmin, page, reasonForm, shortId } from "./common.js";
 
 // The category tree as id -> "Parent › Child" (a product case names its category by id).
 export async function categoryNames() {
@@ -21,16 +21,6 @@ export async function categoryNames() {
     // The ids show instead.
   }
   return names;
-}
-
-function ratingStars(rating) {
-  const n = Math.max(0, Math.min(5, Number(rating || 0)));
-  const text = `${n} out of 5 stars`;
-  return h(
-    "span",
-    { class: "stars", role: "img", "aria-label": text },
-    h("span", { "aria-hidden": "true" }, "★".repeat(n) + "☆".repeat(5 - n)),
-  );
 }
 
 function owner(view) {
@@ -76,7 +66,11 @@ function findings(view, sub) {
             h(
               "li",
               {},
-              h("span", { class: `badge bo-severity-${f.severity}` }, f.severity === "reject" ? "Reject" : "Check"),
+              h(
+                "span",
+                { class: ["badge", f.severity === "reject" ? "bad" : "warn"] },
+                f.severity === "reject" ? "Reject" : "Check",
+              ),
               " ",
               f.reason,
               h("span", { class: "muted" }, ` (${f.rule})`),

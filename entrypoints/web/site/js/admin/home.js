@@ -70,7 +70,7 @@ const TILES = [
     link: "/admin/sagas?status=running",
     line: (s) => [
       sagaLine(s),
-      Date.now() - new Date(s.updated_at) > STALE_MS ? h("span", { class: "badge bo-bad" }, "Idle over an hour") : null,
+      Date.now() - new Date(s.updated_at) > STALE_MS ? h("span", { class: "badge bad" }, "Idle over an hour") : null,
     ],
   },
   {

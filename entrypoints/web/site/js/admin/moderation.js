@@ -2,8 +2,9 @@
 // of products, reviews or both, each shown whole so a moderator decides right here.
 import { api } from "../api.js";
 import { h } from "../dom.js";
+import { chosen, cursorPager, filters } from "../ui.js";
 import { caseBlock, categoryNames } from "./case.js";
-import { chosen, cursorPager, emptyNote, filters, listQuery, page } from "./common.js";
+import { emptyNote, listQuery, page } from "./common.js";
 
 const PATH = "/admin/moderation";
 const TYPES = [

@@ -2,20 +2,10 @@
 // saga (a checkout saga's id is its order's id).
 import { api } from "../api.js";
 import { h } from "../dom.js";
-import { date, label, money, table } from "../ui.js";
-import { address, badge, chosen, cursorPager, emptyNote, filters, listQuery, page, shortId } from "./common.js";
+import { ORDER_STATUSES, addressLines, badge, chosen, cursorPager, date, filters, label, money, table } from "../ui.js";
+import { emptyNote, listQuery, page, shortId } from "./common.js";
 
 const PATH = "/admin/orders";
-const STATUSES = [
-  "pending",
-  "awaiting_payment",
-  "paid",
-  "shipped",
-  "delivered",
-  "cancelled",
-  "return_requested",
-  "refunded",
-];
 
 function lines(order) {
   return h(
@@ -36,12 +26,12 @@ function note(order) {
 }
 
 export default async function orders({ main, query }) {
-  const status = chosen(query, "status", STATUSES);
+  const status = chosen(query, "status", ORDER_STATUSES);
   const found = await api("GET", "/admin/orders", { query: listQuery(query, { status }) });
   page(
     main,
     { tab: PATH, heading: "Orders", intro: "Every order, newest first." },
-    filters("status", "Status", PATH, query, [["", "All"], ...STATUSES.map((s) => [s, label(s)])]),
+    filters("status", "Status", PATH, query, [["", "All"], ...ORDER_STATUSES.map((s) => [s, label(s)])]),
     found.items.length
       ? table(
           found.items,
@@ -50,7 +40,7 @@ export default async function orders({ main, query }) {
             ["Status", (o) => [badge(o.status), note(o) ? h("p", { class: "muted bo-small" }, note(o)) : null]],
             ["Items", lines],
             ["Total", (o) => money(o.total)],
-            ["Ships to", (o) => address(o.address)],
+            ["Ships to", (o) => addressLines(o.address).join(", ")],
             [
               "Customer",
               (o) => h("a", { href: `/admin/users?user=${encodeURIComponent(o.customer_id)}` }, shortId(o.customer_id)),

@@ -2,8 +2,8 @@
 // authorizing: the payment error worker retries them), a failed one why.
 import { api } from "../api.js";
 import { h } from "../dom.js";
-import { date, label, money, table } from "../ui.js";
-import { badge, chosen, cursorPager, emptyNote, filters, listQuery, page, shortId } from "./common.js";
+import { badge, chosen, cursorPager, date, filters, label, money, table } from "../ui.js";
+import { emptyNote, listQuery, page, shortId } from "./common.js";
 
 const PATH = "/admin/payments";
 const STATUSES = [

@@ -2,8 +2,8 @@
 // timeline, oldest first.
 import { api } from "../api.js";
 import { h } from "../dom.js";
-import { date, label, money } from "../ui.js";
-import { badge, facts, page } from "./common.js";
+import { badge, date, facts, label, money } from "../ui.js";
+import { page } from "./common.js";
 
 export default async function saga({ main, params }) {
   const s = await api("GET", `/admin/sagas/${encodeURIComponent(params.id)}`);

@@ -1,8 +1,8 @@
 // The checkout and refund sagas (/admin/sagas), oldest first, by kind and status: where each stands.
 import { api } from "../api.js";
 import { h } from "../dom.js";
-import { date, label, table } from "../ui.js";
-import { badge, chosen, cursorPager, emptyNote, filters, listQuery, page, shortId } from "./common.js";
+import { badge, chosen, cursorPager, date, filters, label, table } from "../ui.js";
+import { emptyNote, listQuery, page, shortId } from "./common.js";
 
 const PATH = "/admin/sagas";
 const KINDS = ["checkout", "refund"];

@@ -3,19 +3,8 @@
 // A seller's id is its owner's user id.
 import { api } from "../api.js";
 import { h, mount } from "../dom.js";
-import { date, toast } from "../ui.js";
-import {
-  badge,
-  chosen,
-  cursorPager,
-  emptyNote,
-  facts,
-  filters,
-  listQuery,
-  page,
-  reasonForm,
-  shortId,
-} from "./common.js";
+import { badge, chosen, cursorPager, date, facts, filters, toast } from "../ui.js";
+import { emptyNote, listQuery, page, reasonForm, shortId } from "./common.js";
 
 const PATH = "/admin/sellers";
 const STATUSES = ["pending", "verified", "rejected", "suspended", "closed"];

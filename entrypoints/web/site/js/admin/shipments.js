@@ -2,20 +2,20 @@
 // carrier (a user with the carrier role, named by user id), who then reports its progress on /carrier.
 import { api } from "../api.js";
 import { h, mount } from "../dom.js";
-import { date, label, submitting, toast } from "../ui.js";
 import {
-  address,
+  addressLines,
   badge,
   chosen,
   cursorPager,
-  emptyNote,
+  date,
   facts,
   filters,
-  listQuery,
-  page,
-  parcelTimeline,
-  shortId,
-} from "./common.js";
+  label,
+  submitting,
+  timeline,
+  toast,
+} from "../ui.js";
+import { emptyNote, listQuery, page, shortId } from "./common.js";
 
 const PATH = "/admin/shipments";
 const STATUSES = ["accepted", "in_transit", "out_for_delivery", "delivered", "lost", "cancelled"];
@@ -98,7 +98,7 @@ function shipmentBlock(shipment, carriers) {
           h("a", { href: `/admin/sagas/${encodeURIComponent(shipment.order_id)}` }, "its saga"),
         ],
       ],
-      ["Ships to", address(shipment.address)],
+      ["Ships to", addressLines(shipment.address).join(", ")],
       ["Items", `${items} item${items === 1 ? "" : "s"}`],
       ["Booked", date(shipment.created_at, true)],
       ["Last change", date(shipment.updated_at, true)],
@@ -113,7 +113,7 @@ function shipmentBlock(shipment, carriers) {
       "details",
       { class: "bo-fold" },
       h("summary", {}, `History (${shipment.timeline.length})`),
-      parcelTimeline(shipment.timeline),
+      timeline(shipment.timeline),
     ),
     ON_ITS_WAY.includes(shipment.status) ? handForm(shipment, carriers, redraw) : null,
   );

@@ -1,8 +1,8 @@
 // Accounts (/admin/users): the list, and one account (?user=<id>) with its roles to set.
 import { api } from "../api.js";
 import { h, mount } from "../dom.js";
-import { date, submitting, table, toast } from "../ui.js";
-import { cursorPager, emptyNote, facts, href, page } from "./common.js";
+import { cursorPager, date, facts, href, submitting, table, toast } from "../ui.js";
+import { emptyNote, page } from "./common.js";
 
 const PATH = "/admin/users";
 const ROLES = [

@@ -2,8 +2,7 @@
 // form to report the next status (the API refuses a move a parcel cannot make: a delivered one lost).
 import { api } from "../api.js";
 import { h, mount } from "../dom.js";
-import { date, field, submitting, title, toast } from "../ui.js";
-import { address, badge, cursorPager, facts, parcelTimeline } from "../admin/common.js";
+import { addressBlock, badge, cursorPager, date, facts, field, submitting, timeline, title, toast } from "../ui.js";
 
 const PATH = "/carrier";
 // What a carrier may report next from each status (a carrier may skip a step); none once it is over.
@@ -66,7 +65,6 @@ function parcelBlock(parcel) {
     block.replaceWith(fresh);
     fresh.querySelector("h3").focus();
   };
-  const a = parcel.address;
   mount(
     block,
     h("h3", { id, tabindex: "-1" }, `Parcel ${parcel.tracking_number} `, badge(parcel.status)),
@@ -77,13 +75,12 @@ function parcelBlock(parcel) {
         "div",
         {},
         facts([
-          ["Deliver to", address(a)],
-          ["Phone", a.phone || ""],
+          ["Deliver to", addressBlock(parcel.address)],
           ["Items", `${parcel.items.reduce((sum, item) => sum + item.quantity, 0)}`],
           ["Last change", date(parcel.updated_at, true)],
         ]),
         h("h4", {}, "History"),
-        parcelTimeline(parcel.timeline),
+        timeline(parcel.timeline),
       ),
       h("div", {}, reportForm(parcel, redraw)),
     ),

@@ -1,7 +1,7 @@
-// What the seller console's pages share: the tabs, the product statuses, prices typed as text, a cursor
-// pager and a button that asks "are you sure?" in the page (never in a dialog).
+// What the seller console's pages share: the tabs, the product statuses, prices typed as text and a button
+// that asks "are you sure?" in the page (never in a dialog).
 import { h, mount } from "../dom.js";
-import { busy, errorBox, label } from "../ui.js";
+import { badge, busy, consoleNav, errorBox, label } from "../ui.js";
 
 const TABS = [
   ["/seller", "Overview"],
@@ -11,25 +11,12 @@ const TABS = [
   ["/seller/reviews", "Reviews"],
 ];
 
-// The console's tabs; the one whose section `path` is in is the current page.
-export function consoleNav(path) {
-  const current = TABS.filter(([href]) => path === href || path.startsWith(`${href}/`)).pop();
-  return h(
-    "nav",
-    { "aria-label": "Seller console" },
-    h(
-      "ul",
-      { class: "console-nav" },
-      TABS.map(([href, text]) =>
-        h("li", {}, h("a", { href, "aria-current": current && current[0] === href ? "page" : null }, text)),
-      ),
-    ),
-  );
-}
-
-// A console page: the tabs, the heading (a text, or the page's own h1), then the page's own parts.
+// A console page: the tabs (the current one is the section `path` is in), the heading (a text, or the page's
+// own h1), then the page's own parts.
 export function consolePage(main, path, heading, ...children) {
-  return mount(main, consoleNav(path), heading instanceof Node ? heading : h("h1", {}, heading), children);
+  const [current] = TABS.filter(([href]) => path === href || path.startsWith(`${href}/`)).pop() || [];
+  const tabs = consoleNav("Seller console", TABS, current);
+  return mount(main, tabs, heading instanceof Node ? heading : h("h1", {}, heading), children);
 }
 
 export const PRODUCT_STATUSES = [
@@ -44,17 +31,13 @@ function statusInfo(status) {
   return PRODUCT_STATUSES.find(([value]) => value === status) || [status, label(status), ""];
 }
 
-function statusText(status) {
-  return statusInfo(status)[1];
-}
-
 export function statusHelp(status) {
   return statusInfo(status)[2];
 }
 
-// A status as a coloured badge (the colour is a hint only: the word is always there).
-export function badge(status, text) {
-  return h("span", { class: ["badge", `seller-${status}`] }, text || statusText(status) || label(status));
+// A product's status as a badge, in the console's words ("Pending review").
+export function productBadge(status) {
+  return badge(status, statusInfo(status)[1]);
 }
 
 // The digits after the decimal point of each currency the shop takes (core/shared/money.py).
@@ -80,22 +63,6 @@ export function fromMinor(price) {
   if (digits === 0) return String(price.amount);
   const text = String(price.amount).padStart(digits + 1, "0");
   return `${text.slice(0, -digits)}.${text.slice(-digits)}`;
-}
-
-// "First page" and "Next page" links for a cursor list: `query` is the page's URLSearchParams.
-export function cursorPager(path, query, nextCursor) {
-  const first = new URLSearchParams(query);
-  first.delete("cursor");
-  const next = new URLSearchParams(first);
-  if (nextCursor) next.set("cursor", nextCursor);
-  const href = (params) => (params.toString() ? `${path}?${params}` : path);
-  if (!query.get("cursor") && !nextCursor) return null;
-  return h(
-    "nav",
-    { class: "pager", "aria-label": "Pages" },
-    query.get("cursor") ? h("a", { href: href(first) }, "← First page") : null,
-    nextCursor ? h("a", { href: href(next), rel: "next" }, "Next page →") : null,
-  );
 }
 
 // A button that asks in place before `action` runs: "Archive" becomes the question, "Yes, archive" and

@@ -2,8 +2,8 @@
 // status while it is decided, and for a verified seller an overview of what needs doing.
 import { api, session } from "../api.js";
 import { h, mount, values } from "../dom.js";
-import { date, field, submitting, title, toast } from "../ui.js";
-import { PRODUCT_STATUSES, badge, consolePage } from "./common.js";
+import { badge, date, facts, field, submitting, title, toast } from "../ui.js";
+import { PRODUCT_STATUSES, consolePage } from "./common.js";
 
 const MOST = 100; // what the overview counts of each list ("100+" beyond)
 
@@ -110,21 +110,14 @@ const STATUS_PAGES = {
 };
 
 function summary(application) {
-  return h(
-    "dl",
-    { class: "seller-facts" },
-    h("dt", {}, "Shop name"),
-    h("dd", {}, application.display_name),
-    h("dt", {}, "Legal name"),
-    h("dd", {}, application.legal_name),
-    h("dt", {}, "Country"),
-    h("dd", {}, application.country),
-    h("dt", {}, "Payout reference"),
-    h("dd", {}, application.payout_reference),
-    h("dt", {}, "Applied"),
-    h("dd", {}, date(application.applied_at, true)),
-    application.decided_at ? [h("dt", {}, "Decided"), h("dd", {}, date(application.decided_at, true))] : null,
-  );
+  return facts([
+    ["Shop name", application.display_name],
+    ["Legal name", application.legal_name],
+    ["Country", application.country],
+    ["Payout reference", application.payout_reference],
+    ["Applied", date(application.applied_at, true)],
+    ["Decided", date(application.decided_at, true)],
+  ]);
 }
 
 function reasonBox(application) {

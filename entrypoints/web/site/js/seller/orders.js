@@ -2,8 +2,8 @@
 // ready" for a paid order whose lines the seller has packed.
 import { ApiError, api } from "../api.js";
 import { h, mount } from "../dom.js";
-import { busy, date, errorBox, label, money, table, title, toast } from "../ui.js";
-import { badge, consolePage, cursorPager } from "./common.js";
+import { badge, busy, chosen, cursorPager, date, errorBox, filters, money, table, title, toast } from "../ui.js";
+import { consolePage } from "./common.js";
 
 const FILTERS = [
   ["", "All"],
@@ -14,32 +14,11 @@ const FILTERS = [
   ["refunded", "Refunded"],
   ["cancelled", "Cancelled"],
 ];
-
-function filters(path, current) {
-  return h(
-    "nav",
-    { class: "seller-filters", "aria-label": "Filter by status" },
-    h(
-      "ul",
-      { class: "chips" },
-      FILTERS.map(([value, text]) =>
-        h(
-          "li",
-          {},
-          h(
-            "a",
-            { href: value ? `${path}?status=${value}` : path, "aria-current": value === current ? "page" : null },
-            text,
-          ),
-        ),
-      ),
-    ),
-  );
-}
+const STATUSES = FILTERS.map(([value]) => value);
 
 function fulfilment(order) {
   if (order.ready_to_ship) return badge("ready", "Your lines are ready to ship");
-  if (order.status === "paid") return badge("to-fulfil", "To fulfil");
+  if (order.status === "paid") return badge("pending", "To fulfil");
   return null;
 }
 
@@ -65,7 +44,7 @@ function orderPanel(order) {
       panel,
       h("h2", { id: `order-${view.order_id}`, tabindex: "-1" }, `Order of ${date(view.placed_at, true)}`),
       h("p", { class: "muted" }, "Order number ", h("span", { class: "seller-order-number" }, view.order_id)),
-      h("p", {}, badge(view.status, label(view.status)), " ", fulfilment(view)),
+      h("p", {}, badge(view.status), " ", fulfilment(view)),
       table(
         view.lines,
         [
@@ -92,8 +71,7 @@ function orderPanel(order) {
 
 export default async function orders({ main, path, query, stale }) {
   title("Orders");
-  const known = FILTERS.some(([value]) => value && value === query.get("status"));
-  const status = known ? query.get("status") : "";
+  const status = chosen(query, "status", STATUSES);
   const page = await api("GET", "/seller/orders", { query: { status, limit: 20, cursor: query.get("cursor") } });
   if (stale()) return;
   consolePage(
@@ -106,7 +84,7 @@ export default async function orders({ main, path, query, stale }) {
       "Orders appear here once they are paid. Pack your lines, then mark them ready: the order ships once every ",
       "seller of it is ready.",
     ),
-    filters(path, status),
+    filters("status", "Status", path, query, FILTERS),
     page.items.length
       ? page.items.map(orderPanel)
       : h("p", { class: "muted" }, status ? "No orders with this status." : "No orders yet."),

@@ -3,8 +3,8 @@
 // a presigned URL) and its stock.
 import { ApiError, api } from "../api.js";
 import { h, mount, values } from "../dom.js";
-import { busy, date, errorBox, field, image, label, submitting, title, toast } from "../ui.js";
-import { CURRENCIES, badge, confirmButton, consolePage, fromMinor, statusHelp, toMinor } from "./common.js";
+import { busy, date, errorBox, facts, field, image, label, submitting, title, toast } from "../ui.js";
+import { CURRENCIES, confirmButton, consolePage, fromMinor, productBadge, statusHelp, toMinor } from "./common.js";
 
 const IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp"];
 const KINDS = [
@@ -286,7 +286,7 @@ export default async function product(ctx) {
     mount(
       statusBox,
       h("h2", { id: "status-heading", tabindex: "-1" }, "Status"),
-      h("p", {}, badge(card.status), ` Revision ${card.revision}, changed ${date(card.updated_at, true)}.`),
+      h("p", {}, productBadge(card.status), ` Revision ${card.revision}, changed ${date(card.updated_at, true)}.`),
       h("p", {}, statusHelp(card.status)),
       rejected
         ? h(
@@ -494,16 +494,11 @@ function drawStock(box, base, stock) {
   );
   mount(
     box,
-    h(
-      "dl",
-      { class: "seller-facts" },
-      h("dt", {}, "On hand"),
-      h("dd", { class: "seller-stock-on-hand" }, String(stock.on_hand)),
-      h("dt", {}, "Reserved by orders"),
-      h("dd", {}, String(stock.reserved)),
-      h("dt", {}, "Available to sell"),
-      h("dd", {}, String(stock.available)),
-    ),
+    facts([
+      ["On hand", h("span", { class: "seller-stock-on-hand" }, String(stock.on_hand))],
+      ["Reserved by orders", String(stock.reserved)],
+      ["Available to sell", String(stock.available)],
+    ]),
     form,
   );
 }

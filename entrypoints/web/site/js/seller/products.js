@@ -2,35 +2,14 @@
 // reasons for a rejected one.
 import { api } from "../api.js";
 import { h } from "../dom.js";
-import { date, money, table, title } from "../ui.js";
-import { PRODUCT_STATUSES, badge, consolePage, cursorPager } from "./common.js";
+import { chosen, cursorPager, date, filters, money, table, title } from "../ui.js";
+import { PRODUCT_STATUSES, consolePage, productBadge } from "./common.js";
 
-function filters(path, current) {
-  const choices = [["", "All"], ...PRODUCT_STATUSES.map(([value, text]) => [value, text])];
-  return h(
-    "nav",
-    { class: "seller-filters", "aria-label": "Filter by status" },
-    h(
-      "ul",
-      { class: "chips" },
-      choices.map(([value, text]) =>
-        h(
-          "li",
-          {},
-          h(
-            "a",
-            { href: value ? `${path}?status=${value}` : path, "aria-current": value === current ? "page" : null },
-            text,
-          ),
-        ),
-      ),
-    ),
-  );
-}
+const STATUSES = PRODUCT_STATUSES.map(([value]) => value);
 
 function statusCell(product) {
   return [
-    badge(product.status),
+    productBadge(product.status),
     product.status === "rejected" && product.rejection_reasons.length
       ? h(
           "ul",
@@ -46,8 +25,7 @@ function statusCell(product) {
 
 export default async function products({ main, path, query, stale }) {
   title("Your products");
-  const known = PRODUCT_STATUSES.some(([value]) => value === query.get("status"));
-  const status = known ? query.get("status") : "";
+  const status = chosen(query, "status", STATUSES);
   const page = await api("GET", "/seller/products", { query: { status, limit: 20, cursor: query.get("cursor") } });
   if (stale()) return;
   const shown = status ? PRODUCT_STATUSES.find(([value]) => value === status)[1].toLowerCase() : "";
@@ -56,7 +34,7 @@ export default async function products({ main, path, query, stale }) {
     path,
     "Your products",
     h("div", { class: "actions" }, h("a", { class: "button", href: "/seller/products/new" }, "New product")),
-    filters(path, status),
+    filters("status", "Status", path, query, [["", "All"], ...PRODUCT_STATUSES]),
     page.items.length === 0
       ? h("p", { class: "muted" }, shown ? `You have no ${shown} products.` : "You have no products yet.")
       : table(

@@ -1,22 +1,16 @@
 // The storefront as customers see it, and the form changing its name, description and logo.
 import { api } from "../api.js";
 import { h, mount, values } from "../dom.js";
-import { date, field, stars, submitting, title, toast } from "../ui.js";
+import { date, facts, field, stars, submitting, title, toast } from "../ui.js";
 import { consolePage } from "./common.js";
 
-function facts(storefront) {
-  return h(
-    "dl",
-    { class: "seller-facts" },
-    h("dt", {}, "Rating"),
-    h("dd", {}, storefront.review_count ? stars(storefront.rating, storefront.review_count) : "No reviews yet"),
-    h("dt", {}, "Products in the shop"),
-    h("dd", {}, String(storefront.product_count)),
-    h("dt", {}, "Country"),
-    h("dd", {}, storefront.country),
-    h("dt", {}, "Seller since"),
-    h("dd", {}, date(storefront.member_since)),
-  );
+function storefrontFacts(storefront) {
+  return facts([
+    ["Rating", storefront.review_count ? stars(storefront.rating, storefront.review_count) : "No reviews yet"],
+    ["Products in the shop", String(storefront.product_count)],
+    ["Country", storefront.country],
+    ["Seller since", date(storefront.member_since)],
+  ]);
 }
 
 export default async function profile({ main, path, stale }) {
@@ -28,7 +22,7 @@ export default async function profile({ main, path, stale }) {
     mount(
       shown,
       h("h2", {}, view.display_name),
-      facts(view),
+      storefrontFacts(view),
       h("p", {}, h("a", { href: `/sellers/${encodeURIComponent(view.seller_id)}` }, "Open your storefront")),
     );
   draw(storefront);

@@ -2,8 +2,8 @@
 // product's), each with the seller's public answer: write it, change it, take it back.
 import { api } from "../api.js";
 import { h, mount, values } from "../dom.js";
-import { date, field, image, submitting, title, toast } from "../ui.js";
-import { confirmButton, consolePage, cursorPager } from "./common.js";
+import { cursorPager, date, field, filters, image, ratingStars, submitting, title, toast } from "../ui.js";
+import { confirmButton, consolePage } from "./common.js";
 
 const titles = new Map(); // product id -> the title of the seller's card, once read
 
@@ -17,37 +17,6 @@ async function productTitles(ids) {
         titles.set(id, "");
       }
     }),
-  );
-}
-
-// One review's stars: "4 out of 5 stars".
-function rating(value) {
-  const text = `${value} out of 5 stars`;
-  return h(
-    "span",
-    { class: "stars", role: "img", "aria-label": text, title: text },
-    "★".repeat(value) + "☆".repeat(5 - value),
-  );
-}
-
-function filters(path, query) {
-  const unanswered = query.get("unanswered") === "true";
-  const productId = query.get("product_id");
-  const href = (only) => {
-    const params = new URLSearchParams();
-    if (productId) params.set("product_id", productId);
-    if (only) params.set("unanswered", "true");
-    return params.toString() ? `${path}?${params}` : path;
-  };
-  return h(
-    "nav",
-    { class: "seller-filters", "aria-label": "Filter reviews" },
-    h(
-      "ul",
-      { class: "chips" },
-      h("li", {}, h("a", { href: href(false), "aria-current": unanswered ? null : "page" }, "All")),
-      h("li", {}, h("a", { href: href(true), "aria-current": unanswered ? "page" : null }, "Not answered yet")),
-    ),
   );
 }
 
@@ -134,7 +103,7 @@ function reviewArticle(first) {
       h(
         "p",
         {},
-        rating(review.rating),
+        ratingStars(review.rating),
         " by ",
         review.author_name,
         review.verified ? [" ", h("span", { class: "badge" }, "Verified purchase")] : null,
@@ -184,7 +153,10 @@ export default async function reviews({ main, path, query, stale }) {
       "Your answers are public: customers read them under the review. ",
       productId ? h("a", { href: path }, "Show the reviews of all your products") : null,
     ),
-    filters(path, query),
+    filters("unanswered", "Show", path, query, [
+      ["", "All"],
+      ["true", "Not answered yet"],
+    ]),
     page.items.length ? page.items.map(reviewArticle) : h("p", { class: "muted" }, empty),
     cursorPager(path, query, page.next_cursor),
   );

@@ -2,8 +2,8 @@
 // everywhere"), the reviews they wrote, and deleting the account (confirmed in the page).
 import { api, logOut, session } from "../api.js";
 import { h, mount, values } from "../dom.js";
-import { busy, date, errorBox, field, label, submitting, title, toast } from "../ui.js";
-import { addressBlock, addressForm } from "./common.js";
+import { addressBlock, badge, busy, date, errorBox, field, submitting, title, toast } from "../ui.js";
+import { addressForm } from "./common.js";
 
 function section(id, heading, ...children) {
   return h(
@@ -198,13 +198,7 @@ function myReviews(page) {
         "li",
         { class: "review" },
         h("h3", {}, h("a", { href: `/products/${encodeURIComponent(r.product_id)}` }, r.title)),
-        h(
-          "p",
-          {},
-          `${r.rating} of 5 stars · `,
-          h("span", { class: "badge" }, label(r.status)),
-          ` · ${date(r.updated_at)}`,
-        ),
+        h("p", {}, `${r.rating} of 5 stars · `, badge(r.status), ` · ${date(r.updated_at)}`),
         r.rejection_reasons.length
           ? h("p", { class: "field-error" }, `Not published: ${r.rejection_reasons.join("; ")}`)
           : null,

@@ -3,6 +3,7 @@
 import { cartCall, session } from "../api.js";
 import { h, mount } from "../dom.js";
 import { busy, errorBox, image, money, title } from "../ui.js";
+import { cartNotes } from "./common.js";
 
 function line(item, change) {
   const name = item.title || "A product no longer sold";
@@ -101,13 +102,7 @@ export default async function cartPage({ main, stale }) {
         "div",
         { class: "panel store-panel cart-summary" },
         h("h2", {}, "Summary"),
-        cart.notes.length
-          ? h(
-              "ul",
-              { class: "error" },
-              cart.notes.map((note) => h("li", {}, note)),
-            )
-          : null,
+        cartNotes(cart),
         h("p", {}, `${cart.item_count} item${cart.item_count === 1 ? "" : "s"}`),
         cart.totals.map((total) =>
           h("p", { class: "subtotal" }, "Subtotal: ", h("span", { class: "price" }, money(total))),

@@ -3,8 +3,8 @@
 // this page: a second press, or a retry after a lost answer, answers the same order and charges once.
 import { api, cartCall, idempotencyKey } from "../api.js";
 import { h, mount } from "../dom.js";
-import { errorBox, field, money, submitting, title } from "../ui.js";
-import { CARDS, addressBlock, addressForm } from "./common.js";
+import { addressBlock, errorBox, field, money, submitting, title } from "../ui.js";
+import { CARDS, addressForm, cartNotes } from "./common.js";
 
 function summary(cart) {
   return h(
@@ -27,13 +27,7 @@ function summary(cart) {
     cart.totals.map((total) =>
       h("p", { class: "order-total" }, "Total: ", h("span", { class: "price" }, money(total))),
     ),
-    cart.notes.length
-      ? h(
-          "ul",
-          { class: "error" },
-          cart.notes.map((note) => h("li", {}, note)),
-        )
-      : null,
+    cartNotes(cart),
     h("p", {}, h("a", { href: "/cart" }, "Change the cart")),
   );
 }

@@ -1,8 +1,8 @@
-// What several storefront pages share: the cart's "add", addresses (shown and edited), the sandbox cards,
-// order statuses, cursor pages and the `next` a login may follow.
+// What several storefront pages share: the cart's "add" and its notes, the address form, the sandbox cards
+// and the `next` a login may follow.
 import { api, cartCall } from "../api.js";
 import { h, values } from "../dom.js";
-import { field, label, pager, submitting, toast } from "../ui.js";
+import { field, submitting, toast } from "../ui.js";
 
 // The payment gateway's sandbox tokens (adapters/payment_gateway/simulator.py): never card data.
 export const CARDS = [
@@ -28,26 +28,6 @@ export function safeNext(next) {
 
 export function wait(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-// An address as its lines of text.
-export function addressLines(a) {
-  return [
-    a.recipient,
-    a.line1,
-    a.line2,
-    [a.postal_code, a.city].filter(Boolean).join(" "),
-    [a.region, a.country].filter(Boolean).join(", "),
-    a.phone,
-  ].filter(Boolean);
-}
-
-export function addressBlock(a) {
-  return h(
-    "address",
-    { class: "postal" },
-    addressLines(a).flatMap((line, i) => (i ? [h("br"), line] : [line])),
-  );
 }
 
 // The form adding an address (POST /me/addresses), or changing `address` (PATCH): `onSaved(view)` after.
@@ -99,46 +79,12 @@ export function addressForm({ address = null, onSaved, onCancel = null, submitTe
   return form;
 }
 
-const GOOD = new Set(["paid", "delivered", "shipped", "refunded"]);
-const BAD = new Set(["cancelled"]);
-
-export function statusBadge(status) {
-  const tone = GOOD.has(status) ? "ok" : BAD.has(status) ? "bad" : "";
-  return h("span", { class: ["badge", "status", tone && `status-${tone}`] }, label(status));
-}
-
-// "← Previous · Next →" for a list paged by cursor: `query` is the page's own query (URLSearchParams), the
-// cursor and the page number travel in it. The cursor a page was reached from is kept for the tab, so
-// "Previous" works after a reload too; otherwise it leads to the first page.
-export function cursorPager(path, query, nextCursor) {
-  const store = "marketplace.previous-cursors";
-  let known = {};
-  try {
-    known = JSON.parse(sessionStorage.getItem(store) || "{}");
-  } catch (error) {
-    known = {};
-  }
-  const cursor = query.get("cursor") || "";
-  const page = Number(query.get("page")) || 1;
-  const at = (c, n) => {
-    const q = new URLSearchParams(query);
-    q.delete("cursor");
-    q.delete("page");
-    if (c) {
-      q.set("cursor", c);
-      q.set("page", String(n));
-    }
-    const text = q.toString();
-    return text ? `${path}?${text}` : path;
-  };
-  if (nextCursor) {
-    known[nextCursor] = cursor;
-    const keys = Object.keys(known);
-    for (const old of keys.slice(0, Math.max(0, keys.length - 200))) delete known[old];
-    sessionStorage.setItem(store, JSON.stringify(known));
-  }
-  const previous = cursor ? at(known[cursor] || "", known[cursor] ? page - 1 : 1) : "";
-  const nav = pager(previous, nextCursor ? at(nextCursor, page + 1) : "");
-  if (nav && cursor) nav.prepend(h("span", { class: "muted" }, `Page ${page}`));
-  return nav;
+// What the shop says about the cart as a whole (a price changed, a product left the shop), if anything.
+export function cartNotes(cart) {
+  if (!cart.notes.length) return null;
+  return h(
+    "ul",
+    { class: "error" },
+    cart.notes.map((note) => h("li", {}, note)),
+  );
 }

@@ -4,8 +4,22 @@
 // shows without reloading.
 import { api, cartCall } from "../api.js";
 import { h, mount, values } from "../dom.js";
-import { busy, date, errorBox, field, label, money, submitting, title, toast } from "../ui.js";
-import { addressBlock, statusBadge, wait } from "./common.js";
+import {
+  addressBlock,
+  badge,
+  busy,
+  date,
+  errorBox,
+  facts,
+  field,
+  label,
+  money,
+  submitting,
+  timeline,
+  title,
+  toast,
+} from "../ui.js";
+import { wait } from "./common.js";
 
 const CANCELLABLE = new Set(["pending", "awaiting_payment", "paid"]);
 const DECIDING = new Set(["pending", "awaiting_payment"]);
@@ -123,17 +137,13 @@ function lines(order) {
 
 function paymentPanel(payment) {
   if (!payment) return h("p", { class: "muted" }, "No payment yet.");
-  return h(
-    "dl",
-    { class: "facts" },
-    h("dt", {}, "Status"),
-    h("dd", { class: "payment-status" }, label(payment.status)),
-    h("dt", {}, "Amount"),
-    h("dd", {}, money(payment.amount)),
-    payment.captured ? [h("dt", {}, "Charged"), h("dd", {}, money(payment.captured))] : null,
-    payment.refunded ? [h("dt", {}, "Refunded"), h("dd", {}, money(payment.refunded))] : null,
-    payment.failure ? [h("dt", {}, "Problem"), h("dd", {}, payment.failure)] : null,
-  );
+  return facts([
+    ["Status", h("span", { class: "payment-status" }, label(payment.status))],
+    ["Amount", money(payment.amount)],
+    ["Charged", money(payment.captured)],
+    ["Refunded", money(payment.refunded)],
+    ["Problem", payment.failure],
+  ]);
 }
 
 function trackingPanel(tracking) {
@@ -147,20 +157,7 @@ function trackingPanel(tracking) {
       `${tracking.carrier} · tracking number ${tracking.tracking_number} · `,
       h("strong", {}, label(tracking.status)),
     ),
-    h(
-      "ol",
-      { class: "timeline" },
-      tracking.timeline.map((entry) =>
-        h(
-          "li",
-          {},
-          h("strong", {}, label(entry.status)),
-          entry.location ? ` · ${entry.location}` : "",
-          h("br"),
-          h("time", { datetime: entry.at, class: "muted" }, date(entry.at, true)),
-        ),
-      ),
-    ),
+    timeline(tracking.timeline),
   ];
 }
 
@@ -227,7 +224,7 @@ export default async function orderPage({ main, params, navigate, stale }) {
     mount(
       main,
       h("p", {}, h("a", { href: "/orders" }, "← Your orders")),
-      h("h1", {}, "Your order ", statusBadge(order.status)),
+      h("h1", {}, "Your order ", badge(order.status)),
       h("p", { class: "muted" }, `Placed on ${date(order.placed_at, true)} · Order number ${order.order_id}`),
       state(data, navigate),
       h(

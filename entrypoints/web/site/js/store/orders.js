@@ -1,19 +1,8 @@
 // The customer's orders, newest first, a page at a time, optionally of one status.
 import { api } from "../api.js";
 import { h, mount } from "../dom.js";
-import { date, label, money, title } from "../ui.js";
-import { cursorPager, statusBadge } from "./common.js";
+import { ORDER_STATUSES, badge, chosen, cursorPager, date, label, money, title } from "../ui.js";
 
-const STATUSES = [
-  "pending",
-  "awaiting_payment",
-  "paid",
-  "shipped",
-  "delivered",
-  "cancelled",
-  "return_requested",
-  "refunded",
-];
 const PAGE_SIZE = 20;
 
 function summaryOf(order) {
@@ -24,7 +13,7 @@ function summaryOf(order) {
 
 export default async function orders({ main, query, path, navigate, stale }) {
   title("Your orders");
-  const status = STATUSES.includes(query.get("status")) ? query.get("status") : "";
+  const status = chosen(query, "status", ORDER_STATUSES);
   const page = await api("GET", "/orders", {
     query: { status: status || undefined, limit: PAGE_SIZE, cursor: query.get("cursor") || undefined },
   });
@@ -36,7 +25,7 @@ export default async function orders({ main, query, path, navigate, stale }) {
       onchange: (event) => navigate(event.target.value ? `/orders?status=${event.target.value}` : "/orders"),
     },
     h("option", { value: "" }, "All orders"),
-    STATUSES.map((s) => h("option", { value: s, selected: s === status }, label(s))),
+    ORDER_STATUSES.map((s) => h("option", { value: s, selected: s === status }, label(s))),
   );
   mount(
     main,
@@ -55,7 +44,7 @@ export default async function orders({ main, query, path, navigate, stale }) {
                 { href: `/orders/${encodeURIComponent(order.order_id)}`, class: "order-link" },
                 `Order of ${date(order.placed_at, true)}`,
               ),
-              h("span", {}, statusBadge(order.status)),
+              h("span", {}, badge(order.status)),
               h("span", { class: "price" }, money(order.total)),
               h("span", { class: "muted order-what" }, summaryOf(order)),
             ),

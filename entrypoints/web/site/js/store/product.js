@@ -3,7 +3,20 @@
 // received the product (an order of theirs with it was delivered) may review it here.
 import { api, session } from "../api.js";
 import { h, mount, values } from "../dom.js";
-import { busy, date, errorBox, field, grid, image, money, stars, submitting, title, toast } from "../ui.js";
+import {
+  busy,
+  date,
+  errorBox,
+  field,
+  grid,
+  image,
+  money,
+  ratingStars,
+  stars,
+  submitting,
+  title,
+  toast,
+} from "../ui.js";
 import { addToCart } from "./common.js";
 
 const REVIEW_SORTS = [
@@ -184,15 +197,6 @@ function reportForm(review) {
   return box;
 }
 
-function givenStars(rating) {
-  const text = `${rating} out of 5 stars`;
-  return h(
-    "span",
-    { class: "stars", role: "img", "aria-label": text, title: text },
-    "★".repeat(rating) + "☆".repeat(5 - rating),
-  );
-}
-
 function reviewItem(review) {
   return h(
     "li",
@@ -201,7 +205,7 @@ function reviewItem(review) {
     h(
       "p",
       { class: "review-meta" },
-      givenStars(review.rating),
+      ratingStars(review.rating),
       " ",
       review.author_name,
       " · ",

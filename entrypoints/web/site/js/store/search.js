@@ -1,10 +1,9 @@
 // Search: the results of GET /search/products with its facets as filters. Every filter is in the page's URL
 // (q, category, brand (repeated), min_price and max_price in major units, currency, in_stock, sort, and the
-// cursor), so a result page can be shared and back/forward walk through the choices.
+// cursor with its trail), so a result page can be shared and back/forward walk through the choices.
 import { api } from "../api.js";
 import { h, mount } from "../dom.js";
-import { grid, money, title } from "../ui.js";
-import { cursorPager } from "./common.js";
+import { cursorPager, grid, href, money, title } from "../ui.js";
 
 const SORTS = [
   ["relevance", "Best match"],
@@ -45,15 +44,7 @@ function apiQuery(query) {
 
 // The search URL with `changes` ({name: value | [values] | null}) applied; a new filter starts at page 1.
 function linkWith(query, changes) {
-  const next = new URLSearchParams(query);
-  next.delete("cursor");
-  next.delete("page");
-  for (const [name, value] of Object.entries(changes)) {
-    next.delete(name);
-    for (const v of [value].flat()) if (v !== null && v !== undefined && v !== "") next.append(name, v);
-  }
-  const text = next.toString();
-  return text ? `/search?${text}` : "/search";
+  return href("/search", query, { ...changes, cursor: null, trail: null });
 }
 
 // The category tree as [{node, depth}], in tree order.
@@ -194,12 +185,12 @@ function priceFacet(query, facets, navigate) {
           )
         : null,
       buckets.map((bucket) => {
-        const href = bucketLink(bucket);
-        const current = href === linkWith(query, {});
+        const link = bucketLink(bucket);
+        const current = link === linkWith(query, {});
         return h(
           "li",
           {},
-          h("a", { href, "aria-current": current ? "true" : null }, range(bucket.from, bucket.to)),
+          h("a", { href: link, "aria-current": current ? "true" : null }, range(bucket.from, bucket.to)),
           h("span", { class: "muted" }, ` (${bucket.count})`),
         );
       }),

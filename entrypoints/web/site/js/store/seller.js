@@ -2,8 +2,7 @@
 // filtered by seller_id), a page at a time.
 import { api } from "../api.js";
 import { h, mount } from "../dom.js";
-import { date, grid, image, stars, title } from "../ui.js";
-import { cursorPager } from "./common.js";
+import { cursorPager, date, grid, image, stars, title } from "../ui.js";
 
 const PAGE_SIZE = 24;
 
