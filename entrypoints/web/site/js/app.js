@@ -126,8 +126,11 @@ function suggestions() {
   const list = document.getElementById("suggestions");
   const form = input.form;
   let timer = 0;
+  let asked = 0; // the number of the latest question: an older answer, or one after closing, is dropped
   let active = -1;
   const close = () => {
+    clearTimeout(timer);
+    asked += 1;
     list.hidden = true;
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
@@ -143,9 +146,10 @@ function suggestions() {
     const text = input.value.trim();
     if (text.length < 2) return close();
     timer = setTimeout(async () => {
+      const question = ++asked;
       try {
         const found = await api("GET", "/search/suggest", { query: { q: text } });
-        if (input.value.trim() !== text) return;
+        if (question !== asked) return; // typed on, sent the search or left the box meanwhile
         mount(
           list,
           found.items.map((item, i) => {

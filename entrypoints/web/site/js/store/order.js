@@ -24,8 +24,14 @@ import { wait } from "./common.js";
 const CANCELLABLE = new Set(["pending", "awaiting_payment", "paid"]);
 const DECIDING = new Set(["pending", "awaiting_payment"]);
 const PAYMENT_MOVING = new Set(["authorizing", "capturing", "voiding", "refunding"]);
+const SHIPPED = new Set(["shipped", "delivered", "return_requested", "refunded"]);
 const POLL_MS = 2000;
 const POLLS = 30;
+
+// A parcel exists once every seller marked their lines ready (the carrier has it then), or it shipped.
+function handedOver(order) {
+  return SHIPPED.has(order.status) || (order.status === "paid" && order.lines.every((line) => line.ready_at));
+}
 
 async function load(id) {
   const path = `/orders/${encodeURIComponent(id)}`;
@@ -33,10 +39,12 @@ async function load(id) {
     if (error.status === 404) return null;
     throw error;
   };
-  const [order, payment, tracking] = await Promise.all([
-    api("GET", path),
-    api("GET", `${path}/payment`).catch(missing),
-    api("GET", `${path}/tracking`).catch(missing),
+  // Asked only where they exist (a pending order has no payment yet, an unshipped one no parcel): a 404
+  // would be an error in the browser's console on every look at a new order.
+  const order = await api("GET", path);
+  const [payment, tracking] = await Promise.all([
+    order.status === "pending" ? null : api("GET", `${path}/payment`).catch(missing),
+    handedOver(order) ? api("GET", `${path}/tracking`).catch(missing) : null,
   ]);
   return { order, payment, tracking };
 }
