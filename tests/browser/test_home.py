@@ -11,12 +11,17 @@ from tests.support.http import ApiClient
 from tests.support.server import ServerThread
 
 
-def test_a_guest_sees_the_categories_and_popular_products(page: Page, api: ApiClient, server: ServerThread) -> None:
-    world = World(api, server)
-    catalog = Catalog(world)
-    verified_seller(world, "potter@example.com")
+def teapot_shop(api: ApiClient, server: ServerThread) -> Catalog:
+    """Potter sells a Blue Teapot, in the Kitchen."""
+    catalog = Catalog(World(api, server))
+    verified_seller(catalog.world, "potter@example.com")
     a_category(catalog, "Kitchen")
     has_published(catalog, "potter@example.com", "Blue Teapot", "Potter", "Kitchen", "25.00", "EUR", 5)
+    return catalog
+
+
+def test_a_guest_sees_the_categories_and_popular_products(page: Page, api: ApiClient, server: ServerThread) -> None:
+    catalog = teapot_shop(api, server)
 
     page.goto("/")
     expect(page.get_by_role("link", name="Kitchen")).to_be_visible()
@@ -28,11 +33,7 @@ def test_a_guest_sees_the_categories_and_popular_products(page: Page, api: ApiCl
 def test_suggestions_come_as_one_types_and_not_after_the_search_is_sent(
     page: Page, api: ApiClient, server: ServerThread
 ) -> None:
-    world = World(api, server)
-    catalog = Catalog(world)
-    verified_seller(world, "potter@example.com")
-    a_category(catalog, "Kitchen")
-    has_published(catalog, "potter@example.com", "Blue Teapot", "Potter", "Kitchen", "25.00", "EUR", 5)
+    teapot_shop(api, server)
     page.goto("/")
     box = page.get_by_role("combobox", name="Search products")
     box.press_sequentially("teap")
