@@ -4,20 +4,9 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, Route, expect
 
-from features.steps.accounts import World
-from features.steps.catalog import Catalog, a_category, has_published
-from features.steps.sellers import verified_seller
+from tests.support.browser import teapot_shop
 from tests.support.http import ApiClient
 from tests.support.server import ServerThread
-
-
-def teapot_shop(api: ApiClient, server: ServerThread) -> Catalog:
-    """Potter sells a Blue Teapot, in the Kitchen."""
-    catalog = Catalog(World(api, server))
-    verified_seller(catalog.world, "potter@example.com")
-    a_category(catalog, "Kitchen")
-    has_published(catalog, "potter@example.com", "Blue Teapot", "Potter", "Kitchen", "25.00", "EUR", 5)
-    return catalog
 
 
 def test_a_guest_sees_the_categories_and_popular_products(page: Page, api: ApiClient, server: ServerThread) -> None:
@@ -43,6 +32,7 @@ def test_suggestions_come_as_one_types_and_not_after_the_search_is_sent(
     box.press("Enter")
     expect(page).to_have_url("/search?q=Blue%20Teapot")
     expect(page.locator("#suggestions")).to_be_hidden()
+    expect(page.locator("main")).to_be_focused()  # the results shown (the focus moves there)
 
     # A suggestion answered after the search was sent is not shown over the results.
     held: list[Route] = []

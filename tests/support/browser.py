@@ -9,6 +9,10 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 from playwright.sync_api import Locator, Page, expect
 
+from features.steps.accounts import World
+from features.steps.catalog import Catalog, a_category, has_published
+from features.steps.sellers import verified_seller
+
 API_PREFIX = "/api/"
 # Not operations: the document itself and its docs page.
 NOT_OPERATIONS = ("/api/openapi.json", "/api/docs")
@@ -54,6 +58,7 @@ def log_in(page: Page, email: str, password: str, then: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(then)
+    expect(page.locator("main")).to_have_attribute("aria-busy", "false")
 
 
 def draft_teapot(page: Page, description: str) -> Locator:
@@ -78,3 +83,12 @@ def review_in_page(page: Page, stars: int, title: str, text: str) -> None:
     page.get_by_label("Your review").fill(text)
     page.get_by_role("button", name="Submit review").click()
     expect(page.get_by_role("status").filter(has_text="Thank you")).to_be_visible()
+
+
+def teapot_shop(api: Any, server: Any) -> Catalog:
+    """Potter sells a Blue Teapot, in the Kitchen."""
+    catalog = Catalog(World(api, server))
+    verified_seller(catalog.world, "potter@example.com")
+    a_category(catalog, "Kitchen")
+    has_published(catalog, "potter@example.com", "Blue Teapot", "Potter", "Kitchen", "25.00", "EUR", 5)
+    return catalog

@@ -60,7 +60,14 @@ export function navigate(path, { replace = false } = {}) {
   if (replace) history.replaceState(null, "", path);
   else history.pushState(null, "", path);
   window.scrollTo(0, 0);
-  render().then(() => main.focus({ preventScroll: true }));
+  // The new page takes the focus (a screen reader reads it out), unless one has gone on to another control
+  // meanwhile (typing in the search box while the page loads).
+  const focused = document.activeElement;
+  render().then(() => {
+    if (document.activeElement === focused || document.activeElement === document.body) {
+      main.focus({ preventScroll: true });
+    }
+  });
 }
 
 function ours(link) {
