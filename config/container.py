@@ -20,7 +20,7 @@ from adapters.memory.event_bus import InProcessEventBus
 from adapters.system import SystemClock, Uuid7Ids
 from config.contexts import CONTEXTS, databases
 from config.runtime import CONSUMERS, Runtime, Wiring
-from config.settings import Settings
+from config.settings import Settings, origin
 from entrypoints.workers.outbox_relay import OutboxRelayWorker
 from ports.shared import Clock, DeadLetters, EventPublisher, EventSubscriber, IdGenerator
 
@@ -79,6 +79,7 @@ def s3_location(settings: Settings) -> S3Location:
         secret_access_key=settings.s3_secret_access_key,
         public_endpoint_url=settings.s3_public_endpoint_url,
         timeout_seconds=settings.s3_timeout_seconds,
+        browser_origins=(origin(settings.public_base_url),),
     )
 
 

@@ -28,6 +28,12 @@ def _positive(instance: object, attribute: attrs.Attribute[Any], value: float) -
         raise SettingsError(f"{PREFIX}{attribute.name.upper()} must be a positive number, not {value}")
 
 
+def origin(url: str) -> str:
+    """The origin of a URL setting ("http://localhost:8080/media" -> "http://localhost:8080"), "" for ""."""
+    parsed = urlparse(url)
+    return f"{parsed.scheme}://{parsed.netloc}" if parsed.netloc else ""
+
+
 def _url(*schemes: str) -> Any:
     def check(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
         parsed = urlparse(value)

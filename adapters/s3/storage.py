@@ -49,6 +49,9 @@ class S3Location:
     secret_access_key: str = field(default="", repr=False)
     public_endpoint_url: str = ""  # where clients reach S3, when not at endpoint_url
     timeout_seconds: float = 5.0
+    # The web client's origins ("https://shop.example"): the bucket's CORS rules let their pages send images
+    # to its upload URLs (a browser asks the bucket first: its URLs are another origin than the page's).
+    browser_origins: tuple[str, ...] = ()
 
 
 def _status(error: ClientError) -> int:
@@ -145,24 +148,54 @@ class S3Bucket:
         await self._stack.aclose()
 
     async def ensure(self) -> bool:
-        """Create the bucket unless it exists; True when this call created it."""
+        """Create the bucket unless it exists, and let the web client's pages upload to it; True when this
+        call created it."""
         with unavailable_when_down("creating the bucket"):
-            try:
-                await self.client.head_bucket(Bucket=self.name)
-                return False
-            except ClientError as error:
-                if not _missing(error):
-                    raise
-            options: dict[str, Any] = {}
-            if self.location.region != "us-east-1":  # S3's one region that takes no location constraint
-                options["CreateBucketConfiguration"] = {"LocationConstraint": self.location.region}
-            try:
-                await self.client.create_bucket(Bucket=self.name, **options)
-            except ClientError as error:
-                if _code(error) in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
-                    return False  # another process made it a moment ago
+            created = await self._create()
+            await self._allow_browsers()
+            return created
+
+    async def _create(self) -> bool:
+        try:
+            await self.client.head_bucket(Bucket=self.name)
+            return False
+        except ClientError as error:
+            if not _missing(error):
                 raise
-            return True
+        options: dict[str, Any] = {}
+        if self.location.region != "us-east-1":  # S3's one region that takes no location constraint
+            options["CreateBucketConfiguration"] = {"LocationConstraint": self.location.region}
+        try:
+            await self.client.create_bucket(Bucket=self.name, **options)
+        except ClientError as error:
+            if _code(error) in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                return False  # another process made it a moment ago
+            raise
+        return True
+
+    async def _allow_browsers(self) -> None:
+        """The bucket's CORS rules: the web client's origins may PUT to the presigned upload URLs (with the
+        headers the URL was signed with) and GET what is stored. Written at every start (the origins may
+        have changed); a store without per-bucket CORS (MinIO answers NotImplemented: it allows every
+        origin unless told otherwise) is left as it is."""
+        if not self.location.browser_origins:
+            return
+        rules = {
+            "CORSRules": [
+                {
+                    "AllowedOrigins": list(self.location.browser_origins),
+                    "AllowedMethods": ["PUT", "GET", "HEAD"],
+                    "AllowedHeaders": ["*"],
+                    "ExposeHeaders": ["ETag"],
+                    "MaxAgeSeconds": 3600,
+                }
+            ]
+        }
+        try:
+            await self.client.put_bucket_cors(Bucket=self.name, CORSConfiguration=rules)
+        except ClientError as error:
+            if _code(error) not in ("NotImplemented", "NotImplementedError"):
+                raise
 
     async def check(self) -> None:
         with unavailable_when_down("health check"):

@@ -23,12 +23,11 @@ import hashlib
 import mimetypes
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import attrs
 from aiohttp import web
 
-from config.settings import Settings
+from config.settings import Settings, origin
 from entrypoints.http.gateway import Gateway, template
 
 SITE = Path(__file__).parent / "site"
@@ -60,22 +59,17 @@ class Asset:
     content_type: str
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
-
-
 def content_security_policy(settings: Settings) -> str:
     """What the pages may load: their own scripts and styles (none inline), images from here, data URLs
     and the CDN, and connections to here and to the object store a seller uploads images to."""
-    images = " ".join(dict.fromkeys(filter(None, ("'self'", "data:", "blob:", _origin(settings.cdn_base_url)))))
+    images = " ".join(dict.fromkeys(filter(None, ("'self'", "data:", "blob:", origin(settings.cdn_base_url)))))
     # Upload URLs: the bucket's presigned ones on infra, the memory store's upload route on this app's own URL.
     upload = (
         (settings.s3_public_endpoint_url or settings.s3_endpoint_url)
         if settings.uses_infra
         else settings.public_base_url
     )
-    connect = " ".join(dict.fromkeys(filter(None, ("'self'", _origin(upload)))))
+    connect = " ".join(dict.fromkeys(filter(None, ("'self'", origin(upload)))))
     return "; ".join(
         (
             "default-src 'self'",
