@@ -14,13 +14,13 @@ from features.steps.accounts import World, admin, customer, logged_in
 from features.steps.catalog import Catalog, a_category
 from features.steps.moderation import MODERATOR_PASSWORD, moderator
 from features.steps.sellers import SELLER_PASSWORD, verified_seller
+from tests.e2e.orders_shop import ADDRESS
 from tests.support.browser import draft_teapot, log_in, review_in_page
 from tests.support.http import ApiClient
 from tests.support.server import ServerThread
 
 PASSWORD = "correct horse battery"
 ADMIN_PASSWORD = "the admin's long passphrase"  # features.steps.accounts.admin's
-ADDRESS = {"recipient": "Ann Smith", "line1": "Invalidenstr. 1", "city": "Berlin", "postal_code": "10115"}
 
 
 def test_from_a_sellers_listing_to_a_customers_door_and_her_review(
@@ -37,7 +37,7 @@ def test_from_a_sellers_listing_to_a_customers_door_and_her_review(
     assert granted.status == 200, granted.body
     customer(world, "ann@example.com", PASSWORD)
     logged_in(world, "ann@example.com")
-    address = api.post("/api/v1/me/addresses", {**ADDRESS, "country": "DE"}, token=world.token("ann@example.com"))
+    address = api.post("/api/v1/me/addresses", ADDRESS, token=world.token("ann@example.com"))
     assert address.status == 201, address.body
 
     # The seller lists a teapot with its picture; the web address in its text sends it to a moderator.

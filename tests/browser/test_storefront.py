@@ -16,18 +16,12 @@ from core.shared.security import Role
 from features.steps.accounts import OPERATOR, World, admin, customer, logged_in
 from features.steps.catalog import Catalog, a_category, has_published
 from features.steps.sellers import verified_seller
+from tests.e2e.orders_shop import ADDRESS
 from tests.support.browser import log_in, review_in_page
 from tests.support.http import ApiClient
 from tests.support.server import ServerThread
 
 PASSWORD = "correct horse battery"
-ADDRESS = {
-    "recipient": "Ann Smith",
-    "line1": "Invalidenstr. 1",
-    "city": "Berlin",
-    "postal_code": "10115",
-    "country": "DE",
-}
 SELLER = "potter@example.com"
 
 
