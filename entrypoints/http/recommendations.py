@@ -111,6 +111,7 @@ ENDPOINTS = [
         authenticated=False,
         query=ListQuery,
         response=c.ProductListView,
-        description="Products viewed together with this one, and the best sellers of its category and brand.",
+        description="Products of its department viewed together with this one, and the best sellers of its "
+        "category and brand.",
     ),
 ]

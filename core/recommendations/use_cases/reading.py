@@ -110,7 +110,9 @@ class ShowAlsoBought:
 
 
 class ShowSimilarProducts:
-    """ "Similar products": viewed together with this one, and best sellers of its category and brand."""
+    """ "Similar products": viewed together with this one in its own department (a shopper who looks at an
+    espresso maker and then a laptop makes the laptop no espresso maker's like), and the best sellers of
+    its category and brand."""
 
     def __init__(
         self,
@@ -135,8 +137,11 @@ class ShowSimilarProducts:
             categories.append((1.0, best))
             if shelf.brand:
                 brands.append((1.0, await self.signals.best_sellers(since, leaf, shelf.brand, n)))
-        sources = Sources(
-            viewed_with=await self.signals.viewed_with([command.product_id], n), categories=categories, brands=brands
-        )
+        viewed = await self.signals.viewed_with([command.product_id], n)
+        if shelf.category_path:
+            department = shelf.category_path[:1]
+            theirs = await self.shelves.shelves([r.product_id for r in viewed])
+            viewed = [r for r in viewed if (it := theirs.get(r.product_id)) and it.category_path[:1] == department]
+        sources = Sources(viewed_with=viewed, categories=categories, brands=brands)
         picks = blend(sources, {command.product_id}, 3 * command.limit)
         return c.ProductListView(await shown(self.catalog, picks, command.limit))

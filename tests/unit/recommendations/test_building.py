@@ -403,6 +403,7 @@ async def test_similar_products_are_viewed_with_it_and_best_sellers_of_its_categ
     app: RecommendationsApp,
 ) -> None:
     app.shelves.by_product["tent"] = Shelf(("cat-outdoors", "cat-tents"), "Hilltop")
+    app.shelves.by_product["tarp"] = Shelf(("cat-outdoors", "cat-tarps"), "")
     app.signals.viewed["tent"] = {"tarp": 3.0}
     app.signals.sales[("cat-tents", None)] = ["tent", "pole"]
     app.signals.sales[("cat-tents", "Hilltop")] = ["pegs"]
@@ -413,6 +414,16 @@ async def test_similar_products_are_viewed_with_it_and_best_sellers_of_its_categ
         ("pole", Reason.CATEGORY),
         ("pegs", Reason.BRAND),
     ]
+
+
+async def test_what_is_viewed_with_it_in_another_department_is_not_similar(app: RecommendationsApp) -> None:
+    app.shelves.by_product["espresso"] = Shelf(("cat-kitchen", "cat-coffee"), "Barista")
+    app.shelves.by_product["grinder"] = Shelf(("cat-kitchen", "cat-coffee"), "Moka")
+    app.shelves.by_product["kettle"] = Shelf(("cat-kitchen", "cat-kettles"), "")
+    app.shelves.by_product["laptop"] = Shelf(("cat-electronics", "cat-laptops"), "Altbook")
+    app.signals.viewed["espresso"] = {"laptop": 9.0, "grinder": 2.0, "kettle": 1.0, "never-shown": 5.0}
+    app.catalog.offer("laptop", "grinder", "kettle", "never-shown")
+    assert ids(await app.similar(c.ForProduct("espresso", 10))) == ["grinder", "kettle"]
 
 
 async def test_similar_products_of_a_category_nothing_sold_in_are_its_most_viewed(app: RecommendationsApp) -> None:
