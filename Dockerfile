@@ -16,7 +16,7 @@ COPY ports ./ports
 COPY adapters ./adapters
 COPY entrypoints ./entrypoints
 COPY config ./config
-RUN pip install . \
+RUN pip install '.[otlp]' \
     && useradd --system --no-create-home marketplace
 
 USER marketplace

@@ -35,6 +35,7 @@ def memory_settings(**overrides: object) -> Settings:
 async def _infra_settings(sandboxes: SandboxServers) -> Settings:
     """A fresh database for each of the app's PostgreSQL databases, a scratch Redis database, a scratch S3
     bucket, and the sandbox gateway and carrier as servers of their own."""
+    from tests.support.clickhouse import embedded_path, scratch_database
     from tests.support.elasticsearch import elasticsearch_url
     from tests.support.elasticsearch import scratch_prefix as search_prefix
     from tests.support.kafka import kafka_servers, scratch_prefix
@@ -62,6 +63,12 @@ async def _infra_settings(sandboxes: SandboxServers) -> Settings:
         consumer_max_attempts=3,
         elasticsearch_url=elasticsearch_url(),
         search_index_prefix=search_prefix(),
+        # The embedded ClickHouse's one data path of this test process, and a database of this run's own.
+        analytics_path=embedded_path(),
+        analytics_database=scratch_database(),
+        # No waiting for more events after the first of a batch: a test settles after every write, and the
+        # wait would be added to each settle (bench/analytics_ingest.py measures the batching).
+        analytics_batch_seconds=0,
         outbox_poll_seconds=0.2,
         payment_gateway_url=sandboxes.payments_url,
         logistics_api_url=sandboxes.logistics_url,
@@ -87,9 +94,11 @@ class Wiper:
         self.redis: Any = None
         self.search: Any = None  # the scratch Elasticsearch indexes
         self.activity: Any = None  # the scratch activity log
+        self.analytics: Any = None  # the embedded ClickHouse's event history
 
     async def wipe(self) -> None:
         from config.container import topics
+        from tests.support.clickhouse import scratch_analytics
         from tests.support.elasticsearch import (
             empty_activity_log,
             empty_indexes,
@@ -106,6 +115,9 @@ class Wiper:
         if self.activity is None:
             self.activity = await scratch_activity_log(self.settings.search_index_prefix)
         await empty_activity_log(self.activity)
+        if self.analytics is None:
+            self.analytics = await scratch_analytics(self.settings.analytics_database)
+        await self.analytics.truncate()
         for database in DATABASES:
             conn = self.connections.get(database)
             if conn is None or conn.is_closed():
@@ -133,6 +145,8 @@ class Wiper:
         if self.activity is not None:
             await self.activity.delete_index()
             await self.activity.close()
+        if self.analytics is not None:
+            await self.analytics.drop()
 
 
 # Each infra server's wiper, by the server's id.

@@ -31,6 +31,8 @@ import aiohttp
 import attrs
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
+from adapters.tracing import current_traceparent, note_try
+
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -114,6 +116,9 @@ class OutboundApi:
     async def call(self, method: str, path: str, *, body: Any = None, key: str | None = None) -> tuple[int, Any]:
         """(status, JSON body or None) of an answer below 500; ``Unreachable`` when there is none."""
         headers = {"Idempotency-Key": key} if key is not None else {}
+        traceparent = current_traceparent()  # the call's span (adapters.tracing), where traces are on
+        if traceparent is not None:
+            headers["traceparent"] = traceparent
         repeatable = method in SAFE_METHODS or key is not None
         tries = self.policy.retries + 1 if repeatable else 1
         deadline = None if self.policy.deadline_seconds is None else self._monotonic() + self.policy.deadline_seconds
@@ -158,6 +163,7 @@ class OutboundApi:
         except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
             raise _TryAgain(f"{type(exc).__name__}: {exc}") from None
         finally:
+            note_try(int(outcome) if outcome.isdigit() else None, outcome)
             self.metrics.tries.labels(self.name, method, outcome).inc()
             self.metrics.latency.labels(self.name).observe(time.perf_counter() - started)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from adapters.tracing import current_traceparent
 from core.shared.events import Aggregate, EventEnvelope, to_envelope
 
 
@@ -15,7 +16,8 @@ class SeenAggregates:
         self._seen[id(aggregate)] = aggregate
 
     def collect(self) -> list[EventEnvelope]:
-        envelopes = [to_envelope(e) for a in self._seen.values() for e in a.pull_events()]
+        traceparent = current_traceparent()  # the span committing them, where traces are on
+        envelopes = [to_envelope(e, traceparent=traceparent) for a in self._seen.values() for e in a.pull_events()]
         return envelopes
 
     def clear(self) -> None:

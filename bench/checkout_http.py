@@ -124,7 +124,8 @@ async def _start(profile: str, serves: int) -> Shop:
 
     for i, port in enumerate(ports, 1):
         shop.start(f"serve-{i}", "serve", port=port)
-        shop.start(f"consume-{i}", "consume", *GROUPS)
+        # The embedded analytics store belongs to one process: the analytics group runs in the first only.
+        shop.start(f"consume-{i}", "consume", *(g for g in GROUPS if i == 1 or g != "analytics"))
     shop.start("work", "work", "outbox-relay", "payment-errors", "shipment-poller", "saga-sweeper")
     return shop
 

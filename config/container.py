@@ -15,13 +15,17 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import punq
+from prometheus_client import ProcessCollector
 
 from adapters.memory.event_bus import InProcessEventBus
 from adapters.system import SystemClock, Uuid7Ids
+from adapters.tracing import Tracing, start_tracing
 from config.contexts import CONTEXTS, databases
 from config.runtime import CONSUMERS, Runtime, Wiring
 from config.settings import Settings, origin
+from entrypoints.workers.metrics import OutboxMetrics
 from entrypoints.workers.outbox_relay import OutboxRelayWorker
+from ports.checkout import OrderDesk, PaymentDesk, ShippingDesk, StockDesk
 from ports.shared import Clock, DeadLetters, EventPublisher, EventSubscriber, IdGenerator
 
 if TYPE_CHECKING:
@@ -115,6 +119,8 @@ async def _open_infra(w: Wiring) -> None:
     s, runtime = w.settings, w.runtime
     await _once(("topics", s.kafka_bootstrap_servers, s.kafka_topic_prefix), lambda: create_topics(s))
     publisher = KafkaEventPublisher(s.kafka_bootstrap_servers, s.kafka_topic_prefix)
+    publisher.metrics = w.event_metrics
+    publisher.tracing = runtime.tracing
     runtime.on_close(publisher.close)
     runtime.publisher = publisher
     runtime.health_checks.append(KafkaHealth("kafka", publisher))
@@ -124,7 +130,12 @@ async def _open_infra(w: Wiring) -> None:
         publisher,
         max_attempts=s.consumer_max_attempts,
         fetch_max_wait_ms=s.kafka_fetch_max_wait_ms,
+        metrics=w.event_metrics,
+        batch_size=s.analytics_batch_size,
+        batch_linger_seconds=s.analytics_batch_seconds,
     )
+    runtime.consumer_groups.tracing = runtime.tracing
+    outbox_metrics = OutboxMetrics(runtime.metrics)
     for database in DATABASES:
         pool = await create_pool(database_dsn(s, database), s.db_pool_min, s.db_pool_max, s.db_timeout_seconds)
         runtime.on_close(pool.close)
@@ -133,6 +144,9 @@ async def _open_infra(w: Wiring) -> None:
             PostgresOutboxRelay(pool, publisher, inbox_retention=timedelta(seconds=s.inbox_retention_seconds)),
             poll_seconds=s.outbox_poll_seconds,
             retention=timedelta(hours=s.outbox_retention_hours),
+            database=database,
+            metrics=outbox_metrics,
+            refresh_seconds=s.metrics_refresh_seconds,
         )
         runtime.relays.append(relay)
         runtime.add_worker(OUTBOX_RELAY, relay.run)
@@ -158,12 +172,41 @@ async def _once(key: tuple[str, ...], ensure: Callable[[], Awaitable[object]]) -
         _ENSURED.add(key)
 
 
-async def bootstrap(settings: Settings, *, consumers: list[str] | None = None, clock: Clock | None = None) -> Runtime:
-    """Wire the profile. ``clock`` replaces the system clock (tests move time by hand)."""
+def _trace_saga_commands(container: punq.Container, tracing: Tracing) -> None:
+    """Each command a saga gives a desk (reserve stock, authorize the payment, confirm the order, book the
+    shipment...) in a span of its own, ``saga.<desk>.<command>``. The sagas' use cases are built on first use,
+    after this: they get the traced desks."""
+    if not tracing.on:
+        return
+    desks: dict[type, str] = {
+        StockDesk: "stock",
+        PaymentDesk: "payments",
+        OrderDesk: "orders",
+        ShippingDesk: "shipping",
+    }
+    for port, name in desks.items():
+        container.register(port, instance=tracing.wrap(container.resolve(port), f"saga.{name}"))
+
+
+async def bootstrap(
+    settings: Settings,
+    *,
+    consumers: list[str] | None = None,
+    clock: Clock | None = None,
+    service: str = "marketplace",
+    tracing: Tracing | None = None,
+) -> Runtime:
+    """Wire the profile. ``clock`` replaces the system clock (tests move time by hand). ``service`` names the
+    process in its traces; ``tracing`` replaces what ``settings.traces`` asks for (tests record in memory)."""
     container = punq.Container()
     bus = InProcessEventBus()
     runtime = Runtime(settings=settings, container=container, bus=bus, publisher=bus)
+    runtime.tracing = bus.tracing = tracing if tracing is not None else start_tracing(settings.traces, service)
+    if tracing is None:
+        runtime.on_close(runtime.tracing.close)  # the last to close: it flushes the spans of the others
     w = Wiring(settings=settings, container=container, bus=bus, runtime=runtime)
+    bus.metrics = w.event_metrics
+    ProcessCollector(namespace="marketplace", registry=runtime.metrics)  # CPU, memory, open files
     container.register(Settings, instance=settings)
     container.register(Runtime, instance=runtime)
     container.register(Clock, instance=clock or SystemClock())
@@ -178,6 +221,7 @@ async def bootstrap(settings: Settings, *, consumers: list[str] | None = None, c
             context.wiring.register(w)
             if context.consumers is not None and context.database is not None:
                 w.inbox_in(context.database, group=context.name)
+        _trace_saga_commands(container, runtime.tracing)
     except BaseException:
         await runtime.close()
         raise

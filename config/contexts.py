@@ -32,6 +32,7 @@ NAMES = (
     "reviews",
     "activity",
     "recommendations",
+    "analytics",
 )
 
 

@@ -11,10 +11,13 @@ import attrs
 import punq
 from prometheus_client import CollectorRegistry
 
+from adapters.event_metrics import EventMetrics
 from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.inbox import MemoryInbox
 from adapters.outbound import OutboundMetrics
+from adapters.tracing import NO_TRACING, Tracing
 from config.settings import Settings
+from entrypoints.workers.metrics import WorkerMetrics
 from entrypoints.workers.outbox_relay import OutboxRelayWorker
 from entrypoints.workers.periodic import PeriodicWorker
 from ports.shared import EventPublisher, HealthCheck, Inbox, UnitOfWork, UnitOfWorkFactory
@@ -52,10 +55,12 @@ class Runtime:
     inboxes: dict[str, Inbox] = attrs.Factory(dict)
     metrics: CollectorRegistry = attrs.Factory(CollectorRegistry)  # what GET /metrics exports
     consumer_groups: KafkaConsumerGroups | None = None  # infra: the consumers Kafka feeds
+    tracing: Tracing = NO_TRACING  # the spans this process records (settings.traces; adapters.tracing)
     _closers: list[Callable[[], Awaitable[Any]]] = attrs.Factory(list)
     _tasks: list[asyncio.Task[None]] = attrs.Factory(list)
     _built: dict[Any, Any] = attrs.Factory(dict)
     _consuming: list[str] = attrs.Factory(list)  # the consumer groups this process runs (infra)
+    _worker_metrics: WorkerMetrics | None = None
 
     def resolve(self, key: type[T]) -> T:
         """The one instance of ``key`` (a use case, a desk...), built by the container on first use.
@@ -87,9 +92,13 @@ class Runtime:
     def add_worker(self, name: str, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
         self.workers.setdefault(name, []).append(work)
 
-    def add_periodic(self, worker: PeriodicWorker) -> None:
+    def add_periodic(self, worker: PeriodicWorker, *, under: str | None = None) -> None:
+        """``worker`` runs as the worker of its name, or as one more loop of worker ``under``."""
+        if self._worker_metrics is None:
+            self._worker_metrics = WorkerMetrics(self.metrics)
+        worker.metrics = self._worker_metrics
         self.periodic[worker.name] = worker
-        self.add_worker(worker.name, worker.run)
+        self.add_worker(under or worker.name, worker.run)
 
     async def run_periodic(self, name: str) -> int:
         """One pass of a periodic worker now (tests use it, so time moves only when they say)."""
@@ -153,6 +162,7 @@ class Wiring:
     s3: Any = None  # the S3 bucket of media, adapters.s3.storage.S3Bucket (infra profile)
     nudges: dict[str, Callable[[], None]] = attrs.Factory(dict)  # database name -> wake its outbox relay
     _outbound: OutboundMetrics | None = None
+    _events: EventMetrics | None = None
 
     @property
     def outbound_metrics(self) -> OutboundMetrics:
@@ -160,6 +170,13 @@ class Wiring:
         if self._outbound is None:
             self._outbound = OutboundMetrics(self.runtime.metrics)
         return self._outbound
+
+    @property
+    def event_metrics(self) -> EventMetrics:
+        """What the event backbone counts (published, handled, dead letters, lag), on the runtime's registry."""
+        if self._events is None:
+            self._events = EventMetrics(self.runtime.metrics)
+        return self._events
 
     @property
     def infra(self) -> bool:

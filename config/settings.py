@@ -79,6 +79,14 @@ def _topic_name(instance: object, attribute: attrs.Attribute[str], value: str) -
         raise SettingsError(f"{PREFIX}{attribute.name.upper()} must be 1 to 100 of a-z, A-Z, 0-9, '.', '_', '-'")
 
 
+def _clickhouse_name(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    allowed = all(c.isascii() and (c.isalnum() or c == "_") for c in value)
+    if not value or len(value) > 63 or value[0].isdigit() or not allowed:
+        raise SettingsError(
+            f"{PREFIX}{attribute.name.upper()} must be 1 to 63 of a-z, A-Z, 0-9 and '_', not starting with a digit"
+        )
+
+
 def synonym_groups(value: str) -> tuple[str, ...]:
     """``MARKETPLACE_SEARCH_SYNONYMS`` as Elasticsearch takes it: one "a, b, c" line per group."""
     groups = [[word.strip().lower() for word in group.split(",") if word.strip()] for group in value.split(";")]
@@ -145,6 +153,10 @@ class Settings:
     port: int = attrs.field(default=8080, validator=_positive)
     log_level: str = attrs.field(default="INFO", validator=_one_of("DEBUG", "INFO", "WARNING", "ERROR"))
     public_base_url: str = attrs.field(default="http://localhost:8080", validator=_url("http", "https"))
+    # Traces (adapters.tracing): none, console (each span as JSON on stdout) or otlp (by OTLP/HTTP to
+    # OTEL_EXPORTER_OTLP_ENDPOINT, http://localhost:4318 by default: a Jaeger, Tempo or Collector). A trace's
+    # id is the correlation id (X-Request-ID) of the request that began it.
+    traces: str = attrs.field(default="none", validator=_one_of("none", "console", "otlp"))
 
     # PostgreSQL: one database per group of contexts, as in the system design (auth + users share one).
     users_db_dsn: str = attrs.field(
@@ -336,10 +348,31 @@ class Settings:
     # Orders: a delivered order can be sent back for a refund this many days.
     return_window_days: int = attrs.field(default=30, validator=_positive)
 
+    # Monitoring: `marketplace consume` and `marketplace work` serve /metrics and /health/* on metrics_port
+    # (0: not at all; `serve` has them on its own port); the gauges that take a query (the outboxes'
+    # backlog, the sagas' census) are measured by the relays and the saga sweeper every metrics_refresh_seconds.
+    metrics_port: int = attrs.field(default=0, validator=_not_negative)
+    metrics_refresh_seconds: float = attrs.field(default=15.0, validator=_positive)
+
     # Sagas: the orchestrator looks every saga_sweep_seconds for sagas untouched for saga_stall_seconds
     # (a step lost to a crash or a failed consumer) and repeats their current step.
     saga_sweep_seconds: float = 10.0
     saga_stall_seconds: int = attrs.field(default=60, validator=_positive)
+
+    # Analytics (infra): the event history and business figures in ClickHouse: a server at clickhouse_url
+    # (http://user:password@host:8123, as docker-compose runs one) or, without one, the engine embedded in
+    # the process (chdb) with its data under analytics_path: then the process that runs the analytics
+    # consumer group must also serve the figures (`marketplace run`, or `serve` with its consumers), since
+    # one data path belongs to one process. The history lives in the database analytics_database. The
+    # analytics group writes a batch once it holds analytics_batch_size events or analytics_batch_seconds
+    # after the first; figures are kept analytics_cache_seconds.
+    clickhouse_url: str | None = attrs.field(default=None, validator=attrs.validators.optional(_url("http", "https")))
+    clickhouse_timeout_seconds: float = attrs.field(default=10.0, validator=_positive)
+    analytics_path: str = "var/analytics"
+    analytics_database: str = attrs.field(default="marketplace", validator=_clickhouse_name)
+    analytics_batch_size: int = attrs.field(default=5000, validator=_positive)
+    analytics_batch_seconds: float = attrs.field(default=0.5, validator=_not_negative)
+    analytics_cache_seconds: float = attrs.field(default=30.0, validator=_not_negative)
 
     @property
     def uses_infra(self) -> bool:

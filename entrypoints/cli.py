@@ -31,6 +31,7 @@ from core.shared.errors import DomainError
 from core.shared.security import Principal, Role
 from entrypoints.http import access_log
 from entrypoints.http.app import create_app
+from entrypoints.http.ops import serve_monitoring
 
 log = logging.getLogger("marketplace")
 
@@ -65,7 +66,8 @@ async def serve(settings: Settings, host: str, port: int, demo: bool = False, *,
     what it commits reaches Kafka for the `consume` and `work` processes to take up: it keeps no state of
     its own, so any number of `serve` processes answer alike behind a balancer."""
     alone = settings.uses_infra and not everything
-    runtime = await bootstrap(settings, consumers=[] if alone else None)
+    service = "marketplace-run" if everything else "marketplace-serve"  # the process's name in its traces
+    runtime = await bootstrap(settings, consumers=[] if alone else None, service=service)
     runner = web.AppRunner(create_app(runtime), access_log=None)
     await runner.setup()
     seeding: asyncio.Task[None] | None = None
@@ -126,32 +128,49 @@ async def seed(settings: Settings) -> None:
         await runtime.close()
 
 
-async def work(settings: Settings, names: list[str]) -> None:
+async def work(settings: Settings, names: list[str], host: str | None = None, metrics_port: int = 0) -> None:
     """The named workers (infra): the outbox relays, the payment error worker, the poller, the sweeper, the
-    recommendation builds, the recommendation error worker and the base feed."""
+    recommendation builds, the recommendation error worker and the base feed. With ``metrics_port``,
+    /metrics and /health/* on it."""
     if not settings.uses_infra:
         raise SystemExit("workers need the infra profile (MARKETPLACE_PROFILE=infra): on memory, use serve")
-    runtime = await bootstrap(settings, consumers=[])
+    runtime = await bootstrap(settings, consumers=[], service="marketplace-work")
+    monitoring: web.AppRunner | None = None
     try:
+        monitoring = await _monitoring(runtime, host or settings.host, metrics_port)
         runtime.start_background(names)
         log.info("workers running: %s", ", ".join(names))
         await _until_stopped()
     finally:
+        if monitoring is not None:
+            await monitoring.cleanup()
         await runtime.close()
 
 
-async def consume(settings: Settings, groups: list[str]) -> None:
+async def consume(settings: Settings, groups: list[str], host: str | None = None, metrics_port: int = 0) -> None:
     """The named consumer groups (infra), fed by Kafka: as many processes may run a group as it has
-    partitions, and Kafka shares them out."""
+    partitions, and Kafka shares them out. With ``metrics_port``, /metrics and /health/* on it."""
     if not settings.uses_infra:
         raise SystemExit("consumers need the infra profile (MARKETPLACE_PROFILE=infra): on memory, use serve")
-    runtime = await bootstrap(settings, consumers=groups)
+    runtime = await bootstrap(settings, consumers=groups, service="marketplace-consume")
+    monitoring: web.AppRunner | None = None
     try:
+        monitoring = await _monitoring(runtime, host or settings.host, metrics_port)
         runtime.start_background([CONSUMERS])
         log.info("consumer groups running: %s", ", ".join(groups))
         await _until_stopped()
     finally:
+        if monitoring is not None:
+            await monitoring.cleanup()
         await runtime.close()
+
+
+async def _monitoring(runtime: Runtime, host: str, port: int) -> web.AppRunner | None:
+    if not port:
+        return None
+    runner = await serve_monitoring(runtime, host, port)
+    log.info("metrics on http://%s:%d/metrics", host, port)
+    return runner
 
 
 async def show_dead_letters(settings: Settings, replay: bool) -> None:
@@ -242,8 +261,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--demo", action="store_true", help="fill the shop with the demo catalogue at start")
     p = sub.add_parser("work", help="run workers: " + ", ".join(WORKERS))
     p.add_argument("workers", nargs="+", choices=WORKERS)
+    _monitoring_options(p)
     p = sub.add_parser("consume", help="run consumer groups, fed by Kafka (infra)")
     p.add_argument("groups", nargs="+", choices=sorted(GROUPS))
+    _monitoring_options(p)
     p = sub.add_parser("dead-letters", help="the events consumer groups gave up on (infra)")
     p.add_argument("action", choices=["list", "replay"])
     p = sub.add_parser("sandbox", help="run a sandbox of an external API: the payment gateway or the carrier")
@@ -262,6 +283,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _monitoring_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default=None, help="address of the metrics listener (MARKETPLACE_HOST)")
+    p.add_argument(
+        "--metrics-port", type=int, default=None, help="serve /metrics and /health/* here (MARKETPLACE_METRICS_PORT)"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     try:
@@ -276,10 +304,11 @@ def main(argv: list[str] | None = None) -> None:
         port = args.port or settings.port
         everything = args.command == "run"
         job = lambda: serve(settings, host, port, args.demo, everything=everything)  # noqa: E731
-    elif args.command == "work":
-        job = lambda: work(settings, args.workers)  # noqa: E731
-    elif args.command == "consume":
-        job = lambda: consume(settings, args.groups)  # noqa: E731
+    elif args.command in ("work", "consume"):
+        metrics_port = settings.metrics_port if args.metrics_port is None else args.metrics_port
+        run = work if args.command == "work" else consume
+        names = args.workers if args.command == "work" else args.groups
+        job = lambda: run(settings, names, args.host, metrics_port)  # noqa: E731
     elif args.command == "dead-letters":
         job = lambda: show_dead_letters(settings, args.action == "replay")  # noqa: E731
     elif args.command == "sandbox":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -37,3 +38,21 @@ class SagaRepository(Protocol):
 
 class OrchestratorUnitOfWork(UnitOfWork, Protocol):
     sagas: SagaRepository
+
+
+@dataclass(frozen=True)
+class SagaTally:
+    """How many sagas of one kind are at one status and step, and (running ones) since when the one there
+    longest has been at that step."""
+
+    kind: str
+    status: str
+    step: str
+    count: int
+    oldest_at_step: datetime | None  # None for sagas that ended
+
+
+class SagaCensus(Protocol):
+    """Monitoring's count of the sagas (read outside any unit of work: figures, not decisions)."""
+
+    async def tally(self) -> builtins.list[SagaTally]: ...

@@ -56,12 +56,19 @@ class EventPublisher(Protocol):
 
 
 EventHandler = Callable[[Event], Awaitable[None]]
+# Takes a batch of envelopes of any type (the analytics group keeps every event, even of types it does not know).
+BatchHandler = Callable[[Sequence[EventEnvelope]], Awaitable[None]]
 
 
 class EventSubscriber(Protocol):
     """Where consumers register: one handler per (consumer group, event type)."""
 
     def subscribe(self, group: str, event_type: type[Event], handler: EventHandler) -> None: ...
+
+    def subscribe_batches(self, group: str, handler: BatchHandler) -> None:
+        """``group`` takes every event of every topic, many at once (by size and time on Kafka); a batch is
+        acknowledged once ``handler`` returned, so it must be idempotent per event."""
+        ...
 
 
 class Inbox(Protocol):
@@ -82,6 +89,17 @@ class OutboxRelay(Protocol):
     async def purge(self, older_than: timedelta) -> int:
         """Forget events published more than ``older_than`` ago (dead letters stay); return how many."""
         ...
+
+    async def backlog(self) -> OutboxBacklog:
+        """What waits in the outbox now (monitoring reads it)."""
+        ...
+
+
+@dataclass(frozen=True)
+class OutboxBacklog:
+    pending: int  # committed, not published yet
+    dead: int  # set aside after too many failed publishes
+    oldest_pending_seconds: float  # how long the oldest pending event has waited (0 when none)
 
 
 @dataclass(frozen=True)

@@ -21,17 +21,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
-from aiokafka.errors import KafkaError
+from aiokafka.errors import IllegalStateError, KafkaError
 
+from adapters.event_metrics import FAILED, HANDLED, UNAVAILABLE, EventMetrics, Lag
 from adapters.kafka.publisher import KafkaEventPublisher
 from adapters.kafka.topics import dead_letter_topic, decode, topic_of
+from adapters.tracing import NO_TRACING, Tracing
 from core.shared.errors import Unavailable
-from core.shared.events import Event, EventEnvelope, correlation_id, from_envelope
-from ports.shared import EventHandler
+from core.shared.events import Event, EventEnvelope, correlation_id, from_envelope, registered_event_types
+from ports.shared import BatchHandler, EventHandler
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +99,9 @@ class KafkaConsumerGroups:
         max_backoff_seconds: float = 5.0,
         fetch_max_wait_ms: int = 500,
         group_prefix: str | None = None,
+        metrics: EventMetrics | None = None,
+        batch_size: int = 5000,
+        batch_linger_seconds: float = 0.5,
     ) -> None:
         self.fetch_max_wait_ms = fetch_max_wait_ms
         # The Kafka consumer groups are <group_prefix>.<group> (the topic prefix by default): another
@@ -109,20 +115,35 @@ class KafkaConsumerGroups:
             max_backoff_seconds,
         )
         self._handlers: dict[str, dict[str, list[EventHandler]]] = defaultdict(lambda: defaultdict(list))
+        # Groups that take every topic's events in batches: up to batch_size records, or what came within
+        # batch_linger_seconds of the first.
+        self._batch_handlers: dict[str, BatchHandler] = {}
+        self.batch_size, self.batch_linger_seconds = batch_size, batch_linger_seconds
         self._progress: dict[str, _Progress] = {}
         self.delivered = 0  # events handed to handlers that returned, in this process
         self._joined: dict[str, asyncio.Event] = defaultdict(asyncio.Event)  # set while the group runs here
+        # Per group, the offset of each partition's next record to handle (the lag is measured from it).
+        self._next: dict[str, dict[TopicPartition, int]] = defaultdict(dict)
+        self.metrics = metrics
+        self.tracing: Tracing = NO_TRACING  # set by the runtime: a consumer span per event and group
+        if metrics is not None:
+            metrics.lag_sources.append(self.lags)
 
     def subscribe(self, group: str, event_type: type[Event], handler: EventHandler) -> None:
         self._handlers[group][event_type.type_name].append(handler)
 
+    def subscribe_batches(self, group: str, handler: BatchHandler) -> None:
+        self._batch_handlers[group] = handler
+
     @property
     def groups(self) -> list[str]:
         """The groups that handle some event (a group with no handler has nothing to consume)."""
-        return sorted(group for group, handlers in self._handlers.items() if handlers)
+        handling = {group for group, handlers in self._handlers.items() if handlers}
+        return sorted(handling | set(self._batch_handlers))
 
     def topics(self, group: str) -> list[str]:
-        return sorted({topic_of(self.prefix, event_type) for event_type in self._handlers[group]})
+        types = registered_event_types() if group in self._batch_handlers else self._handlers[group]
+        return sorted({topic_of(self.prefix, event_type) for event_type in types})
 
     def _consumer(self, group: str) -> tuple[AIOKafkaConsumer, _Progress]:
         consumer = AIOKafkaConsumer(
@@ -165,26 +186,152 @@ class KafkaConsumerGroups:
             pause = self.backoff_seconds
             while True:
                 try:
-                    batches = await consumer.getmany(timeout_ms=1000, max_records=500)
+                    batches = await self._fetch(group, consumer)
                 except KafkaError as exc:  # the broker is away: the consumer reconnects by itself
                     log.warning("kafka: group %s cannot fetch (%r); retrying in %.1fs", group, exc, pause)
                     await asyncio.sleep(pause)
                     pause = min(pause * 2, self.max_backoff_seconds)
                     continue
                 pause = self.backoff_seconds
+                await self._note_positions(group, consumer, progress, batches)
                 progress.busy = bool(batches)
                 try:
-                    await asyncio.gather(
-                        *(self._partition(group, consumer, tp, records) for tp, records in batches.items())
-                    )
+                    if group in self._batch_handlers:
+                        await self._batch(group, consumer, batches)
+                    else:
+                        await asyncio.gather(
+                            *(self._partition(group, consumer, tp, records) for tp, records in batches.items())
+                        )
                 finally:
                     progress.busy = False
                     await progress.notify()
         finally:
             self._progress.pop(group, None)
+            self._next.pop(group, None)
             self._joined[group].clear()
             with contextlib.suppress(Exception):
                 await consumer.stop()
+
+    async def _fetch(
+        self, group: str, consumer: AIOKafkaConsumer
+    ) -> dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]:
+        """The next records: up to 500 for a group of handlers; for a batch group, up to ``batch_size``,
+        or what came within ``batch_linger_seconds`` of the first (few, larger writes in a burst)."""
+        batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
+        if group not in self._batch_handlers:
+            batches = await consumer.getmany(timeout_ms=1000, max_records=500)
+            return batches
+        batches = await consumer.getmany(timeout_ms=1000, max_records=self.batch_size)
+        if batches:  # the position moved past what is not written yet: nobody may call the group caught up
+            self._progress[group].busy = True
+        count = sum(len(records) for records in batches.values())
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.batch_linger_seconds
+        while batches and count < self.batch_size and (left := deadline - loop.time()) > 0:
+            more = await consumer.getmany(timeout_ms=max(1, int(left * 1000)), max_records=self.batch_size - count)
+            for tp, records in more.items():
+                batches.setdefault(tp, []).extend(records)
+                count += len(records)
+        return batches
+
+    async def _batch(
+        self,
+        group: str,
+        consumer: AIOKafkaConsumer,
+        batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]],
+    ) -> None:
+        """Every record of ``batches`` to the group's batch handler at once, then every partition's offset
+        committed together. Undecodable records are set aside; a batch the handler keeps refusing (not an
+        outage) is halved until the records it refuses are found and set aside, one by one."""
+        decoded: list[tuple[TopicPartition, ConsumerRecord[bytes, bytes], EventEnvelope]] = []
+        for tp, records in batches.items():
+            for record in records:
+                try:
+                    decoded.append((tp, record, decode(record.value or b"")))
+                except Exception as exc:
+                    await self._dead_letter(group, tp, record, None, exc, attempts=1)
+        await self._deliver_batch(group, decoded)
+        offsets = {tp: records[-1].offset + 1 for tp, records in batches.items() if records}
+        pause = self.backoff_seconds
+        while offsets:
+            try:
+                await consumer.commit(offsets)
+                self._next[group].update(offsets)
+                return
+            except KafkaError as exc:
+                offsets = {tp: offset for tp, offset in offsets.items() if tp in consumer.assignment()}
+                log.warning("kafka: group %s cannot commit a batch (%r); retrying", group, exc)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, self.max_backoff_seconds)
+
+    async def _deliver_batch(
+        self, group: str, decoded: list[tuple[TopicPartition, ConsumerRecord[bytes, bytes], EventEnvelope]]
+    ) -> None:
+        if not decoded:
+            return
+        handler = self._batch_handlers[group]
+        attempts, pause = 0, self.backoff_seconds
+        while True:
+            started = time.perf_counter()
+            try:
+                await handler([envelope for _, _, envelope in decoded])
+                self.delivered += len(decoded)
+                self._tried(group, "batch", HANDLED, started)
+                return
+            except Unavailable as exc:
+                self._tried(group, "batch", UNAVAILABLE, started)
+                log.warning("group %s: a batch of %d waits for an outage (%s)", group, len(decoded), exc)
+            except Exception as exc:
+                self._tried(group, "batch", FAILED, started)
+                attempts += 1
+                log.exception("group %s: a batch of %d failed (try %d)", group, len(decoded), attempts)
+                if attempts >= self.max_attempts:
+                    if len(decoded) == 1:
+                        tp, record, envelope = decoded[0]
+                        await self._dead_letter(group, tp, record, envelope, exc, attempts)
+                        return
+                    half = len(decoded) // 2
+                    await self._deliver_batch(group, decoded[:half])
+                    await self._deliver_batch(group, decoded[half:])
+                    return
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, self.max_backoff_seconds)
+
+    async def _note_positions(
+        self,
+        group: str,
+        consumer: AIOKafkaConsumer,
+        progress: _Progress,
+        batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]],
+    ) -> None:
+        """Where each partition held stands before this batch is handled: its first record, or (nothing
+        fetched) the consumer's position, known once the partition was fetched from (no broker request)."""
+        positions = self._next[group]
+        for tp in list(progress.held):
+            records = batches.get(tp)
+            if records:
+                positions[tp] = records[0].offset
+                continue
+            try:
+                if consumer.highwater(tp) is not None:
+                    positions[tp] = await consumer.position(tp)
+            except (AssertionError, IllegalStateError):  # revoked meanwhile
+                positions.pop(tp, None)
+
+    def lags(self) -> list[Lag]:
+        """Per group and partition held here: the records not handled yet (what ``/metrics`` shows)."""
+        lags: list[Lag] = []
+        for group, progress in list(self._progress.items()):
+            positions = self._next.get(group, {})
+            for tp in list(progress.held):
+                position = positions.get(tp)
+                try:
+                    highwater = progress.consumer.highwater(tp)
+                except (AssertionError, IllegalStateError):
+                    continue
+                if position is not None and highwater is not None:
+                    lags.append((group, tp.topic, tp.partition, max(0, highwater - position)))
+        return lags
 
     async def caught_up(self, *groups: str) -> None:
         """Until the named groups (each waited for until it runs here), or every group running in this
@@ -225,6 +372,7 @@ class KafkaConsumerGroups:
         while True:
             try:
                 await consumer.commit({tp: offset})
+                self._next[group][tp] = offset
                 break
             except KafkaError as exc:
                 if tp not in consumer.assignment():
@@ -244,13 +392,18 @@ class KafkaConsumerGroups:
             return
         attempts, pause = 0, self.backoff_seconds
         while True:
+            started = time.perf_counter()
             try:
-                await self._deliver(envelope, handlers)
+                with self.tracing.consuming(group, envelope, "kafka", record.headers, remote=True):
+                    await self._deliver(envelope, handlers)
                 self.delivered += 1
+                self._tried(group, envelope.type, HANDLED, started)
                 return
             except Unavailable as exc:
+                self._tried(group, envelope.type, UNAVAILABLE, started)
                 log.warning("group %s: %s %s waits for an outage (%s)", group, envelope.type, envelope.id, exc)
             except Exception as exc:
+                self._tried(group, envelope.type, FAILED, started)
                 attempts += 1
                 log.exception("group %s: %s %s failed (try %d)", group, envelope.type, envelope.id, attempts)
                 if attempts >= self.max_attempts:
@@ -258,6 +411,10 @@ class KafkaConsumerGroups:
                     return
             await asyncio.sleep(pause)
             pause = min(pause * 2, self.max_backoff_seconds)
+
+    def _tried(self, group: str, event_type: str, outcome: str, started: float) -> None:
+        if self.metrics is not None:
+            self.metrics.tried(group, event_type, outcome, time.perf_counter() - started)
 
     @staticmethod
     async def _deliver(envelope: EventEnvelope, handlers: list[EventHandler]) -> None:
@@ -296,6 +453,8 @@ class KafkaConsumerGroups:
         while True:  # the partition may not move on before the dead letter is safe
             try:
                 await self.publisher.send(dead_letter_topic(self.prefix), record.value or b"", record.key, headers)
+                if self.metrics is not None:
+                    self.metrics.dead_letter(group)
                 return
             except Unavailable:
                 await asyncio.sleep(pause)

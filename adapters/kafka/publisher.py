@@ -23,7 +23,9 @@ from aiokafka.errors import (
     UnknownProducerId,
 )
 
+from adapters.event_metrics import EventMetrics
 from adapters.kafka.topics import encode, topic_of
+from adapters.tracing import NO_TRACING, Tracing
 from core.shared.errors import Unavailable
 from core.shared.events import EventEnvelope
 
@@ -44,6 +46,8 @@ class KafkaEventPublisher:
         # Per partition, the offset after the last event this process published and the broker took:
         # how far a consumer must have read to have seen all of it.
         self.acknowledged: dict[TopicPartition, int] = {}
+        self.metrics: EventMetrics | None = None  # set by the runtime: what /metrics counts
+        self.tracing: Tracing = NO_TRACING  # set by the runtime: a producer span per event, its traceparent header
 
     async def _started(self) -> AIOKafkaProducer:
         if self._producer is not None:
@@ -70,23 +74,33 @@ class KafkaEventPublisher:
         if not envelopes:
             return
         producer = await self._started()
+        spans = []
+        failure: BaseException | None = None
         try:
             async with asyncio.timeout(self.timeout_seconds):
-                sent = [
-                    await producer.send(
-                        topic_of(self.prefix, envelope.type),
-                        encode(envelope),
-                        key=envelope.key.encode(),
-                        headers=[("type", envelope.type.encode()), ("id", envelope.id.encode())],
-                    )
-                    for envelope in envelopes
-                ]
+                sent = []
+                for envelope in envelopes:
+                    topic = topic_of(self.prefix, envelope.type)
+                    headers = [("type", envelope.type.encode()), ("id", envelope.id.encode())]
+                    if self.tracing.on:
+                        span, traceparent = self.tracing.produce(envelope, topic, "kafka")
+                        spans.append(span)
+                        headers.append(("traceparent", traceparent.encode()))
+                    record = encode(envelope)
+                    sent.append(await producer.send(topic, record, key=envelope.key.encode(), headers=headers))
                 for written in await asyncio.gather(*sent):
                     tp = TopicPartition(written.topic, written.partition)
                     self.acknowledged[tp] = max(self.acknowledged.get(tp, 0), written.offset + 1)
+            if self.metrics is not None:
+                self.metrics.published(envelopes)
         except (KafkaError, TimeoutError) as exc:
+            failure = exc
             await self._replace_if_lost(exc)
             raise Unavailable(f"Kafka did not take the events: {exc!r}") from exc
+        finally:
+            for span in spans:  # once the broker took the events (or did not)
+                self.tracing.failed(span, failure)
+                span.end()
 
     async def send(self, topic: str, value: bytes, key: bytes | None, headers: list[tuple[str, bytes]]) -> None:
         """One record as it is (a dead letter, a replay), acknowledged by the broker when this returns."""

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 
+from adapters.event_metrics import FAILED, HANDLED, UNAVAILABLE, EventMetrics
+from adapters.tracing import NO_TRACING, Tracing
 from core.shared.errors import Unavailable
 from core.shared.events import Event, EventEnvelope, correlation_id, from_envelope
-from ports.shared import EventHandler
+from ports.shared import BatchHandler, EventHandler
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +38,19 @@ class DeliveryFailed(Exception):
 class InProcessEventBus:
     def __init__(self) -> None:
         self._handlers: dict[str, list[tuple[str, EventHandler]]] = defaultdict(list)
+        self._batch_handlers: list[tuple[str, BatchHandler]] = []  # each takes every publish's envelopes
+        self.metrics: EventMetrics | None = None  # set by the runtime: what /metrics counts
+        self.tracing: Tracing = NO_TRACING  # set by the runtime: a span per event published and per handler
 
     def subscribe(self, group: str, event_type: type[Event], handler: EventHandler) -> None:
         self._handlers[event_type.type_name].append((group, handler))
 
+    def subscribe_batches(self, group: str, handler: BatchHandler) -> None:
+        self._batch_handlers.append((group, handler))
+
     async def publish(self, envelopes: Sequence[EventEnvelope]) -> None:
+        if self.metrics is not None:
+            self.metrics.published(envelopes)
         failures: list[tuple[str, str, BaseException]] = []
         by_key: dict[str, list[EventEnvelope]] = defaultdict(list)
         for envelope in envelopes:
@@ -56,6 +67,13 @@ class InProcessEventBus:
                     await self._deliver(keyed, failures)
 
             await asyncio.gather(*(deliver(keyed) for keyed in by_key.values()))
+        for group, batch_handler in self._batch_handlers:
+            if envelopes:
+                try:
+                    await batch_handler(envelopes)
+                except Exception as exc:
+                    log.exception("batch handler of group %s failed", group)
+                    failures.append((group, "batch", exc))
         if failures and all(isinstance(exc, Unavailable) for _, _, exc in failures):
             # Only outages: a retry will do, nothing is wrong with the events themselves.
             raise Unavailable(f"consumers unavailable: {failures[0][2]}")
@@ -68,11 +86,18 @@ class InProcessEventBus:
             event = from_envelope(envelope)
             token = correlation_id.set(envelope.correlation_id or envelope.id)
             try:
-                for group, handler in self._handlers[envelope.type]:
-                    try:
-                        await handler(event)
-                    except Exception as exc:
-                        log.exception("handler of %s in group %s failed", envelope.type, group)
-                        failures.append((group, envelope.type, exc))
+                with self.tracing.publishing(envelope, envelope.type, "memory"):
+                    for group, handler in self._handlers[envelope.type]:
+                        started = time.perf_counter()
+                        try:
+                            with self.tracing.consuming(group, envelope, "memory"):
+                                await handler(event)
+                            outcome = HANDLED
+                        except Exception as exc:
+                            log.exception("handler of %s in group %s failed", envelope.type, group)
+                            failures.append((group, envelope.type, exc))
+                            outcome = UNAVAILABLE if isinstance(exc, Unavailable) else FAILED
+                        if self.metrics is not None:
+                            self.metrics.tried(group, envelope.type, outcome, time.perf_counter() - started)
             finally:
                 correlation_id.reset(token)

@@ -11,7 +11,7 @@ from adapters.tracking import SeenAggregates
 from core.orchestrator.model import Saga, SagaKind, SagaStatus, list_position
 from core.shared.errors import Conflict
 from core.shared.pagination import Page, PageRequest, moment_after, page_of
-from ports.orchestrator import SagaRepository
+from ports.orchestrator import SagaRepository, SagaTally
 from ports.shared import EventPublisher
 
 
@@ -69,6 +69,22 @@ class MemorySagaRepository:
             saga.touch(now)
             await self.update(saga)  # a claim of another sweeper meanwhile makes this commit conflict
         return claimed
+
+
+class MemorySagaCensus:
+    def __init__(self, tables: SagaTables) -> None:
+        self.tables = tables
+
+    async def tally(self) -> builtins.list[SagaTally]:
+        tallies: dict[tuple[str, str, str], tuple[int, datetime | None]] = {}
+        for saga in list(self.tables.sagas.rows.values()):
+            key = (saga.kind.value, saga.status.value, saga.step.value)
+            count, oldest = tallies.get(key, (0, None))
+            if saga.status is SagaStatus.RUNNING:
+                since = saga.at_step_since
+                oldest = since if oldest is None else min(oldest, since)
+            tallies[key] = (count + 1, oldest)
+        return [SagaTally(*key, count, oldest) for key, (count, oldest) in sorted(tallies.items())]
 
 
 class MemoryOrchestratorUnitOfWork(MemoryUnitOfWork):

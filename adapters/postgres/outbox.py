@@ -28,7 +28,7 @@ import asyncpg
 from adapters.postgres.pool import unavailable_on_failure
 from core.shared.errors import Unavailable
 from core.shared.events import EventEnvelope
-from ports.shared import EventPublisher
+from ports.shared import EventPublisher, OutboxBacklog
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ _ANY_PENDING = "SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL A
 RELAY_LOCK = 0x0B0D
 _TAKE_TURN = "SELECT pg_try_advisory_xact_lock($1::bigint)"
 _CLAIM = """
-SELECT id, event_id, type, key, occurred_at, payload, correlation_id
+SELECT id, event_id, type, key, occurred_at, payload, correlation_id, traceparent
 FROM outbox
 WHERE published_at IS NULL AND dead_at IS NULL
 ORDER BY id
@@ -48,6 +48,13 @@ LIMIT $1
 """
 _MARK_PUBLISHED = "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])"
 _UNMARK = "UPDATE outbox SET published_at = NULL WHERE id = ANY($1::bigint[])"
+# Monitoring's look (each on its partial index): pending, the oldest pending one's wait, the dead letters.
+_BACKLOG = """
+SELECT (SELECT count(*) FROM outbox WHERE published_at IS NULL AND dead_at IS NULL) AS pending,
+       (SELECT extract(epoch FROM now() - created_at) FROM outbox
+        WHERE published_at IS NULL AND dead_at IS NULL ORDER BY id LIMIT 1) AS oldest,
+       (SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL) AS dead
+"""
 _RECORD_FAILURE = """
 UPDATE outbox
 SET attempts = attempts + 1,
@@ -66,6 +73,7 @@ def _envelope(row: Any) -> EventEnvelope:
         key=row["key"],
         payload=row["payload"],
         correlation_id=row["correlation_id"],
+        traceparent=row["traceparent"],
     )
 
 
@@ -143,6 +151,11 @@ class PostgresOutboxRelay:
         if self.inbox_retention is not None:
             purged += await purge_inbox(self._pool, self.inbox_retention)
         return purged
+
+    async def backlog(self) -> OutboxBacklog:
+        with unavailable_on_failure("the outbox is unavailable"):
+            row = await self._pool.fetchrow(_BACKLOG, timeout=self.acquire_timeout)
+        return OutboxBacklog(row["pending"], row["dead"], max(0.0, float(row["oldest"] or 0)))
 
     async def _record_failure(self, conn: Any, row: Any, exc: Exception) -> bool:
         """Count a failed publish of ``row``; return True when it is now a dead letter."""

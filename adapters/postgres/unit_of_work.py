@@ -38,8 +38,8 @@ OUTBOX_KEY_LOCK = 0x0B0C
 
 _LOCK_KEYS = "SELECT pg_advisory_xact_lock($1::int, hashtext(k)) FROM unnest($2::text[]) AS k"
 _INSERT_OUTBOX = """
-INSERT INTO outbox (event_id, type, key, occurred_at, payload, correlation_id)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO outbox (event_id, type, key, occurred_at, payload, correlation_id, traceparent)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 """
 
 
@@ -62,7 +62,7 @@ async def write_outbox(conn: asyncpg.Connection, envelopes: Sequence[EventEnvelo
     await conn.execute(_LOCK_KEYS, OUTBOX_KEY_LOCK, sorted({e.key for e in envelopes}))
     await conn.executemany(
         _INSERT_OUTBOX,
-        [(e.id, e.type, e.key, e.occurred_at, e.payload, e.correlation_id) for e in envelopes],
+        [(e.id, e.type, e.key, e.occurred_at, e.payload, e.correlation_id, e.traceparent) for e in envelopes],
     )
 
 

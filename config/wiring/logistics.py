@@ -41,7 +41,7 @@ def register(w: Wiring) -> None:
             metrics=w.outbound_metrics,
         )
         w.runtime.on_close(client.close)
-        w.container.register(LogisticsApi, instance=client)
+        w.container.register(LogisticsApi, instance=w.runtime.tracing.wrap(client, "carrier", peer="carrier"))
     else:
         from adapters.logistics_api.memory import MemoryLogisticsApi
 
@@ -49,7 +49,8 @@ def register(w: Wiring) -> None:
         w.units_of_work(LogisticsUnitOfWork, lambda: MemoryLogisticsUnitOfWork(tables, w.bus))
         simulator = CarrierSimulator(w.container.resolve(Clock), step_seconds=s.sandbox_carrier_step_seconds)
         w.container.register(CarrierSimulator, instance=simulator)
-        w.container.register(LogisticsApi, instance=MemoryLogisticsApi(simulator))
+        carrier = MemoryLogisticsApi(simulator)
+        w.container.register(LogisticsApi, instance=w.runtime.tracing.wrap(carrier, "carrier", peer="carrier"))
         simulator.listeners.append(_recorder(w))
         w.runtime.add_periodic(PeriodicWorker(SANDBOX_CARRIER, simulator.tick, 1.0))
     w.use_cases(

@@ -21,6 +21,7 @@ from core.payments.desk import PaymentsForSagas
 from core.payments.model import RetryPolicy
 from core.payments.operations import GatewayCalls
 from core.payments.webhooks import read_event
+from entrypoints.workers.metrics import payment_retries
 from entrypoints.workers.periodic import PeriodicWorker
 from ports.checkout import PaymentDesk
 from ports.payment_gateway import PaymentGateway
@@ -74,6 +75,7 @@ def register(w: Wiring) -> None:
         w.runtime.on_close(simulator.close)
         gateway = SimulatedPaymentGateway(simulator, s.payment_gateway_retries)
 
+    gateway = w.runtime.tracing.wrap(gateway, "payment-gateway", peer="payment-gateway")  # a span per call
     calls = GatewayCalls(sessions, gateway, clock, policy)
     w.units_of_work(PaymentsUnitOfWork, sessions)
     c.register(PaymentGateway, instance=gateway)
@@ -83,7 +85,7 @@ def register(w: Wiring) -> None:
     c.register(uc.ListAllPayments, factory=lambda: uc.ListAllPayments(sessions))
     receive = uc.ReceiveGatewayEvent(sessions, clock)
     c.register(uc.ReceiveGatewayEvent, instance=receive)
-    retry = uc.RetryPaymentOperations(sessions, calls, clock, policy)
+    retry = uc.RetryPaymentOperations(sessions, calls, clock, policy, payment_retries(w.runtime.metrics))
     c.register(uc.RetryPaymentOperations, instance=retry)
     w.runtime.add_periodic(
         PeriodicWorker(PAYMENT_ERRORS, lambda: retry(RetryDue(BATCH)), s.payment_errors_poll_seconds)

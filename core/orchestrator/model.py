@@ -211,6 +211,13 @@ class Saga(Aggregate):
         return self.step in WAITING
 
     @property
+    def at_step_since(self) -> datetime:
+        """When the saga came to its current step: a move is logged under the step it left, so the last
+        entry of another step (or the saga's start, when every entry left is of this step)."""
+        moves = [entry.at for entry in self.log if entry.name != self.step.value]
+        return max(moves, default=self.created_at)
+
+    @property
     def items(self) -> list[OrderedItem]:
         return [OrderedItem(line.product_id, line.quantity) for line in self.lines]
 

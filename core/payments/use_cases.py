@@ -6,6 +6,8 @@ and settle path they all share is ``core.payments.operations.GatewayCalls``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from core.payments.commands import (
     GatewayEvent,
     GetOrderPayment,
@@ -22,6 +24,7 @@ from core.payments.webhooks import EVENT_TYPES
 from core.shared.errors import Conflict, NotFound, ValidationFailed
 from core.shared.pagination import Page
 from core.shared.security import Role
+from ports.checkout import PaymentStatus
 from ports.payment_gateway import GatewayAuthorization, GatewayOperation, GatewayOutcome, GatewayStatus
 from ports.payments import PaymentsUnitOfWork
 from ports.shared import Clock, UnitOfWorkFactory
@@ -90,15 +93,37 @@ class ListAllPayments:
         return Page([payment_summary(p) for p in page.items], page.next_cursor)
 
 
+# What came of one retry of the payment error worker: told to ``observe`` (operation, outcome).
+SETTLED, FAILED_AGAIN, GAVE_UP = "settled", "failed_again", "gave_up"
+RetryObserver = Callable[[str, str], None]
+
+
+def retry_outcome(operation: Operation, after: Payment) -> str:
+    """``settled``: the gateway answered (done, or declined); ``failed_again``: no answer, the operation
+    waits for its next attempt; ``gave_up``: that was the last attempt, the operation failed for good."""
+    if after.operation is operation:
+        return FAILED_AGAIN
+    if after.failure is not None and after.status is not PaymentStatus.DECLINED:
+        return GAVE_UP
+    return SETTLED
+
+
 class RetryPaymentOperations:
     """The payment error worker's pass: each in-flight payment whose next attempt is due is claimed (so a
     second worker leaves it alone), reconciled by its idempotency key (the gateway may have done it) or
-    called again, and its outcome committed. Returns how many payments it took on."""
+    called again, and its outcome committed. Returns how many payments it took on; ``observe`` hears what
+    came of each (monitoring counts it)."""
 
     def __init__(
-        self, sessions: UnitOfWorkFactory[PaymentsUnitOfWork], calls: GatewayCalls, clock: Clock, policy: RetryPolicy
+        self,
+        sessions: UnitOfWorkFactory[PaymentsUnitOfWork],
+        calls: GatewayCalls,
+        clock: Clock,
+        policy: RetryPolicy,
+        observe: RetryObserver | None = None,
     ) -> None:
         self.sessions, self.calls, self.clock, self.policy = sessions, calls, clock, policy
+        self.observe = observe
 
     async def __call__(self, command: RetryDue) -> int:
         now = self.clock.now()
@@ -107,9 +132,12 @@ class RetryPaymentOperations:
         handled = 0
         for candidate in due:
             claimed = await self._claim(candidate.id)
-            if claimed is not None:
-                await self.calls.reconcile(claimed)
+            if claimed is not None and claimed.operation is not None:
+                operation = claimed.operation
+                after = await self.calls.reconcile(claimed)
                 handled += 1
+                if self.observe is not None:
+                    self.observe(operation.value, retry_outcome(operation, after))
         return handled
 
     async def _claim(self, payment_id: str) -> Payment | None:

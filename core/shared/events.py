@@ -93,9 +93,12 @@ class EventEnvelope:
     key: str
     payload: dict[str, Any]
     correlation_id: str | None = None
+    # The W3C trace context of the span that committed the event (adapters.tracing), when traces are on:
+    # its consumers' spans nest under it, across the outbox and Kafka.
+    traceparent: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "type": self.type,
             "occurred_at": self.occurred_at.isoformat(),
@@ -103,6 +106,9 @@ class EventEnvelope:
             "payload": self.payload,
             "correlation_id": self.correlation_id,
         }
+        if self.traceparent is not None:
+            data["traceparent"] = self.traceparent
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EventEnvelope:
@@ -113,10 +119,11 @@ class EventEnvelope:
             key=str(data["key"]),
             payload=dict(data["payload"]),
             correlation_id=data.get("correlation_id"),
+            traceparent=data.get("traceparent"),
         )
 
 
-def to_envelope(event: Event, correlation: str | None = None) -> EventEnvelope:
+def to_envelope(event: Event, correlation: str | None = None, traceparent: str | None = None) -> EventEnvelope:
     payload = _converter.unstructure(event)
     payload.pop("event_id", None)
     payload.pop("occurred_at", None)
@@ -127,6 +134,7 @@ def to_envelope(event: Event, correlation: str | None = None) -> EventEnvelope:
         key=event.key,
         payload=payload,
         correlation_id=correlation if correlation is not None else correlation_id.get(),
+        traceparent=traceparent,
     )
 
 

@@ -26,7 +26,7 @@ def create_app(runtime: Runtime, endpoints: Iterable[Endpoint] | None = None) ->
     endpoints = list(endpoints if endpoints is not None else all_endpoints())
     registry = runtime.metrics
     access = AccessLog()
-    gateway = Gateway(HttpMetrics(registry), runtime.settings.trust_forwarded_for, access)
+    gateway = Gateway(HttpMetrics(registry), runtime.settings.trust_forwarded_for, access, runtime.tracing)
     app = web.Application(client_max_size=runtime.settings.max_body_bytes)
 
     async def flush_access_log(_: web.Application) -> None:

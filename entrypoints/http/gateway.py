@@ -19,7 +19,7 @@ import os
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry
@@ -112,21 +112,44 @@ def client_address(request: web.Request, trust_forwarded_for: bool) -> str:
     return request.remote or ""
 
 
+class RequestTracing(Protocol):
+    """What the gateway needs of the runtime's tracing (``adapters.tracing.Tracing``): a server span per
+    request, begun once the request id (the correlation id, which keys the trace) is set."""
+
+    on: bool
+
+    def begin_request(self, method: str, route: str, path: str, headers: Any) -> Any: ...
+
+    def end_request(self, opened: Any, status: int) -> None: ...
+
+
 class Gateway:
-    def __init__(self, metrics: HttpMetrics, trust_forwarded_for: bool, access: AccessLog | None = None) -> None:
+    def __init__(
+        self,
+        metrics: HttpMetrics,
+        trust_forwarded_for: bool,
+        access: AccessLog | None = None,
+        tracing: RequestTracing | None = None,
+    ) -> None:
         self.metrics, self.trust_forwarded_for = metrics, trust_forwarded_for
         self.access = access or AccessLog()
         self.ids = RequestIds()
+        # None when nothing is traced: a request then pays one comparison for it.
+        self.tracing = tracing if tracing is not None and tracing.on else None
 
     def wrap(self, handler: Handler, route: str) -> Handler:
         """``handler`` as every request of the route ``route`` (its template) goes through it."""
         metrics, access, ids, trust_forwarded_for = self.metrics, self.access, self.ids, self.trust_forwarded_for
+        tracing = self.tracing
 
         async def gateway(request: web.Request) -> web.StreamResponse:
             given = request.headers.get("X-Request-ID")
             request_id = given if given and _SAFE_REQUEST_ID.fullmatch(given) else ids.new()
             request[REQUEST_ID] = request_id
             token = correlation_id.set(request_id)
+            traced = None
+            if tracing is not None:
+                traced = tracing.begin_request(request.method, route, request.path, request.headers)
             started = time.perf_counter()
             metrics.in_flight += 1
             status = 500
@@ -156,6 +179,8 @@ class Gateway:
                 return response
             finally:
                 metrics.in_flight -= 1
+                if tracing is not None:
+                    tracing.end_request(traced, status)
                 correlation_id.reset(token)
                 elapsed = time.perf_counter() - started
                 metrics.observe(route, request.method, status, elapsed)

@@ -8,13 +8,16 @@ import time
 from collections.abc import Awaitable, Callable
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from entrypoints.http.gateway import Gateway, template
 from entrypoints.http.keys import RUNTIME_KEY
+
+if TYPE_CHECKING:
+    from config.runtime import Runtime
 
 STATIC = Path(__file__).parent / "static"
 
@@ -103,6 +106,29 @@ def add_routes(app: web.Application, gateway: Gateway) -> None:
         ("/api/docs/assets/{path:.+}", docs_assets(_swagger_ui_assets())),
     ):
         app.router.add_get(path, gateway.wrap(handler, template(path)))
+
+
+def monitoring_app(runtime: Runtime) -> web.Application:
+    """What `marketplace consume` and `marketplace work` serve on ``MARKETPLACE_METRICS_PORT`` (or
+    ``--metrics-port``): ``/metrics`` for Prometheus, ``/health/live`` and ``/health/ready``, and nothing else."""
+    app = web.Application()
+    app[RUNTIME_KEY] = runtime
+    app[REGISTRY_KEY] = runtime.metrics
+    for path, handler in (("/metrics", metrics), ("/health/live", live), ("/health/ready", ready)):
+        app.router.add_get(path, handler)
+    return app
+
+
+async def serve_monitoring(runtime: Runtime, host: str, port: int) -> web.AppRunner:
+    """``monitoring_app`` listening on ``host``:``port``; ``cleanup()`` the runner returned to stop it."""
+    runner = web.AppRunner(monitoring_app(runtime), access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    return runner
 
 
 def version() -> str:

@@ -65,6 +65,15 @@ def _datetime(value: Any, _: Any) -> datetime:
     return moment
 
 
+def _date(value: Any, _: Any) -> date:
+    if not isinstance(value, str):
+        raise TypeError("must be an ISO 8601 date string")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be an ISO 8601 date such as 2026-01-31") from None
+
+
 def _enum(value: Any, kind: type[enum.Enum]) -> enum.Enum:
     try:
         return kind(value)
@@ -103,6 +112,7 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(float, _strict(float, "a number"))
     converter.register_structure_hook(bool, _strict(bool, "true or false"))
     converter.register_structure_hook(datetime, _datetime)
+    converter.register_structure_hook(date, _date)
     converter.register_structure_hook_factory(
         _is(list), _strict_collection(converter, list, list_structure_factory, "a list")
     )

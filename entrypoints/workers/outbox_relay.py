@@ -4,6 +4,9 @@ It wakes when a unit of work in this process commits (``nudge``) and otherwise p
 committed by another process are published within ``poll_seconds``. A failed publish leaves the events
 in the outbox; they go out on the next pass, with a growing pause while the failure lasts. Once per
 ``purge_every`` it forgets the events published longer than ``retention`` ago, so the outbox stays small.
+With ``metrics``, it counts what it published and its failed passes, and measures the outbox's backlog
+every ``refresh_seconds`` (whether its passes succeed or not: a backlog growing while the broker is away is
+what an alert wants to see).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import logging
 import time
 from datetime import timedelta
 
+from entrypoints.workers.metrics import OutboxMetrics
 from ports.shared import OutboxRelay
 
 log = logging.getLogger(__name__)
@@ -27,8 +31,14 @@ class OutboxRelayWorker:
         max_backoff_seconds: float = 5.0,  # a broker or database back is used within 5 s
         retention: timedelta = timedelta(days=7),
         purge_every: timedelta = timedelta(hours=1),
+        *,
+        database: str = "",
+        metrics: OutboxMetrics | None = None,
+        refresh_seconds: float = 15.0,
     ) -> None:
         self.relay = relay
+        self.database, self.metrics, self.refresh_seconds = database, metrics, refresh_seconds
+        self._next_measure = time.monotonic()
         self.retention = retention
         self.purge_every = purge_every
         self._next_purge = time.monotonic()
@@ -51,6 +61,8 @@ class OutboxRelayWorker:
             while moved := await self.relay.relay_once():
                 total += moved
                 self.published += moved
+                if self.metrics is not None:
+                    self.metrics.published.labels(self.database).inc(moved)
         return total
 
     async def run(self) -> None:
@@ -63,9 +75,26 @@ class OutboxRelayWorker:
             except Exception:
                 log.exception("outbox relay pass failed; retrying in %.1fs", backoff)
                 backoff = min(backoff * 2, self.max_backoff_seconds)
+                if self.metrics is not None:
+                    self.metrics.failures.labels(self.database).inc()
+            await self._measure_when_due()
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=backoff)
+
+    async def measure(self) -> None:
+        """The outbox's backlog now, into the metrics."""
+        if self.metrics is not None:
+            self.metrics.measured(self.database, await self.relay.backlog())
+
+    async def _measure_when_due(self) -> None:
+        if self.metrics is None or time.monotonic() < self._next_measure:
+            return
+        self._next_measure = time.monotonic() + self.refresh_seconds
+        try:
+            await self.measure()
+        except Exception as exc:  # the database away: the pass above has said so already
+            log.debug("outbox backlog of %s not measured: %r", self.database, exc)
 
     async def _purge_when_due(self) -> None:
         if time.monotonic() < self._next_purge:

@@ -1,13 +1,17 @@
 """A worker that runs one job every so often: the payment error worker, the shipment poller, the saga
 sweeper. ``run_once`` is one pass (tests and the CLI call it directly); ``run`` repeats it until stopped.
 A failed pass is logged and the next one comes on time: the job's own state says what is still to do.
+With ``metrics`` (the runtime sets them), every pass is counted, timed and its items added up.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
+
+from entrypoints.workers.metrics import WorkerMetrics
 
 log = logging.getLogger(__name__)
 
@@ -18,12 +22,21 @@ class PeriodicWorker:
         self.job = job
         self.every_seconds = every_seconds
         self.done = 0  # items the passes handled so far
+        self.metrics: WorkerMetrics | None = None
         # One pass at a time: a pass asked for by a test while the loop's is under way waits for it.
         self._pass = asyncio.Lock()
 
     async def run_once(self) -> int:
         async with self._pass:
-            handled = await self.job()
+            started = time.perf_counter()
+            try:
+                handled = await self.job()
+            except Exception:
+                if self.metrics is not None:
+                    self.metrics.failed(self.name, time.perf_counter() - started)
+                raise
+            if self.metrics is not None:
+                self.metrics.passed(self.name, handled, time.perf_counter() - started)
         self.done += handled
         return handled
 

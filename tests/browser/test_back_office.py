@@ -7,6 +7,8 @@ through the API too.
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, Response, expect
 
 from features.steps.accounts import World, admin, customer, logged_in
@@ -170,3 +172,29 @@ def test_a_customer_is_kept_out_of_the_back_office(page: Page, api: ApiClient, s
     expect(page.get_by_role("heading", name="Not for this account")).to_be_visible()
     expect(page.get_by_role("navigation", name="Back office")).to_have_count(0)
     assert not failed, failed
+
+
+def test_an_admin_reads_the_figures_as_charts(page: Page, api: ApiClient, server: ServerThread) -> None:
+    shop = open_shop(api, server)  # ann's order of one Blue Teapot, paid
+    assert api.get(f"/api/v1/products/{shop['product_id']}", token=shop["bob"]).status == 200
+    server.settle()
+    sales = api.get("/api/v1/admin/analytics/sales", token=shop["admin"]).body
+    (paid_day,) = [d["day"] for d in sales["days"] if d["orders"]]
+
+    log_in(page, "root@example.com", ADMIN_PASSWORD, "/admin/analytics")
+    tabs = page.get_by_role("navigation", name="Back office")
+    expect(tabs.get_by_role("link", name="Analytics")).to_have_attribute("aria-current", "page")
+    gmv = page.get_by_role("img", name="GMV per day")
+    expect(gmv).to_have_attribute("aria-label", re.compile(r"25\.00.* over 30 days"))
+    bars = gmv.locator("rect.chart-bar")
+    expect(bars).to_have_count(30)
+    expect(bars.locator(f'xpath=self::*[@data-day="{paid_day}"]')).to_have_attribute("height", "210")  # the tallest
+    expect(gmv.locator('rect.chart-bar[height="0"]')).to_have_count(29)
+    funnel = page.get_by_role("img", name="Viewed a product: 1")  # bob looked; ann bought without a view
+    expect(funnel.locator("rect.chart-bar")).to_have_count(4)
+    expect(page.get_by_role("table", name="Top products by revenue")).to_contain_text("Blue Teapot")
+    box = gmv.bounding_box()  # drawn, at the page's width, not collapsed to nothing
+    assert box is not None
+    assert box["width"] > 300, box
+    assert box["height"] > 80, box
+    assert page.get_by_role("img", name="GMV per day").screenshot()  # a picture a person can look at

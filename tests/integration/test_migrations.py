@@ -15,7 +15,12 @@ from tests.support.postgres import create_database, drop_database
 
 pytestmark = pytest.mark.infra
 
-EVERYTHING = ["shared/0001_outbox_inbox", "auth/0001_accounts", "users/0001_profiles_addresses"]
+EVERYTHING = [
+    "shared/0001_outbox_inbox",
+    "shared/0002_outbox_traceparent",
+    "auth/0001_accounts",
+    "users/0001_profiles_addresses",
+]
 
 
 @pytest.fixture
@@ -66,17 +71,22 @@ async def test_migrate_applies_every_migration_in_order_and_then_nothing(empty_d
     ledger = await fetch(empty_dsn, "SELECT * FROM schema_migrations ORDER BY applied_at, context")
     assert [(r["context"], r["version"], r["name"]) for r in ledger] == [
         ("shared", 1, "0001_outbox_inbox"),
+        ("shared", 2, "0002_outbox_traceparent"),
         ("auth", 1, "0001_accounts"),
         ("users", 1, "0001_profiles_addresses"),
     ]
     assert all(len(r["checksum"]) == 64 and r["applied_at"] is not None for r in ledger)
 
     assert await migrate(empty_dsn, ["auth", "users"]) == []
-    assert len(await fetch(empty_dsn, "SELECT * FROM schema_migrations")) == 3
+    assert len(await fetch(empty_dsn, "SELECT * FROM schema_migrations")) == 4
 
 
 async def test_only_the_contexts_asked_for_are_migrated(empty_dsn: str) -> None:
-    assert await migrate(empty_dsn, ["auth"]) == ["shared/0001_outbox_inbox", "auth/0001_accounts"]
+    assert await migrate(empty_dsn, ["auth"]) == [
+        "shared/0001_outbox_inbox",
+        "shared/0002_outbox_traceparent",
+        "auth/0001_accounts",
+    ]
     assert "users.profiles" not in await relations(empty_dsn)
     assert await migrate(empty_dsn, ["auth", "users"]) == ["users/0001_profiles_addresses"]
 
@@ -118,7 +128,7 @@ async def test_a_failing_migration_is_rolled_back_and_not_recorded(empty_dsn: st
 
     assert "users.half_done" not in await relations(empty_dsn)
     names = [r["name"] for r in await fetch(empty_dsn, "SELECT name FROM schema_migrations")]
-    assert sorted(names) == ["0001_accounts", "0001_outbox_inbox", "0001_profiles_addresses"]
+    assert sorted(names) == ["0001_accounts", "0001_outbox_inbox", "0001_profiles_addresses", "0002_outbox_traceparent"]
 
 
 async def test_badly_named_files_and_unknown_contexts_are_refused(empty_dsn: str, migrations_copy: Path) -> None:

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -133,6 +134,10 @@ def infra_env(name: str, sandboxes: SandboxServers, **settings: str) -> Iterator
         MARKETPLACE_SEARCH_INDEX_PREFIX=search_prefix(),
         MARKETPLACE_ARGON2_TIME_COST="1",
         MARKETPLACE_ARGON2_MEMORY_KIB="1024",
+        # The processes' embedded ClickHouse: a path of their own (one process holds a path at a time; the
+        # analytics group runs in one process of a test, never in the test's own).
+        MARKETPLACE_ANALYTICS_PATH=tempfile.mkdtemp(prefix="marketplace-chdb-processes-"),
+        MARKETPLACE_ANALYTICS_BATCH_SECONDS="0",
         MARKETPLACE_OUTBOX_POLL_SECONDS="0.2",
         MARKETPLACE_LOG_LEVEL="WARNING",
         **settings,

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from adapters.elasticsearch.activity_log import ElasticsearchActivityLog
 from adapters.memory.clock import ManualClock
+from adapters.tracing import Tracing
 from config.container import Runtime, bootstrap
 from config.settings import Settings
 from entrypoints.http.app import create_app
@@ -40,6 +41,7 @@ class ServerThread:
         self.sandboxes = sandboxes
         self._thread = threading.Thread(target=self.loop.run_forever, name="marketplace-test-server", daemon=True)
         self._runner: web.AppRunner | None = None
+        self.tracing: Tracing | None = None  # what the next runtime records spans with (None: settings.traces)
 
     @property
     def base_url(self) -> str:
@@ -59,7 +61,7 @@ class ServerThread:
         await self._open()
 
     async def _open(self) -> None:
-        self.runtime = await bootstrap(self.settings, clock=self.clock)
+        self.runtime = await bootstrap(self.settings, clock=self.clock, tracing=self.tracing)
         self._runner = web.AppRunner(create_app(self.runtime), access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self.port)

@@ -9,6 +9,7 @@ from typing import Any
 import asyncpg
 import cattrs
 
+from adapters.postgres.pool import unavailable_on_failure
 from adapters.postgres.unit_of_work import PostgresUnitOfWork
 from adapters.postgres.versioned import VersionedRows
 from adapters.tracking import SeenAggregates
@@ -17,7 +18,7 @@ from core.shared.addresses import PostalAddress
 from core.shared.errors import Conflict
 from core.shared.money import Money
 from core.shared.pagination import Page, PageRequest, moment_after, page_of
-from ports.orchestrator import SagaRepository
+from ports.orchestrator import SagaRepository, SagaTally
 
 _SELECT = """
 SELECT id, kind, order_id, customer_id, status, step, seq, state, log, created_at, updated_at, version
@@ -69,6 +70,19 @@ _LIST = {
     (False, True, True): _SELECT + " WHERE status = $1 AND (created_at, id) > ($2, $3)" + _ORDER + "$4",
     (True, True, True): _SELECT + " WHERE kind = $1 AND status = $2 AND (created_at, id) > ($3, $4)" + _ORDER + "$5",
 }
+
+# Monitoring's census: the ended sagas by kind and status, the running ones by step too, with when the one
+# there longest came to its step (a move is logged under the step it left: Saga.at_step_since).
+_TALLY = """
+SELECT kind, status, 'done' AS step, count(*) AS sagas, NULL::timestamptz AS oldest
+FROM orchestrator.sagas WHERE status <> 'running' GROUP BY kind, status
+UNION ALL
+SELECT kind, status, step, count(*) AS sagas,
+       min(coalesce((SELECT max((e->>'at')::timestamptz) FROM jsonb_array_elements(log) e
+                     WHERE e->>'name' <> step), created_at)) AS oldest
+FROM orchestrator.sagas WHERE status = 'running' GROUP BY kind, status, step
+ORDER BY kind, status, step
+"""
 
 _state = cattrs.Converter()
 _state.register_unstructure_hook(datetime, lambda d: d.isoformat())
@@ -173,3 +187,13 @@ class PostgresOrchestratorUnitOfWork(PostgresUnitOfWork):
 
     def _open(self, conn: asyncpg.Connection) -> None:
         self.sagas = PostgresSagaRepository(conn, self.seen)
+
+
+class PostgresSagaCensus:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def tally(self) -> builtins.list[SagaTally]:
+        with unavailable_on_failure("the sagas are unavailable"):
+            rows = await self.pool.fetch(_TALLY)
+        return [SagaTally(r["kind"], r["status"], r["step"], r["sagas"], r["oldest"]) for r in rows]

@@ -34,6 +34,7 @@ export const routes = [
   { path: "/admin/payments", module: "./admin/payments.js", role: "admin" },
   { path: "/admin/shipments", module: "./admin/shipments.js", role: "admin" },
   { path: "/admin/sagas", module: "./admin/sagas.js", role: "admin" },
+  { path: "/admin/analytics", module: "./admin/analytics.js", role: "admin" },
   { path: "/admin/sagas/:id", module: "./admin/saga.js", role: "admin" },
   // The logistics client.
   { path: "/carrier", module: "./carrier/shipments.js", role: "carrier" },

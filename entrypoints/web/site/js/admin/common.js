@@ -14,6 +14,7 @@ const TABS = [
   ["/admin/payments", "Payments", "admin"],
   ["/admin/shipments", "Shipments", "admin"],
   ["/admin/sagas", "Sagas", "admin"],
+  ["/admin/analytics", "Analytics", "admin"],
 ];
 
 export const isAdmin = () => session.has("admin");
