@@ -30,10 +30,10 @@ from aiokafka.errors import IllegalStateError, KafkaError
 
 from adapters.event_metrics import FAILED, HANDLED, UNAVAILABLE, EventMetrics, Lag
 from adapters.kafka.publisher import KafkaEventPublisher
-from adapters.kafka.topics import dead_letter_topic, decode, topic_of
+from adapters.kafka.topics import dead_letter_topic, decode, every_context_topic, topic_of
 from adapters.tracing import NO_TRACING, Tracing
 from core.shared.errors import Unavailable
-from core.shared.events import Event, EventEnvelope, correlation_id, from_envelope, registered_event_types
+from core.shared.events import Event, EventEnvelope, correlation_id, from_envelope
 from ports.shared import BatchHandler, EventHandler
 
 log = logging.getLogger(__name__)
@@ -142,8 +142,8 @@ class KafkaConsumerGroups:
         return sorted(handling | set(self._batch_handlers))
 
     def topics(self, group: str) -> list[str]:
-        types = registered_event_types() if group in self._batch_handlers else self._handlers[group]
-        return sorted({topic_of(self.prefix, event_type) for event_type in types})
+        """The topics of the events a group handles (a group taking batches takes every context's topic)."""
+        return sorted({topic_of(self.prefix, event_type) for event_type in self._handlers[group]})
 
     def _consumer(self, group: str) -> tuple[AIOKafkaConsumer, _Progress]:
         consumer = AIOKafkaConsumer(
@@ -160,7 +160,10 @@ class KafkaConsumerGroups:
             fetch_max_wait_ms=self.fetch_max_wait_ms,
         )
         progress = _Progress(consumer)
-        consumer.subscribe(self.topics(group), listener=progress)
+        if group in self._batch_handlers:
+            consumer.subscribe(pattern=every_context_topic(self.prefix), listener=progress)
+        else:
+            consumer.subscribe(self.topics(group), listener=progress)
         return consumer, progress
 
     async def run(self, group: str) -> None:

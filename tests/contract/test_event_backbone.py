@@ -5,9 +5,11 @@ and over Kafka (infra profile) alike.
 - A handler that fails holds up no other key.
 - Every group sees every event of the types it subscribed to; groups are independent.
 - A redelivered event is skipped by the consumer's inbox.
+- A group taking batches (analytics) gets every event of every context, each key's in order, whatever
+  event types the process knows of besides.
 
-Kafka's own promises (an event given up on goes to the dead-letter topic and the partition goes on; a
-restarted consumer resumes after its last commit) are tested below the shared ones.
+Kafka's own promises (an event given up on goes to the dead-letter topic and the partition goes on, in
+a batch too; a restarted consumer resumes after its last commit) are tested below the shared ones.
 """
 
 from __future__ import annotations
@@ -39,6 +41,20 @@ class ParcelScanned(Event):
     step: int
 
 
+@domain_event("lockers.ParcelDropped.v1", key="locker_id")
+@attrs.frozen(kw_only=True)
+class ParcelDropped(Event):
+    locker_id: str
+    parcel_id: str
+
+
+# Known to this process, published by nobody: no topic of this test's has its events.
+@domain_event("depots.DepotOpened.v1", key="depot_id")
+@attrs.frozen(kw_only=True)
+class DepotOpened(Event):
+    depot_id: str
+
+
 def scans(*pairs: tuple[str, int]) -> list[EventEnvelope]:
     return [to_envelope(ParcelScanned(occurred_at=NOW, parcel_id=p, step=n)) for p, n in pairs]
 
@@ -50,6 +66,7 @@ class Backbone:
     def __init__(self, publish: Callable[[Sequence[EventEnvelope]], Awaitable[None]]) -> None:
         self._publish = publish
         self.subscribe: Callable[..., None]
+        self.subscribe_batches: Callable[..., None]
         self.settle: Callable[[], Awaitable[None]]
         self.start: Callable[[], Awaitable[None]]
 
@@ -65,17 +82,17 @@ async def backbone(request: pytest.FixtureRequest) -> AsyncIterator[Backbone]:
     if request.param == "in-process":
         bus = InProcessEventBus()
         line = Backbone(bus.publish)
-        line.subscribe = bus.subscribe
+        line.subscribe, line.subscribe_batches = bus.subscribe, bus.subscribe_batches
         line.settle = line.start = _nothing
         yield line
         return
     prefix = scratch_prefix()
-    topics = await scratch_topics(prefix, ["parcels"])
+    topics = await scratch_topics(prefix, ["parcels", "lockers"])
     publisher = KafkaEventPublisher(kafka_servers(), prefix)
     groups = KafkaConsumerGroups(kafka_servers(), prefix, publisher, max_attempts=2, backoff_seconds=0.01)
     tasks: list[asyncio.Task[None]] = []
     line = Backbone(publisher.publish)
-    line.subscribe = groups.subscribe
+    line.subscribe, line.subscribe_batches = groups.subscribe, groups.subscribe_batches
 
     async def start() -> None:
         tasks.extend(asyncio.create_task(groups.run(group)) for group in groups.groups)
@@ -163,7 +180,63 @@ async def test_a_redelivered_event_is_skipped_by_the_inbox(backbone: Backbone) -
     assert handled == [envelopes[0].id, envelopes[1].id]
 
 
+async def test_a_batch_group_takes_every_event_of_every_context(backbone: Backbone) -> None:
+    batches: list[list[EventEnvelope]] = []
+
+    async def record(envelopes: Sequence[EventEnvelope]) -> None:
+        batches.append(list(envelopes))
+
+    backbone.subscribe_batches("analytics", record)
+    await backbone.start()
+    parcels = scans(("a", 1), ("b", 1), ("a", 2))
+    drops = [to_envelope(ParcelDropped(occurred_at=NOW, locker_id="l1", parcel_id=p)) for p in ("a", "b")]
+    await backbone.publish(parcels)
+    await backbone.publish(drops)
+    later = scans(("a", 3))
+    await backbone.publish(later)
+    await backbone.settle()
+    seen = [envelope for batch in batches for envelope in batch]
+    assert sorted(e.id for e in seen) == sorted(e.id for e in [*parcels, *drops, *later])  # each once
+    assert {e.type for e in seen} == {ParcelScanned.type_name, ParcelDropped.type_name}
+    a_steps = [e.payload["step"] for e in seen if e.type == ParcelScanned.type_name and e.key == "a"]
+    assert a_steps == [1, 2, 3]
+    assert DepotOpened.type_name not in {e.type for e in seen}
+
+
 # Kafka only
+
+
+@pytest.mark.infra
+async def test_kafka_sets_aside_only_the_event_a_batch_group_keeps_refusing() -> None:
+    prefix = scratch_prefix()
+    topics = await scratch_topics(prefix, ["parcels"], partitions=1)
+    publisher = KafkaEventPublisher(kafka_servers(), prefix)
+    groups = KafkaConsumerGroups(
+        kafka_servers(), prefix, publisher, max_attempts=2, backoff_seconds=0.01, batch_linger_seconds=0
+    )
+    kept: list[str] = []
+
+    async def record(envelopes: Sequence[EventEnvelope]) -> None:
+        if any(e.key == "bad" for e in envelopes):
+            raise ValueError("a batch with a bad parcel")
+        kept.extend(f"{e.key}{e.payload['step']}" for e in envelopes)
+
+    groups.subscribe_batches("analytics", record)
+    envelopes = scans(("good", 1), ("bad", 1), ("good", 2), ("other", 1))
+    await publisher.publish(envelopes)
+    task = asyncio.create_task(groups.run("analytics"))
+    try:
+        async with asyncio.timeout(30):
+            await groups.caught_up("analytics")
+        assert sorted(kept) == ["good1", "good2", "other1"]  # the batch halved around the bad one
+        letters = await read_all(dead_letter_topic(prefix))
+        assert [decode(value).id for value, _ in letters] == [envelopes[1].id]
+        assert letters[0][1]["group"] == "analytics"
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await publisher.close()
+        await drop_topics(topics)
 
 
 @pytest.mark.infra
