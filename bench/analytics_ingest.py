@@ -78,7 +78,9 @@ async def raw(store: ClickHouseAnalytics, events: list[EventEnvelope]) -> float:
 async def through_group(servers: str, prefix: str, store: ClickHouseAnalytics, total: int) -> float:
     await store.truncate()
     publisher = KafkaEventPublisher(servers, prefix)
-    groups = KafkaConsumerGroups(servers, prefix, publisher, group_prefix=f"{prefix}-{uuid.uuid4().hex[:6]}")
+    groups = KafkaConsumerGroups(
+        servers, prefix, publisher, group_prefix=f"{prefix}-{uuid.uuid4().hex[:6]}", every_topic=[f"{prefix}.orders"]
+    )
     written, done = [0], asyncio.Event()
 
     async def record(envelopes: Sequence[EventEnvelope]) -> None:

@@ -56,12 +56,16 @@ async def migrate_all(settings: Settings) -> dict[str, list[str]]:
     return applied
 
 
+def context_topics(settings: Settings) -> list[str]:
+    """Every context's topic: the events a group taking every event reads."""
+    return [f"{settings.kafka_topic_prefix}.{context.name}" for context in CONTEXTS]
+
+
 def topics(settings: Settings) -> list[str]:
     """Every context's topic and the dead-letter topic."""
     from adapters.kafka.topics import dead_letter_topic
 
-    prefix = settings.kafka_topic_prefix
-    return [f"{prefix}.{context.name}" for context in CONTEXTS] + [dead_letter_topic(prefix)]
+    return [*context_topics(settings), dead_letter_topic(settings.kafka_topic_prefix)]
 
 
 async def create_topics(settings: Settings) -> list[str]:
@@ -133,6 +137,7 @@ async def _open_infra(w: Wiring) -> None:
         metrics=w.event_metrics,
         batch_size=s.analytics_batch_size,
         batch_linger_seconds=s.analytics_batch_seconds,
+        every_topic=context_topics(s),
     )
     runtime.consumer_groups.tracing = runtime.tracing
     outbox_metrics = OutboxMetrics(runtime.metrics)

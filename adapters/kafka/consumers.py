@@ -23,14 +23,14 @@ import contextlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from aiokafka.errors import IllegalStateError, KafkaError
 
 from adapters.event_metrics import FAILED, HANDLED, UNAVAILABLE, EventMetrics, Lag
 from adapters.kafka.publisher import KafkaEventPublisher
-from adapters.kafka.topics import dead_letter_topic, decode, every_context_topic, topic_of
+from adapters.kafka.topics import dead_letter_topic, decode, topic_of
 from adapters.tracing import NO_TRACING, Tracing
 from core.shared.errors import Unavailable
 from core.shared.events import Event, EventEnvelope, correlation_id, from_envelope
@@ -102,6 +102,7 @@ class KafkaConsumerGroups:
         metrics: EventMetrics | None = None,
         batch_size: int = 5000,
         batch_linger_seconds: float = 0.5,
+        every_topic: Sequence[str] = (),
     ) -> None:
         self.fetch_max_wait_ms = fetch_max_wait_ms
         # The Kafka consumer groups are <group_prefix>.<group> (the topic prefix by default): another
@@ -118,6 +119,10 @@ class KafkaConsumerGroups:
         # Groups that take every topic's events in batches: up to batch_size records, or what came within
         # batch_linger_seconds of the first.
         self._batch_handlers: dict[str, BatchHandler] = {}
+        # What "every topic" is: the contexts' topics, named (not a pattern: a pattern makes the consumer
+        # fetch the metadata of every topic of the cluster), and not the event types this process has heard
+        # of (a type nobody publishes names a topic that may not exist, and the group would never be assigned).
+        self.every_topic = sorted(every_topic)
         self.batch_size, self.batch_linger_seconds = batch_size, batch_linger_seconds
         self._progress: dict[str, _Progress] = {}
         self.delivered = 0  # events handed to handlers that returned, in this process
@@ -133,6 +138,8 @@ class KafkaConsumerGroups:
         self._handlers[group][event_type.type_name].append(handler)
 
     def subscribe_batches(self, group: str, handler: BatchHandler) -> None:
+        if not self.every_topic:
+            raise ValueError(f"group {group!r} takes every event, but these consumer groups know no topic")
         self._batch_handlers[group] = handler
 
     @property
@@ -142,7 +149,9 @@ class KafkaConsumerGroups:
         return sorted(handling | set(self._batch_handlers))
 
     def topics(self, group: str) -> list[str]:
-        """The topics of the events a group handles (a group taking batches takes every context's topic)."""
+        """The topics of the events a group handles; a group taking batches takes every context's topic."""
+        if group in self._batch_handlers:
+            return list(self.every_topic)
         return sorted({topic_of(self.prefix, event_type) for event_type in self._handlers[group]})
 
     def _consumer(self, group: str) -> tuple[AIOKafkaConsumer, _Progress]:
@@ -160,10 +169,7 @@ class KafkaConsumerGroups:
             fetch_max_wait_ms=self.fetch_max_wait_ms,
         )
         progress = _Progress(consumer)
-        if group in self._batch_handlers:
-            consumer.subscribe(pattern=every_context_topic(self.prefix), listener=progress)
-        else:
-            consumer.subscribe(self.topics(group), listener=progress)
+        consumer.subscribe(self.topics(group), listener=progress)
         return consumer, progress
 
     async def run(self, group: str) -> None:

@@ -10,7 +10,6 @@ migrate``), each with the configured number of partitions; topics that exist are
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 
 import orjson
@@ -37,13 +36,6 @@ def topic_of(prefix: str, event_type: str) -> str:
 
 def dead_letter_topic(prefix: str) -> str:
     return f"{prefix}.{DEAD_LETTER}"
-
-
-def every_context_topic(prefix: str) -> str:
-    """The pattern of every context's topic under ``prefix`` (not the dead letters): what a group that
-    takes every event subscribes to, so it reads the topics that exist, whatever event types this process
-    has heard of."""
-    return rf"^{re.escape(prefix)}\.(?!{re.escape(DEAD_LETTER)}$)[^.]+$"
 
 
 def encode(envelope: EventEnvelope) -> bytes:

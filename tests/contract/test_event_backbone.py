@@ -89,7 +89,9 @@ async def backbone(request: pytest.FixtureRequest) -> AsyncIterator[Backbone]:
     prefix = scratch_prefix()
     topics = await scratch_topics(prefix, ["parcels", "lockers"])
     publisher = KafkaEventPublisher(kafka_servers(), prefix)
-    groups = KafkaConsumerGroups(kafka_servers(), prefix, publisher, max_attempts=2, backoff_seconds=0.01)
+    groups = KafkaConsumerGroups(
+        kafka_servers(), prefix, publisher, max_attempts=2, backoff_seconds=0.01, every_topic=topics[:2]
+    )
     tasks: list[asyncio.Task[None]] = []
     line = Backbone(publisher.publish)
     line.subscribe, line.subscribe_batches = groups.subscribe, groups.subscribe_batches
@@ -212,7 +214,13 @@ async def test_kafka_sets_aside_only_the_event_a_batch_group_keeps_refusing() ->
     topics = await scratch_topics(prefix, ["parcels"], partitions=1)
     publisher = KafkaEventPublisher(kafka_servers(), prefix)
     groups = KafkaConsumerGroups(
-        kafka_servers(), prefix, publisher, max_attempts=2, backoff_seconds=0.01, batch_linger_seconds=0
+        kafka_servers(),
+        prefix,
+        publisher,
+        max_attempts=2,
+        backoff_seconds=0.01,
+        batch_linger_seconds=0,
+        every_topic=[f"{prefix}.parcels"],
     )
     kept: list[str] = []
 

@@ -113,7 +113,8 @@ def test_health(api: ApiClient, server) -> None:  # type: ignore[no-untyped-def]
     assert ready.status == 200
     assert ready.body["status"] == "ready"
     if server.settings.uses_infra:
-        adapters = {f"postgres.{database}" for database in DATABASES} | {"redis", "kafka", "s3", "elasticsearch"}
+        servers = {"redis", "kafka", "s3", "elasticsearch", "clickhouse"}
+        adapters = {f"postgres.{database}" for database in DATABASES} | servers
         assert set(ready.body["checks"]) == adapters
         assert all(c["status"] == "ok" for c in ready.body["checks"].values())
 
