@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from adapters.kafka.consumers import KafkaConsumerGroups
+from config.container import context_topics
 from config.contexts import CONTEXTS
 from tests.e2e.orders_shop import open_shop
 from tests.support.http import ApiClient
@@ -42,6 +43,7 @@ async def replay(server: Any) -> tuple[int, int]:
         runtime.publisher,
         group_prefix=f"{settings.kafka_topic_prefix}.replay",
         fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+        every_topic=context_topics(settings),
     )
     for context in CONTEXTS:
         if context.consumers is not None:

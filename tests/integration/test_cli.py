@@ -54,12 +54,12 @@ def env() -> Iterator[dict[str, str]]:
 def test_migrate_applies_every_migration_once(env: dict[str, str]) -> None:
     first = marketplace("migrate", env=env)
     assert first.returncode == 0, first.stderr
-    assert "users: 3 migration(s) applied" in first.stdout
+    assert "users: 4 migration(s) applied" in first.stdout  # the outbox & inbox (2), auth, users
     assert [line.split(":")[0] for line in first.stdout.splitlines()] == [*DATABASES, "kafka", "s3"]
     assert "auth/0001_accounts" in first.stdout
     prefix = env["MARKETPLACE_KAFKA_TOPIC_PREFIX"]
     created = len(topics(load_settings(env)))  # one per context, and the dead letters
-    assert f"kafka: {created} topic(s) created: {prefix}.activity, {prefix}.auth, " in first.stdout
+    assert f"kafka: {created} topic(s) created: {prefix}.activity, {prefix}.analytics, " in first.stdout
     assert f"{prefix}.dead-letter" in first.stdout
     assert f"s3: bucket {env['MARKETPLACE_S3_BUCKET']} created" in first.stdout
     again = marketplace("migrate", env=env)
