@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import pkgutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ from tests.support.http import ApiClient
 from tests.support.sandboxes import SandboxServers, free_port
 from tests.support.server import ServerThread
 
-PROFILES = ["memory", pytest.param("infra", marks=pytest.mark.infra)]
+# "temporal" is infra with the sagas on Temporal: only the tests marked `sagas` run on it.
+PROFILES = ["memory", pytest.param("infra", marks=pytest.mark.infra), pytest.param("temporal", marks=pytest.mark.infra)]
 BROWSER_TESTS = Path(__file__).parent / "tests" / "browser"
 # Cheap argon2 parameters: the tests exercise the logic, bench/ measures the real cost.
 FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 1024}
@@ -32,7 +34,7 @@ def memory_settings(**overrides: object) -> Settings:
     return load_settings({}, **{**FAST_HASHING, **overrides})
 
 
-async def _infra_settings(sandboxes: SandboxServers) -> Settings:
+async def _infra_settings(sandboxes: SandboxServers, **overrides: Any) -> Settings:
     """A fresh database for each of the app's PostgreSQL databases, a scratch Redis database, a scratch S3
     bucket, and the sandbox gateway and carrier as servers of their own."""
     from tests.support.clickhouse import embedded_path, scratch_database
@@ -79,7 +81,23 @@ async def _infra_settings(sandboxes: SandboxServers) -> Settings:
         **s3_settings(bucket.name),
         **dsns,
         **FAST_HASHING,
+        **overrides,
     )
+
+
+def _temporal_settings() -> dict[str, Any]:
+    """The sagas on the Temporal dev server, on a task queue of this server's own (a queue no other
+    worker polls: another run's workflows are not ours to run)."""
+    from tests.support.temporal import temporal_address
+
+    return {
+        "saga_engine": "temporal",
+        "temporal_address": temporal_address(),
+        "temporal_task_queue": f"test-sagas-{uuid.uuid4().hex[:12]}",
+        # A step that failed (the carrier refusing a booking) is tried again within a second, not a minute:
+        # the tests move the shop's clock, and Temporal's timers run on the wall clock.
+        "saga_step_limit_seconds": 1.0,
+    }
 
 
 class Wiper:
@@ -133,6 +151,10 @@ class Wiper:
             self.redis = await scratch_redis(APP_REDIS_DB)
         else:
             await self.redis.flushdb()
+        if self.settings.saga_engine == "temporal":
+            from tests.support.temporal import end_workflows
+
+            await end_workflows(self.settings.temporal_task_queue)  # the last test's sagas, still waiting
 
     async def close(self) -> None:
         for conn in self.connections.values():
@@ -155,10 +177,12 @@ WIPERS: dict[int, Wiper] = {}
 
 @pytest.fixture(scope="session", params=PROFILES)
 def server(request: pytest.FixtureRequest) -> Iterator[ServerThread]:
-    if request.param == "infra":
+    if request.param in ("infra", "temporal"):
         port = free_port()
         sandboxes = SandboxServers(app_port=port, slow_seconds=1.0)
-        thread = ServerThread(asyncio.run(_infra_settings(sandboxes)), port=port, sandboxes=sandboxes).start()
+        overrides = _temporal_settings() if request.param == "temporal" else {}
+        settings = asyncio.run(_infra_settings(sandboxes, **overrides))
+        thread = ServerThread(settings, port=port, sandboxes=sandboxes).start()
     else:
         thread = ServerThread(memory_settings()).start()
     settings = thread.settings
@@ -183,16 +207,24 @@ def server(request: pytest.FixtureRequest) -> Iterator[ServerThread]:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked ``upload_route`` exercise the memory profile's upload route (PUT /uploads): on infra
-    the upload URLs are S3's, and there is no such route to test."""
+    the upload URLs are S3's, and there is no such route to test. The "temporal" server runs only the tests
+    marked ``sagas`` (the checkout and refund features, the walkthrough): the rest does not touch the sagas'
+    engine, and runs on "infra" already."""
 
-    def on_infra(item: pytest.Item) -> bool:
+    def profile(item: pytest.Item) -> str | None:
         callspec = getattr(item, "callspec", None)
-        return callspec is not None and callspec.params.get("server") == "infra"
+        return None if callspec is None else callspec.params.get("server")
 
-    memory_only = [item for item in items if item.get_closest_marker("upload_route") and on_infra(item)]
-    if memory_only:
-        config.hook.pytest_deselected(items=memory_only)
-        items[:] = [item for item in items if item not in memory_only]
+    left_out = [
+        item
+        for item in items
+        if (item.get_closest_marker("upload_route") and profile(item) in ("infra", "temporal"))
+        or (profile(item) == "temporal" and not item.get_closest_marker("sagas"))
+    ]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        kept = set(map(id, left_out))
+        items[:] = [item for item in items if id(item) not in kept]
     # The browser tests last: Playwright's synchronous API keeps an event loop running in this thread from
     # its first test to the end of the session, and the fixtures of the other tests call asyncio.run.
     items.sort(key=lambda item: BROWSER_TESTS in item.path.parents)

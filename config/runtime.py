@@ -47,6 +47,8 @@ class Runtime:
     # Where committed events go: the in-process bus on memory, Kafka on infra (the outbox relays use it).
     publisher: EventPublisher
     health_checks: list[HealthCheck] = attrs.Factory(list)
+    # What ``settle`` waits for besides the events: work that runs elsewhere (the sagas on Temporal).
+    quiet_checks: list[Callable[[], Awaitable[None]]] = attrs.Factory(list)
     # Worker name (as `marketplace work <name>` takes it) -> the loops it runs.
     workers: dict[str, list[Callable[[], Coroutine[Any, Any, None]]]] = attrs.Factory(dict)
     relays: list[OutboxRelayWorker] = attrs.Factory(list)
@@ -119,8 +121,9 @@ class Runtime:
         Quiet means a drain of every relay after which nothing has been published since the consumer
         groups running in this process (on infra, fed by Kafka) last caught up with the broker, whether
         by the drains or by a background pass (whose consumers may have committed new events in another
-        database). Without consumer groups here, quiet is a round of drains that published nothing. Every
-        round first sends on what the event streams (shoppers' activity) hold.
+        database), and the work elsewhere they set going (``quiet_checks``: the sagas on Temporal) waits for
+        news. Without consumer groups here, quiet is a round of drains that published nothing. Every round
+        first sends on what the event streams (shoppers' activity) hold.
         """
         caught_up_with: int | None = None
         while True:
@@ -135,6 +138,8 @@ class Runtime:
             caught_up_with = published
             if self.consumer_groups is not None and self._consuming:
                 await self.consumer_groups.caught_up(*self._consuming)
+            for quiet in self.quiet_checks:
+                await quiet()
 
     async def close(self) -> None:
         for relay in self.relays:

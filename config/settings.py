@@ -358,6 +358,17 @@ class Settings:
     # (a step lost to a crash or a failed consumer) and repeats their current step.
     saga_sweep_seconds: float = 10.0
     saga_stall_seconds: int = attrs.field(default=60, validator=_positive)
+    # What runs the sagas (infra): the built-in runner (state in the orchestrator database, the sweeper
+    # above) or Temporal at temporal_address, whose workers (`marketplace work saga-worker`, and every
+    # `marketplace run`) take the sagas' workflows from temporal_task_queue; a saga waiting at an active step
+    # (a payment in flight) looks again after saga_stall_seconds, as the sweeper would. Memory: built-in.
+    saga_engine: str = attrs.field(default="builtin", validator=_one_of("builtin", "temporal"))
+    # No step of a saga waits longer than this for a desk's answer or before its next try (0: each step's
+    # own rule, core.orchestrator.definition.RULES): for shops that must get over a lost worker fast.
+    saga_step_limit_seconds: float = attrs.field(default=0.0, validator=_not_negative)
+    temporal_address: str = "127.0.0.1:27233"
+    temporal_namespace: str = "default"
+    temporal_task_queue: str = "marketplace-sagas"
 
     # Analytics (infra): the event history and business figures in ClickHouse: a server at clickhouse_url
     # (http://user:password@host:8123, as docker-compose runs one) or, without one, the engine embedded in

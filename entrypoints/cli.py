@@ -36,12 +36,14 @@ from entrypoints.http.ops import serve_monitoring
 log = logging.getLogger("marketplace")
 
 # What `marketplace work` runs: the outbox relays (which publish to Kafka on infra), the payment error worker,
-# the shipment poller, the saga sweeper, the recommendation build and error workers and the base feed.
+# the shipment poller, the saga sweeper (the built-in saga engine) or the saga worker (the sagas on Temporal),
+# the recommendation build and error workers and the base feed.
 WORKERS = [
     OUTBOX_RELAY,
     "payment-errors",
     "shipment-poller",
     "saga-sweeper",
+    "saga-worker",
     "recommendation-builds",
     "recommendation-errors",
     "base-feed",
@@ -134,6 +136,10 @@ async def work(settings: Settings, names: list[str], host: str | None = None, me
     /metrics and /health/* on it."""
     if not settings.uses_infra:
         raise SystemExit("workers need the infra profile (MARKETPLACE_PROFILE=infra): on memory, use serve")
+    engine_workers = {"builtin": "saga-sweeper", "temporal": "saga-worker"}
+    for engine, worker in engine_workers.items():
+        if worker in names and settings.saga_engine != engine:
+            raise SystemExit(f"{worker} runs the sagas of the {engine} engine: this shop's is {settings.saga_engine}")
     runtime = await bootstrap(settings, consumers=[], service="marketplace-work")
     monitoring: web.AppRunner | None = None
     try:

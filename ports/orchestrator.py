@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -11,6 +12,7 @@ from core.shared.pagination import Page, PageRequest
 from ports.shared import UnitOfWork
 
 if TYPE_CHECKING:
+    from core.orchestrator.commands import Notify
     from core.orchestrator.model import Saga, SagaKind, SagaStatus
 
 
@@ -38,6 +40,31 @@ class SagaRepository(Protocol):
 
 class OrchestratorUnitOfWork(UnitOfWork, Protocol):
     sagas: SagaRepository
+
+
+class SagaEngine(Protocol):
+    """What runs the sagas of core.orchestrator.definition: the built-in runner (state in the orchestrator
+    database, driven by the consumers and the sweeper) or Temporal (a workflow per saga). Either records
+    every saga in the ``SagaRepository``, which the admin routes and the census read."""
+
+    async def begin(self, saga: Saga) -> bool:
+        """Run a new saga; False when one with its id was begun before (a start delivered twice)."""
+        ...
+
+    async def begin_again(self, saga_id: str, change: Callable[[Saga], bool]) -> bool:
+        """Run an ended saga again once ``change`` reopened it (a refused return sent back once more); False
+        when there is no such saga or ``change`` leaves it as it is."""
+        ...
+
+    async def tell(self, saga_id: str, news: Notify) -> None:
+        """What another context reports, for one saga: it moves on and does its next steps. Nothing happens
+        when the saga does not run (none, or ended) or the news is stale."""
+        ...
+
+    async def quiet(self) -> None:
+        """Until the sagas this process set going have done what they can do now (tests and benchmarks
+        settle on it; the built-in runner does a saga's work inside the call that moved it)."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -1,28 +1,31 @@
-"""The saga runner: does a saga's current step through the desks, and applies the answer.
+"""The built-in saga engine: runs core.orchestrator.definition with the saga's state in the orchestrator
+database.
 
 The rule that makes the sagas safe both in one process and across many: the saga's new step is stored
 BEFORE any desk is called, no transaction is held during a call, and the call's answer is applied only if
 the saga is still at the ``seq`` the call was made at. On the memory profile a desk's commit runs the
 consumers of the events it raised at once, inside the call: they may move this very saga on, and then the
 answer is stale and dropped (the events already said the same). Every desk call is idempotent on the
-order id, so a step repeated (by the sweeper, or by a redelivered event) changes nothing twice.
+order id, so a step repeated (by the sweeper, or by a redelivered event) changes nothing twice. A step that
+fails or outlasts its rule's timeout stays where it is, noted, and the sweeper repeats it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from core.orchestrator.commands import Notify
+from core.orchestrator.definition import Desks, Outcome, StepRule, apply, perform, rule_of, undo_late
 from core.orchestrator.model import Saga, Step
 from core.shared.errors import Conflict, DomainError, Unavailable
-from ports.checkout import OrderDesk, PaymentDesk, PaymentStatus, ShipmentRefused, ShippingDesk, StockDesk
 from ports.orchestrator import OrchestratorUnitOfWork
 from ports.shared import Clock, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
-Answer = Callable[[Saga, datetime], None]
 Change = Callable[[Saga], bool]
 
 # More moves than any saga makes in one go: a guard against a loop, never reached by a correct saga.
@@ -31,17 +34,50 @@ _RETRIES = 5
 
 
 class SagaRunner:
+    """The ``SagaEngine`` of the built-in runner."""
+
     def __init__(
         self,
         uow: UnitOfWorkFactory[OrchestratorUnitOfWork],
         clock: Clock,
-        stock: StockDesk,
-        payments: PaymentDesk,
-        orders: OrderDesk,
-        shipping: ShippingDesk,
+        desks: Desks,
+        rules: Callable[[Step], StepRule] = rule_of,
     ) -> None:
-        self.uow, self.clock = uow, clock
-        self.stock, self.payments, self.orders, self.shipping = stock, payments, orders, shipping
+        self.uow, self.clock, self.desks, self.rules = uow, clock, desks, rules
+
+    # SagaEngine ---------------------------------------------------------------------------------------
+
+    async def begin(self, saga: Saga) -> bool:
+        async with self.uow() as uow:
+            if await uow.sagas.get(saga.id) is not None:
+                return False
+            try:
+                await uow.sagas.add(saga)
+                await uow.commit()
+            except Conflict:  # begun meanwhile by another delivery of the same event
+                return False
+        await self.drive(saga.id)
+        return True
+
+    async def begin_again(self, saga_id: str, change: Change) -> bool:
+        if not await self.change(saga_id, change):
+            return False
+        await self.drive(saga_id)
+        return True
+
+    async def tell(self, saga_id: str, news: Notify) -> None:
+        now = self.clock.now()
+
+        def hear(saga: Saga) -> bool:
+            return saga.hear(news.signal, now, reason=news.reason, operation=news.operation, declined=news.declined)
+
+        if await self.change(saga_id, hear):
+            await self.drive(saga_id)
+
+    async def quiet(self) -> None:
+        return None  # a saga's work was done inside the call that moved it
+
+    # The runner ---------------------------------------------------------------------------------------
 
     async def load(self, saga_id: str) -> Saga | None:
         async with self.uow() as uow:
@@ -77,96 +113,34 @@ class SagaRunner:
             return False
         seq, step = saga.seq, saga.step
         try:
-            answer = await self._act(saga)
-        except DomainError as error:
-            log.warning("saga %s: %s failed: %s", saga_id, step.value, error)
-            failure = f"{type(error).__name__}: {error.message}"
+            async with asyncio.timeout(self.rules(step).timeout.total_seconds()):
+                outcome = await perform(saga, self.desks)
+        except (DomainError, TimeoutError) as error:
+            log.warning("saga %s: %s failed: %r", saga_id, step.value, error)
+            failure = _failure(error)
             await self.change(saga_id, lambda s: s.seq == seq and _noted(s, failure, self.clock.now()))
             return False
-        if not await self.change(saga_id, lambda s: s.seq == seq and _answered(s, answer, self.clock.now())):
+        if not await self.change(saga_id, lambda s: s.seq == seq and _answered(s, outcome, self.clock.now())):
             await self._late(saga_id, step)
             return False
         after = await self.load(saga_id)
         return after is not None and after.seq != seq  # else answered but still there: waiting for an event
 
     async def _late(self, saga_id: str, step: Step) -> None:
-        """A stale answer: the saga moved on meanwhile. Only a reservation that landed after the order was
-        cancelled needs undoing (the cancellation ended the saga before anything was held)."""
-        if step is not Step.RESERVE_STOCK:
-            return
+        """A stale answer: the saga moved on meanwhile; undo what the definition says must be undone."""
         saga = await self.load(saga_id)
-        if saga is not None and saga.ended:
-            await self.stock.release(saga.order_id)
-
-    async def _act(self, saga: Saga) -> Answer:
-        order = saga.order_id
-        match saga.step:
-            case Step.RESERVE_STOCK:
-                reserved = await self.stock.reserve(order, saga.items)
-                return lambda s, now: s.stock_answered(reserved, now)
-            case Step.AUTHORIZE_PAYMENT:
-                await self.orders.await_payment(order)
-                payment = await self.payments.authorize(order, saga.customer_id, saga.amount, saga.payment_token or "")
-                return lambda s, now: s.payment_answered(payment.status, payment.failure, now)
-            case Step.CONFIRM_ORDER:
-                await self.orders.confirm(order)
-                return Saga.order_confirmed
-            case Step.CREATE_SHIPMENT:
-                if saga.address is None:
-                    raise Conflict("the saga has no delivery address")
-                try:
-                    shipment = await self.shipping.create(order, saga.customer_id, saga.address, saga.items)
-                except ShipmentRefused as refused:
-                    reason = refused.message
-                    return lambda s, now: s.shipment_refused(reason, now)
-                return lambda s, now: s.shipment_booked(shipment, now)
-            case Step.SETTLE_SHIPMENT:
-                await self.payments.capture(order)
-                await self.stock.commit(order)
-                await self.orders.mark_shipped(order)
-                return Saga.shipment_settled
-            case Step.MARK_DELIVERED:
-                await self.orders.mark_delivered(order)
-                return Saga.delivery_marked
-            case Step.REFUND_PAYMENT:
-                refund = await self.payments.refund(order)
-                return lambda s, now: s.refund_answered(None if refund is None else refund.status, now)
-            case Step.MARK_REFUNDED:
-                await self.orders.mark_refunded(order, saga.amount)
-                return Saga.refund_marked
-            case Step.REFUSE_RETURN:
-                await self.orders.refuse_return(order, saga.reason or "the refund failed")
-                return Saga.return_refused
-            case Step.CANCEL_ORDER:
-                await self.orders.cancel(order, saga.reason or "cancelled by the system")
-                return Saga.cancellation_sent
-            case Step.COMPENSATE:
-                in_flight = await self._compensate(saga)
-                return lambda s, now: s.compensated(in_flight, now)
-            case Step.AWAIT_VOID:
-                current = await self.payments.state(order)
-                return lambda s, now: s.void_checked(None if current is None else current.status, now)
-        raise Conflict(f"saga {saga.id} has nothing to do at {saga.step.value}")
-
-    async def _compensate(self, saga: Saga) -> bool:
-        """Undo in reverse: the shipment, the payment, the stock. True when an authorization is still in
-        flight (it is voided once it lands)."""
-        order = saga.order_id
-        if saga.shipment_requested and not await self.shipping.cancel(order):
-            log.warning("saga %s: the carrier has the parcel already; it cannot be called off", saga.id)
-        payment = await self.payments.state(order)
-        in_flight = payment is not None and payment.status is PaymentStatus.AUTHORIZING
-        if payment is not None and not in_flight and payment.status not in _SETTLED:
-            await self.payments.void(order)
-        await self.stock.release(order)  # harmless when nothing is held
-        return in_flight
+        if saga is not None and undo_late(step, saga):
+            await self.desks.stock.release(saga.order_id)
 
 
-_SETTLED = frozenset({PaymentStatus.DECLINED, PaymentStatus.FAILED, PaymentStatus.VOIDED, PaymentStatus.VOIDING})
+def _failure(error: Exception) -> str:
+    if isinstance(error, DomainError):
+        return f"{type(error).__name__}: {error.message}"
+    return "the step took longer than its timeout"
 
 
-def _answered(saga: Saga, answer: Answer, now: datetime) -> bool:
-    answer(saga, now)
+def _answered(saga: Saga, outcome: Outcome, now: datetime) -> bool:
+    apply(saga, outcome, now)
     return True
 
 

@@ -1,43 +1,22 @@
 """The sagas' use cases: start one on an order's event, move sagas on with what other contexts report,
-and resume the stalled ones (the saga sweeper)."""
+and resume the stalled ones (the built-in runner's sweeper). The engine that runs them (``SagaEngine``: the
+built-in runner or Temporal) is the settings' choice."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from core.orchestrator.commands import BeginCheckout, BeginRefund, Notify, ResumeStalled
 from core.orchestrator.model import Saga, refund_saga_id
 from core.orchestrator.use_cases.runner import SagaRunner
 from core.shared.errors import Conflict
-from ports.checkout import OrderDesk, PaymentDesk, ShippingDesk, StockDesk
-from ports.orchestrator import OrchestratorUnitOfWork
+from ports.orchestrator import OrchestratorUnitOfWork, SagaEngine
 from ports.shared import Clock, UnitOfWorkFactory
 
 
 class _SagaUseCase:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[OrchestratorUnitOfWork],
-        clock: Clock,
-        stock: StockDesk,
-        payments: PaymentDesk,
-        orders: OrderDesk,
-        shipping: ShippingDesk,
-    ) -> None:
-        self.uow, self.clock = uow, clock
-        self.runner = SagaRunner(uow, clock, stock, payments, orders, shipping)
-
-    async def _start(self, saga: Saga) -> bool:
-        """Store a new saga; False when it exists already (a redelivered start changes nothing)."""
-        async with self.uow() as uow:
-            if await uow.sagas.get(saga.id) is not None:
-                return False
-            try:
-                await uow.sagas.add(saga)
-                await uow.commit()
-            except Conflict:  # started meanwhile by another delivery of the same event
-                return False
-        return True
+    def __init__(self, engine: SagaEngine, clock: Clock) -> None:
+        self.engine, self.clock = engine, clock
 
 
 class StartCheckoutSaga(_SagaUseCase):
@@ -53,22 +32,18 @@ class StartCheckoutSaga(_SagaUseCase):
             payment_token=command.payment_token,
             now=self.clock.now(),
         )
-        if await self._start(saga):
-            await self.runner.drive(saga.id)
+        await self.engine.begin(saga)  # False: a start delivered twice, which changes nothing
 
 
 class StartRefundSaga(_SagaUseCase):
-    """Runs on orders.ReturnRequested: the refund saga gives the money back, or refuses the return."""
+    """Runs on orders.ReturnRequested: the refund saga gives the money back, or refuses the return. A return
+    refused and sent back once more runs the order's refund saga again."""
 
     async def __call__(self, command: BeginRefund) -> None:
-        saga = Saga.refund(
-            order_id=command.order_id, customer_id=command.customer_id, amount=command.amount, now=self.clock.now()
-        )
-        if not await self._start(saga):
-            now = self.clock.now()
-            if not await self.runner.change(saga.id, lambda s: s.request_return_again(command.amount, now)):
-                return
-        await self.runner.drive(saga.id)
+        now = self.clock.now()
+        saga = Saga.refund(order_id=command.order_id, customer_id=command.customer_id, amount=command.amount, now=now)
+        if not await self.engine.begin(saga):
+            await self.engine.begin_again(saga.id, lambda s: s.request_return_again(command.amount, now))
 
 
 class AdvanceSagas(_SagaUseCase):
@@ -77,19 +52,16 @@ class AdvanceSagas(_SagaUseCase):
 
     async def __call__(self, command: Notify) -> None:
         for saga_id in (command.order_id, refund_saga_id(command.order_id)):
-            if await self.runner.change(saga_id, lambda s: _hear(s, command, self.clock.now())):
-                await self.runner.drive(saga_id)
+            await self.engine.tell(saga_id, command)
 
 
-def _hear(saga: Saga, command: Notify, now: datetime) -> bool:
-    c = command
-    return saga.hear(c.signal, now, reason=c.reason, operation=c.operation, declined=c.declined)
+class ResumeStalledSagas:
+    """The built-in runner's sweeper: every running saga untouched for the stall period repeats its current
+    step (a step lost to a crash, a failed call, an event never delivered). Sagas waiting for someone else's
+    work are only marked as seen. Returns how many sagas it took up. (Temporal times and retries its own.)"""
 
-
-class ResumeStalledSagas(_SagaUseCase):
-    """The saga sweeper: every running saga untouched for the stall period repeats its current step (a step
-    lost to a crash, a failed call, an event never delivered). Sagas waiting for someone else's work are
-    only marked as seen. Returns how many sagas it took up."""
+    def __init__(self, uow: UnitOfWorkFactory[OrchestratorUnitOfWork], clock: Clock, runner: SagaRunner) -> None:
+        self.uow, self.clock, self.runner = uow, clock, runner
 
     async def __call__(self, command: ResumeStalled) -> int:
         now = self.clock.now()

@@ -1,0 +1,111 @@
+"""The saga workflow: one per saga (workflow id ``checkout:<order id>`` or ``refund:<order id>``), running
+``core.orchestrator.definition`` as the built-in runner does, with Temporal keeping the state.
+
+The loop: at an active step, ask for the ``perform`` activity (its timeout and retries are the step's
+``StepRule``) and apply its outcome if the saga is still at the seq it was asked at; news (the ``hear``
+signal) may have moved the saga meanwhile, and then the answer is stale and dropped, a reservation that
+landed after a cancellation undone. At a waiting step, or after an answer that left the saga where it was
+(a payment still in flight), wait for news; an active step is tried again after ``stall_seconds`` without
+any (the built-in sweeper's period). Every change is recorded (the ``record`` activity) in the
+orchestrator's database, which the admin routes and the census read.
+
+Deterministic, as a workflow must be: time is ``workflow.now()``, the only I/O is activities.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from adapters.temporal.codec import (
+        news_from_json,
+        outcome_from_json,
+        rules_from_json,
+        saga_from_json,
+        saga_to_json,
+    )
+    from core.orchestrator.definition import StepRule, apply, rule_of, undo_late
+    from core.orchestrator.model import Saga, Step
+
+WORKFLOW = "saga"
+HEAR = "hear"
+STATE = "state"
+PERFORM = "saga-perform-step"
+RECORD = "saga-record"
+RELEASE = "saga-release-stock"
+_RECORDING = StepRule(timeout=timedelta(seconds=15))
+
+
+def _retrying(rule: StepRule) -> dict[str, Any]:
+    """The activity options of a step's rule: tried until it succeeds, as the built-in runner does."""
+    return {
+        "start_to_close_timeout": rule.timeout,
+        "retry_policy": RetryPolicy(
+            initial_interval=rule.first_pause,
+            backoff_coefficient=2.0,
+            maximum_interval=rule.longest_pause,
+            maximum_attempts=0,
+        ),
+    }
+
+
+@workflow.defn(name=WORKFLOW)
+class SagaWorkflow:
+    @workflow.init
+    def __init__(self, start: dict[str, Any]) -> None:
+        self.saga: Saga = saga_from_json(start["saga"])
+        self.stall = timedelta(seconds=start["stall_seconds"])
+        self.rules = rules_from_json(start["rules"])
+        self.news = 0  # how many signals changed the saga
+        self.recorded: dict[str, Any] | None = None
+
+    @workflow.run
+    async def run(self, start: dict[str, Any]) -> dict[str, Any]:
+        saga = self.saga
+        await self._record()
+        while not saga.ended:
+            seq, news = saga.seq, self.news
+            if not saga.waiting:
+                await self._step()
+            if saga.seq == seq and not saga.ended:
+                await self._await_news(news, None if saga.waiting else self.stall)
+            await self._record()
+        return saga_to_json(saga)
+
+    @workflow.signal(name=HEAR)
+    def hear(self, sent: dict[str, Any]) -> None:
+        n = news_from_json(sent)
+        if self.saga.hear(n.signal, workflow.now(), reason=n.reason, operation=n.operation, declined=n.declined):
+            self.news += 1
+
+    @workflow.query(name=STATE)
+    def state(self) -> dict[str, Any]:
+        return saga_to_json(self.saga)
+
+    async def _step(self) -> None:
+        saga = self.saga
+        seq, step = saga.seq, saga.step
+        answer = await workflow.execute_activity(PERFORM, saga_to_json(saga), **_retrying(self._rule(step)))
+        if saga.seq == seq:
+            apply(saga, outcome_from_json(answer), workflow.now())
+        elif undo_late(step, saga):
+            await workflow.execute_activity(RELEASE, saga.order_id, **_retrying(self._rule(step)))
+
+    def _rule(self, step: Step) -> StepRule:
+        return self.rules.get(step) or rule_of(step)
+
+    async def _await_news(self, seen: int, at_most: timedelta | None) -> None:
+        try:
+            await workflow.wait_condition(lambda: self.news != seen, timeout=at_most)
+        except TimeoutError:
+            return  # no news: the step is tried again
+
+    async def _record(self) -> None:
+        state = saga_to_json(self.saga)
+        if state != self.recorded:
+            await workflow.execute_activity(RECORD, state, **_retrying(_RECORDING))
+            self.recorded = state
