@@ -4,6 +4,8 @@
     python -m bench.checkout_http --profile infra                # infra, everything in one process (`run`)
     python -m bench.checkout_http --profile infra --split 1,2    # infra as separate processes: N `serve`,
                                                                  # N `consume`, one `work`; for N=1, then 2
+    python -m bench.checkout_http --profile infra --split 1 --engines builtin,temporal
+                                                                 # the sagas on each engine, side by side
 
 Starts the shop as separate processes (and, on infra, ``marketplace sandbox payments`` and ``marketplace
 sandbox logistics`` beside it), waits for the demo catalogue, gives each of N customers an address and a
@@ -37,6 +39,10 @@ import asyncpg
 import attrs
 
 from bench.auth_http import free_port, measure, peak_rss_mib, percentile, wait_ready
+
+# The worker that runs the sagas in `work`, by engine: the built-in runner's sweeper (the consumers drive the
+# sagas), or Temporal's saga worker (the workflows and their activities run there).
+SAGA_WORKERS = {"builtin": "saga-sweeper", "temporal": "saga-worker"}
 
 PASSWORD = "a benchmark buyer's passphrase"  # noqa: S105 - a benchmark account
 CLI = [sys.executable, "-m", "entrypoints.cli"]
@@ -91,9 +97,10 @@ class Shop:
         return peaks
 
 
-async def _start(profile: str, serves: int) -> Shop:
+async def _start(profile: str, serves: int, engine: str) -> Shop:
     """The shop: ``marketplace run --demo`` (serves == 0), or, on infra, the demo catalogue loaded by
-    ``marketplace seed`` and then ``serves`` `serve` and as many `consume` processes, and one `work`."""
+    ``marketplace seed`` and then ``serves`` `serve` and as many `consume` processes, and one `work`; the
+    sagas on ``engine``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_") or profile == "infra"}
     env.update(
         MARKETPLACE_PROFILE=profile,
@@ -101,6 +108,8 @@ async def _start(profile: str, serves: int) -> Shop:
         MARKETPLACE_ARGON2_TIME_COST="1",  # the customers' logins are not what is measured here
         MARKETPLACE_ARGON2_MEMORY_KIB="8192",
     )
+    if engine == "temporal":  # the Temporal server of MARKETPLACE_TEMPORAL_ADDRESS (scripts/services env)
+        env.update(MARKETPLACE_SAGA_ENGINE="temporal", MARKETPLACE_TEMPORAL_TASK_QUEUE=f"bench-{uuid.uuid4().hex[:8]}")
     ports = [free_port() for _ in range(max(serves, 1))]
     env["MARKETPLACE_PORT"] = str(ports[0])  # where the payment sandbox sends its webhooks
     shop = Shop(env, [f"http://127.0.0.1:{port}" for port in ports])
@@ -126,7 +135,7 @@ async def _start(profile: str, serves: int) -> Shop:
         shop.start(f"serve-{i}", "serve", port=port)
         # The embedded analytics store belongs to one process: the analytics group runs in the first only.
         shop.start(f"consume-{i}", "consume", *(g for g in GROUPS if i == 1 or g != "analytics"))
-    shop.start("work", "work", "outbox-relay", "payment-errors", "shipment-poller", "saga-sweeper")
+    shop.start("work", "work", "outbox-relay", "payment-errors", "shipment-poller", SAGA_WORKERS[engine])
     return shop
 
 
@@ -171,8 +180,8 @@ class Result:
     peaks: dict[str, float]
 
 
-async def run(profile: str, serves: int, customers: int, concurrency: int) -> Result:
-    shop = await _start(profile, serves)
+async def run(profile: str, serves: int, customers: int, concurrency: int, engine: str = "builtin") -> Result:
+    shop = await _start(profile, serves, engine)
     try:
         for name, process in shop.processes.items():
             if name == "run":
@@ -180,6 +189,8 @@ async def run(profile: str, serves: int, customers: int, concurrency: int) -> Re
             elif name.startswith("serve-"):
                 await wait_ready(shop.bases[int(name.removeprefix("serve-")) - 1], process, 120)
         result = await _checkouts(profile, shop, serves, customers, concurrency)
+        if profile == "infra":
+            result = attrs.evolve(result, topology=f"{result.topology}, {engine}")
     finally:
         peaks = shop.stop()
         if profile == "infra":
@@ -286,13 +297,14 @@ async def _checkouts(profile: str, shop: Shop, serves: int, customers: int, conc
     return Result(topology, total, (rate, p50, p95, p99), paid, paid_per_s, settled_in, len(pending), {})
 
 
-async def main(profile: str, splits: list[int], customers: int, concurrency: int) -> None:
+async def main(profile: str, splits: list[int], customers: int, concurrency: int, engines: list[str]) -> None:
     results: list[Result] = []
     for serves in splits or [0]:
-        results.append(await run(profile, serves, customers, concurrency))
+        for engine in engines:
+            results.append(await run(profile, serves, customers, concurrency, engine))
     print(f"\nprofile={profile} customers={customers} concurrency={concurrency} cores={os.cpu_count()}")
     print(
-        f"{'topology':34} {'checkout/s':>10} {'p50 ms':>7} {'p99 ms':>7}"
+        f"{'topology':44} {'checkout/s':>10} {'p50 ms':>7} {'p99 ms':>7}"
         f" {'paid p50':>9} {'paid p99':>9} {'paid/s':>7} {'all paid s':>10}"
     )
     for r in results:
@@ -300,12 +312,12 @@ async def main(profile: str, splits: list[int], customers: int, concurrency: int
         paid50, _, paid99 = r.paid or (float("nan"),) * 3
         left = f" ({r.unpaid} unpaid)" if r.unpaid else ""
         print(
-            f"{r.topology:34} {rate:10.0f} {p50:7.1f} {p99:7.1f}"
+            f"{r.topology:44} {rate:10.0f} {p50:7.1f} {p99:7.1f}"
             f" {paid50:9.0f} {paid99:9.0f} {r.paid_per_s:7.0f} {r.settled_in:10.2f}{left}"
         )
     for r in results:
         print(f"peak RSS, {r.topology}: " + ", ".join(f"{name} {mib:.0f} MiB" for name, mib in r.peaks.items()))
-    if len(results) > 1:
+    if len(results) > 1 and len(engines) == 1:
         first, last = results[0], results[-1]
         accepted = last.accepted[0] / first.accepted[0]
         paid = last.paid_per_s / first.paid_per_s if first.paid_per_s else float("nan")
@@ -322,8 +334,14 @@ if __name__ == "__main__":
         default="",
         help="infra: comma-separated numbers of serve (and consume) processes to run in turn, e.g. 1,2",
     )
+    parser.add_argument(
+        "--engines", default="builtin", help="infra: comma-separated saga engines to run in turn: builtin,temporal"
+    )
     args = parser.parse_args()
     splits = [int(n) for n in args.split.split(",") if n]
+    engines = [e for e in args.engines.split(",") if e]
     if splits and args.profile != "infra":
         parser.error("--split needs --profile infra")
-    asyncio.run(main(args.profile, splits, args.customers, args.concurrency))
+    if set(engines) - set(SAGA_WORKERS) or (engines != ["builtin"] and args.profile != "infra"):
+        parser.error("--engines takes builtin and temporal, on --profile infra")
+    asyncio.run(main(args.profile, splits, args.customers, args.concurrency, engines))

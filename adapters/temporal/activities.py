@@ -1,7 +1,9 @@
 """The saga workflow's activities: the only place a saga on Temporal touches the world.
 
 Each is safe to repeat (Temporal runs an activity again after a timeout or a lost worker): the desk calls
-are idempotent on the order id, and the record is written at the version it finds.
+are idempotent on the order id, and the record is written at the version it finds. The card's token is in
+the record only (TemporalSagaEngine.begin put it there): the workflow's history, which Temporal's UI shows to
+whoever may open it, never holds it; the record drops it once the payment is past authorization.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ class SagaActivities:
 
     @activity.defn(name=PERFORM)
     async def perform_step(self, state: dict[str, Any]) -> dict[str, Any]:
-        return outcome_to_json(await perform(saga_from_json(state), self.desks))
+        saga = saga_from_json(state)
+        if saga.before_authorization and saga.payment_token is None:
+            saga.payment_token = await self._token(saga.id)  # kept in the record, never in the history
+        return outcome_to_json(await perform(saga, self.desks))
 
     @activity.defn(name=RELEASE)
     async def release_stock(self, order_id: str) -> None:
@@ -39,8 +44,15 @@ class SagaActivities:
                 await uow.sagas.add(saga)
             else:
                 saga.version = stored.version
+                if saga.before_authorization:
+                    saga.payment_token = stored.payment_token  # dropped once the payment is past it
                 await uow.sagas.update(saga)
             await uow.commit()
+
+    async def _token(self, saga_id: str) -> str | None:
+        async with self.uow() as uow:
+            stored = await uow.sagas.get(saga_id)
+        return None if stored is None else stored.payment_token
 
     @property
     def all(self) -> list[Any]:

@@ -8,11 +8,13 @@ a saga that does not run (none, or ended) is dropped, as the built-in runner dro
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import attrs
 from temporalio.api.enums.v1 import PendingActivityState
 from temporalio.api.workflow.v1 import PendingActivityInfo
 from temporalio.client import WorkflowExecutionStatus
@@ -26,7 +28,7 @@ from adapters.temporal.workflows import HEAR, WORKFLOW
 from core.orchestrator.commands import Notify
 from core.orchestrator.definition import DESK_WORK, StepRule, rule_of
 from core.orchestrator.model import REFUND_PREFIX, Saga, SagaKind, Step
-from core.shared.errors import Unavailable
+from core.shared.errors import Conflict, Unavailable
 from ports.orchestrator import OrchestratorUnitOfWork
 from ports.shared import UnitOfWorkFactory
 
@@ -60,10 +62,17 @@ class TemporalSagaEngine:
         self._stirred: set[str] = set()
 
     async def begin(self, saga: Saga) -> bool:
+        """Record the saga (with the card's token, which stays out of the workflow's history), then start its
+        workflow. A saga recorded but never moved is started again: its first start may have failed."""
         async with self.uow() as uow:
-            if await uow.sagas.get(saga.id) is not None:
-                return False  # recorded: started before (its history may be gone, its record is not)
-        return await self._start(saga, WorkflowIDReusePolicy.REJECT_DUPLICATE)
+            recorded = await uow.sagas.get(saga.id)
+            if recorded is None:
+                with contextlib.suppress(Conflict):  # recorded meanwhile by another delivery: its id decides
+                    await uow.sagas.add(saga)
+                    await uow.commit()
+            elif recorded.seq or recorded.ended:
+                return False  # it ran (its history may be gone by now, its record is not)
+        return await self._start(attrs.evolve(saga, payment_token=None), WorkflowIDReusePolicy.REJECT_DUPLICATE)
 
     async def begin_again(self, saga_id: str, change: Callable[[Saga], bool]) -> bool:
         async with self.uow() as uow:

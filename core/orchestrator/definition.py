@@ -234,8 +234,3 @@ def undo_late(step: Step, saga: Saga) -> bool:
     Only a reservation that landed after the order was cancelled needs it (the cancellation ended the saga
     before anything was held); the undo is ``Desks.stock.release``."""
     return step is Step.RESERVE_STOCK and saga.ended
-
-
-def moved(saga: Saga, since_seq: int) -> bool:
-    """The saga left the step it was at ``since_seq`` (answered, or by news)."""
-    return saga.seq != since_seq

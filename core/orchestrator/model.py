@@ -1,5 +1,8 @@
 """The orchestrator's sagas: process managers whose state is persisted, so a restart resumes each one.
 
+These are the sagas' moves; what each active step asks of the desks, and each step's timeout and retries,
+are in definition.py; an engine (the built-in runner, or Temporal) runs the two.
+
 A saga sits at one ``Step``. An active step is work the saga does itself (a call to another context's
 desk); a waiting step is work someone else does (sellers preparing, the parcel travelling) and only an
 event moves it on. The checkout saga (id = the order id)::
@@ -209,6 +212,11 @@ class Saga(Aggregate):
     @property
     def waiting(self) -> bool:
         return self.step in WAITING
+
+    @property
+    def before_authorization(self) -> bool:
+        """Running and not past the payment's authorization: the card's token is still to serve."""
+        return not self.ended and self.step in (Step.RESERVE_STOCK, Step.AUTHORIZE_PAYMENT)
 
     @property
     def at_step_since(self) -> datetime:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.orders_shop import open_shop
+from tests.e2e.orders_shop import GOOD_CARD, open_shop
 from tests.support.http import ApiClient
 from tests.support.sandboxes import Sandboxes
 
@@ -50,5 +50,6 @@ async def _history(settings: Any, order_id: str) -> str:
     scheduled = [e for e in events if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED]
     steps = [e.activity_task_scheduled_event_attributes.activity_type.name for e in scheduled]
     assert steps.count("saga-perform-step") >= 6  # reserve, authorize, confirm, ship, settle, mark delivered
+    assert GOOD_CARD.encode() not in b"".join(e.SerializeToString() for e in events)  # the token stays out
     described = await handle.describe()
     return str(described.status.name)
