@@ -24,7 +24,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from adapters.temporal.client import TemporalConnection
 from adapters.temporal.codec import news_to_json, rules_to_json, saga_to_json
-from adapters.temporal.workflows import HEAR, WORKFLOW
+from adapters.temporal.workflows import HEAR, WORKFLOWS
 from core.orchestrator.commands import Notify
 from core.orchestrator.definition import DESK_WORK, StepRule, rule_of
 from core.orchestrator.model import REFUND_PREFIX, Saga, SagaKind, Step
@@ -95,7 +95,7 @@ class TemporalSagaEngine:
         start: dict[str, Any] = {"saga": saga_to_json(saga), "stall_seconds": self.stall_seconds, "rules": self.rules}
         try:
             handle = await (await self.connection.client()).start_workflow(
-                WORKFLOW, start, id=workflow_id(saga.id), task_queue=self.task_queue, id_reuse_policy=reuse
+                WORKFLOWS[saga.kind], start, id=workflow_id(saga.id), task_queue=self.task_queue, id_reuse_policy=reuse
             )
         except WorkflowAlreadyStartedError:
             return False

@@ -11,7 +11,7 @@ from temporalio.worker import Worker
 
 from adapters.temporal.activities import SagaActivities
 from adapters.temporal.client import TemporalConnection
-from adapters.temporal.workflows import SagaWorkflow
+from adapters.temporal.workflows import CheckoutSagaWorkflow, RefundSagaWorkflow
 from core.shared.errors import Unavailable
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,12 @@ async def run_saga_worker(connection: TemporalConnection, task_queue: str, activ
     while True:
         try:
             client = await connection.client()
-            worker = Worker(client, task_queue=task_queue, workflows=[SagaWorkflow], activities=activities.all)
+            worker = Worker(
+                client,
+                task_queue=task_queue,
+                workflows=[CheckoutSagaWorkflow, RefundSagaWorkflow],
+                activities=activities.all,
+            )
             await worker.run()  # returns when shut down; a cancellation shuts it down gracefully first
             return
         except Unavailable as error:

@@ -29,9 +29,10 @@ with workflow.unsafe.imports_passed_through():
         saga_to_json,
     )
     from core.orchestrator.definition import StepRule, apply, rule_of, undo_late
-    from core.orchestrator.model import Saga, Step
+    from core.orchestrator.model import Saga, SagaKind, Step
 
-WORKFLOW = "saga"
+# The workflow types, one per saga kind (what Temporal's UI lists and filters by): one loop runs both.
+WORKFLOWS = {SagaKind.CHECKOUT: "checkout-saga", SagaKind.REFUND: "refund-saga"}
 HEAR = "hear"
 STATE = "state"
 PERFORM = "saga-perform-step"
@@ -53,8 +54,9 @@ def _retrying(rule: StepRule) -> dict[str, Any]:
     }
 
 
-@workflow.defn(name=WORKFLOW)
 class SagaWorkflow:
+    """The loop every saga kind runs (the definition says what each step does)."""
+
     @workflow.init
     def __init__(self, start: dict[str, Any]) -> None:
         self.saga: Saga = saga_from_json(start["saga"])
@@ -63,8 +65,7 @@ class SagaWorkflow:
         self.news = 0  # how many signals changed the saga
         self.recorded: dict[str, Any] | None = None
 
-    @workflow.run
-    async def run(self, start: dict[str, Any]) -> dict[str, Any]:
+    async def _run(self) -> dict[str, Any]:
         saga = self.saga
         await self._record()
         while not saga.ended:
@@ -109,3 +110,21 @@ class SagaWorkflow:
         if state != self.recorded:
             await workflow.execute_activity(RECORD, state, **_retrying(_RECORDING))
             self.recorded = state
+
+
+@workflow.defn(name=WORKFLOWS[SagaKind.CHECKOUT])
+class CheckoutSagaWorkflow(SagaWorkflow):
+    """The checkout saga: reserve, authorize, confirm, ship, settle, deliver; or compensate."""
+
+    @workflow.run
+    async def run(self, start: dict[str, Any]) -> dict[str, Any]:
+        return await self._run()
+
+
+@workflow.defn(name=WORKFLOWS[SagaKind.REFUND])
+class RefundSagaWorkflow(SagaWorkflow):
+    """The refund saga: refund the payment and mark the order refunded, or refuse the return."""
+
+    @workflow.run
+    async def run(self, start: dict[str, Any]) -> dict[str, Any]:
+        return await self._run()

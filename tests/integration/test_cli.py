@@ -101,6 +101,15 @@ def test_a_bad_setting_stops_the_command_with_its_name(env: dict[str, str]) -> N
     assert "MARKETPLACE_PORT must be an integer" in result.stderr
 
 
+def test_a_saga_worker_of_the_other_engine_is_refused(env: dict[str, str]) -> None:
+    on_builtin = marketplace("work", "saga-worker", env=env)
+    assert on_builtin.returncode == 1
+    assert "saga-worker runs the sagas of the temporal engine: this shop's is builtin" in on_builtin.stderr
+    on_temporal = marketplace("work", "saga-sweeper", env={**env, "MARKETPLACE_SAGA_ENGINE": "temporal"})
+    assert on_temporal.returncode == 1
+    assert "saga-sweeper runs the sagas of the builtin engine: this shop's is temporal" in on_temporal.stderr
+
+
 def test_dead_letters_are_listed_with_their_error_and_replayed_once(env: dict[str, str]) -> None:
     from adapters.kafka.consumers import KafkaConsumerGroups
     from adapters.kafka.publisher import KafkaEventPublisher
