@@ -29,6 +29,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from typing import Any
@@ -85,6 +86,8 @@ class Shop:
 
     def start(self, name: str, *args: str, port: int | None = None) -> None:
         env = self.env if port is None else {**self.env, "MARKETPLACE_PORT": str(port)}
+        # An embedded analytics store belongs to one process (its data path is locked): each its own.
+        env = {**env, "MARKETPLACE_ANALYTICS_PATH": tempfile.mkdtemp(prefix=f"bench-chdb-{name}-")}
         self.processes[name] = subprocess.Popen([*CLI, *args], env=env)  # noqa: S603
 
     def stop(self) -> dict[str, float]:

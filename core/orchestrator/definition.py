@@ -64,15 +64,23 @@ class StepRule:
     timeout: timedelta
     first_pause: timedelta = timedelta(seconds=1)
     longest_pause: timedelta = timedelta(minutes=1)
+    # The step asks only the shop's own contexts (their databases), no outside API: it is quick, and an
+    # engine may do it without a round trip of its own (Temporal: a local activity).
+    inside: bool = False
 
     def within(self, limit: timedelta) -> StepRule:
         """The rule with no wait longer than ``limit`` (a shop that must recover fast: tests, a demo)."""
-        return StepRule(min(self.timeout, limit), min(self.first_pause, limit), min(self.longest_pause, limit))
+        return attrs.evolve(
+            self,
+            timeout=min(self.timeout, limit),
+            first_pause=min(self.first_pause, limit),
+            longest_pause=min(self.longest_pause, limit),
+        )
 
 
 # A gateway or a carrier behind the desk: their clients' own timeouts and retries come first.
 _OUTSIDE = StepRule(timeout=timedelta(seconds=60), first_pause=timedelta(seconds=2))
-_INSIDE = StepRule(timeout=timedelta(seconds=15))
+_INSIDE = StepRule(timeout=timedelta(seconds=15), inside=True)
 RULES: dict[Step, StepRule] = {
     Step.AUTHORIZE_PAYMENT: _OUTSIDE,
     Step.CREATE_SHIPMENT: _OUTSIDE,

@@ -20,13 +20,13 @@ import pytest
 from adapters.memory.clock import ManualClock
 from core.orchestrator import use_cases as uc
 from core.orchestrator.commands import ResumeStalled
-from core.orchestrator.definition import StepRule
+from core.orchestrator.definition import rule_of
 from core.orchestrator.model import SagaStatus, Signal, Step
 from ports.checkout import PaymentStatus, ShipmentRefused
 from tests.support.sagas import AUTHORIZED_PATH, STALL, SagasApp
 
-# Short enough for a test to see a hung call abandoned and tried again.
-QUICK = StepRule(timeout=timedelta(seconds=1), first_pause=timedelta(milliseconds=100))
+# The definition's rules, short enough for a test to see a hung call abandoned and tried again.
+QUICK = timedelta(seconds=1)
 SHIPPED = ["shipping.create", "payments.capture", "stock.commit", "orders.mark_shipped"]
 
 
@@ -34,7 +34,7 @@ SHIPPED = ["shipping.create", "payments.capture", "stock.commit", "orders.mark_s
 async def sagas(request: pytest.FixtureRequest) -> AsyncIterator[SagasApp]:
     clock = ManualClock()
     # An order of its own: Temporal keeps every workflow id it ran, and a start of one it knows does nothing.
-    app = SagasApp(clock, rules=lambda step: QUICK, order_id=f"order-{uuid.uuid4()}")
+    app = SagasApp(clock, rules=lambda step: rule_of(step).within(QUICK), order_id=f"order-{uuid.uuid4()}")
     if request.param == "builtin":
 
         async def sweep() -> None:
