@@ -53,6 +53,34 @@ def open_shop(api: ApiClient, server: Any) -> dict[str, str]:
     return shop
 
 
+def browsed_shop(api: ApiClient, server: Any, searched: str) -> dict[str, str]:
+    """A seller's published Blue Teapot that the customer ann looked at before she searched for ``searched``,
+    and an admin: what the activity, recommendations and analytics routes have to show. Tokens and the
+    product's id by name."""
+    from features.steps.accounts import World, admin, customer, logged_in
+    from features.steps.catalog import Catalog, a_category, has_published
+    from features.steps.sellers import verified_seller
+
+    world = World(api, server)
+    catalog = Catalog(world)
+    a_category(catalog, "Kitchen")
+    verified_seller(world, "potter@example.com")
+    has_published(catalog, "potter@example.com", "Blue Teapot", "Potter", "Kitchen", "25.00", "EUR", 50)
+    customer(world, "ann@example.com", "correct horse battery")
+    logged_in(world, "ann@example.com")
+    admin(world, "root@example.com")
+    shop = {
+        "ann": world.token("ann@example.com"),
+        "seller": world.token("potter@example.com"),
+        "admin": world.token("root@example.com"),
+        "product_id": catalog.product_id("Blue Teapot"),
+    }
+    assert api.get(f"/api/v1/products/{shop['product_id']}", token=shop["ann"]).status == 200
+    assert api.get(f"/api/v1/search/products?q={searched}", token=shop["ann"]).status == 200
+    server.settle()
+    return shop
+
+
 def checkout(api: ApiClient, token: str, address_id: str, key: str | None, payment_token: str = GOOD_CARD) -> Any:
     headers = {} if key is None else {"Idempotency-Key": key}
     body = {"address_id": address_id, "payment_token": payment_token}

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.orders_shop import browsed_shop
 from tests.support.bad_input import Row, check_rows
 from tests.support.http import ApiClient
 
@@ -49,27 +50,7 @@ BAD: list[Row] = [
 @pytest.fixture
 def shop(api: ApiClient, server: Any) -> dict[str, str]:
     """A card, a customer who looked at it and searched, and an admin."""
-    from features.steps.accounts import World, admin, customer, logged_in
-    from features.steps.catalog import Catalog, a_category, has_published
-    from features.steps.sellers import verified_seller
-
-    world = World(api, server)
-    catalog = Catalog(world)
-    a_category(catalog, "Kitchen")
-    verified_seller(world, "potter@example.com")
-    has_published(catalog, "potter@example.com", "Blue Teapot", "Potter", "Kitchen", "25.00", "EUR", 50)
-    customer(world, "ann@example.com", "correct horse battery")
-    logged_in(world, "ann@example.com")
-    admin(world, "root@example.com")
-    shop = {
-        "ann": world.token("ann@example.com"),
-        "admin": world.token("root@example.com"),
-        "product_id": catalog.product_id("Blue Teapot"),
-    }
-    assert api.get(f"/api/v1/products/{shop['product_id']}", token=shop["ann"]).status == 200
-    assert api.get("/api/v1/search/products?q=teapot", token=shop["ann"]).status == 200
-    server.settle()
-    return shop
+    return browsed_shop(api, server, searched="teapot")
 
 
 def _state(api: ApiClient, shop: dict[str, str]) -> list[Any]:
