@@ -29,7 +29,7 @@ from adapters.postgres.orchestrator.repository import PostgresOrchestratorUnitOf
 from adapters.postgres.outbox import PostgresOutboxRelay
 from adapters.postgres.unit_of_work import write_outbox
 from adapters.system import SystemClock
-from config.settings import Settings, load_settings
+from conftest import memory_settings
 from core.orchestrator.model import Saga, SagaLine, SagaStatus
 from core.shared.addresses import PostalAddress
 from core.shared.events import Event, EventEnvelope, domain_event, to_envelope
@@ -38,6 +38,7 @@ from entrypoints.workers.metrics import OutboxMetrics
 from entrypoints.workers.outbox_relay import OutboxRelayWorker
 from tests.support.events import RecordingEventBus
 from tests.support.kafka import drop_topics, kafka_servers, scratch_prefix, scratch_topics
+from tests.support.metrics import value
 from tests.support.postgres import scratch_pool
 from tests.support.processes import Marketplace, cli, infra_env
 from tests.support.sandboxes import SandboxServers, free_port
@@ -50,20 +51,11 @@ NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 ADDRESS = PostalAddress(recipient="Ann", line1="Invalidenstr. 1", city="Berlin", postal_code="10115", country="DE")
 
 
-def memory_settings() -> Settings:
-    return load_settings({}, argon2_time_cost=1, argon2_memory_kib=1024)
-
-
 @domain_event("crates.CrateLoaded.v1", key="crate_id")
 @attrs.frozen(kw_only=True)
 class CrateLoaded(Event):
     crate_id: str
     n: int
-
-
-def value(registry: CollectorRegistry, name: str, **labels: str) -> float:
-    found = registry.get_sample_value(name, labels)
-    return 0.0 if found is None else found
 
 
 async def test_a_consumer_groups_lag_per_partition_grows_while_it_is_held_up_and_drains() -> None:

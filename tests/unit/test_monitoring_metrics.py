@@ -17,7 +17,7 @@ from adapters.memory.clock import ManualClock
 from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.orchestrator import MemoryOrchestratorUnitOfWork, MemorySagaCensus, SagaTables
 from config.container import bootstrap
-from config.settings import Settings, load_settings
+from conftest import memory_settings
 from core.orchestrator.model import Saga, SagaLine
 from core.shared.addresses import PostalAddress
 from core.shared.errors import Unavailable
@@ -29,24 +29,16 @@ from entrypoints.workers.outbox_relay import OutboxRelayWorker
 from entrypoints.workers.periodic import PeriodicWorker
 from ports.shared import OutboxBacklog
 from tests.support.events import RecordingEventBus
+from tests.support.metrics import value
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 ADDRESS = PostalAddress(recipient="Ann", line1="Invalidenstr. 1", city="Berlin", postal_code="10115", country="DE")
-
-
-def memory_settings() -> Settings:
-    return load_settings({}, argon2_time_cost=1, argon2_memory_kib=1024)
 
 
 @domain_event("parcels.ParcelWeighed.v1", key="parcel_id")
 @attrs.frozen(kw_only=True)
 class ParcelWeighed(Event):
     parcel_id: str
-
-
-def value(registry: CollectorRegistry, name: str, **labels: str) -> float:
-    found = registry.get_sample_value(name, labels)
-    return 0.0 if found is None else found
 
 
 async def test_the_bus_counts_events_published_and_each_groups_outcome() -> None:
