@@ -28,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
         saga_from_json,
         saga_to_json,
     )
-    from core.orchestrator.definition import StepRule, apply, rule_of, undo_late
+    from core.orchestrator.definition import StepRule, apply, hear, rule_of, undo_late
     from core.orchestrator.model import Saga, SagaKind, Step
 
 # The workflow types, one per saga kind (what Temporal's UI lists and filters by): one loop runs both.
@@ -79,8 +79,7 @@ class SagaWorkflow:
 
     @workflow.signal(name=HEAR)
     def hear(self, sent: dict[str, Any]) -> None:
-        n = news_from_json(sent)
-        if self.saga.hear(n.signal, workflow.now(), reason=n.reason, operation=n.operation, declined=n.declined):
+        if hear(self.saga, news_from_json(sent), workflow.now()):
             self.news += 1
 
     @workflow.query(name=STATE)

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from core.orchestrator.commands import Notify
 from core.orchestrator.model import Saga, Step
 from core.shared.errors import Conflict
 from ports.checkout import (
@@ -235,6 +236,11 @@ def apply(saga: Saga, outcome: Outcome, now: datetime) -> None:
             saga.void_checked(o.payment, now)
         case _:
             raise Conflict(f"saga {saga.id}: no answer of {o.step.value} to apply")
+
+
+def hear(saga: Saga, news: Notify, now: datetime) -> bool:
+    """Another context's news, told to the saga: False when it is stale or not this saga's."""
+    return saga.hear(news.signal, now, reason=news.reason, operation=news.operation, declined=news.declined)
 
 
 def undo_late(step: Step, saga: Saga) -> bool:

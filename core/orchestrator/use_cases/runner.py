@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from core.orchestrator.commands import Notify
-from core.orchestrator.definition import Desks, Outcome, StepRule, apply, perform, rule_of, undo_late
+from core.orchestrator.definition import Desks, Outcome, StepRule, apply, hear, perform, rule_of, undo_late
 from core.orchestrator.model import Saga, Step
 from core.shared.errors import Conflict, DomainError, Unavailable
 from ports.orchestrator import OrchestratorUnitOfWork
@@ -67,11 +67,7 @@ class SagaRunner:
 
     async def tell(self, saga_id: str, news: Notify) -> None:
         now = self.clock.now()
-
-        def hear(saga: Saga) -> bool:
-            return saga.hear(news.signal, now, reason=news.reason, operation=news.operation, declined=news.declined)
-
-        if await self.change(saga_id, hear):
+        if await self.change(saga_id, lambda saga: hear(saga, news, now)):
             await self.drive(saga_id)
 
     async def quiet(self) -> None:
