@@ -21,17 +21,12 @@ from config.settings import Settings, load_settings
 from tests.support.http import ApiClient
 from tests.support.sandboxes import SandboxServers, free_port
 from tests.support.server import ServerThread
+from tests.support.settings import FAST_HASHING, memory_settings
 
 # "temporal" is infra with the sagas on Temporal: only the tests marked `sagas` run on it.
 PROFILES = ["memory", pytest.param("infra", marks=pytest.mark.infra), pytest.param("temporal", marks=pytest.mark.infra)]
 BROWSER_TESTS = Path(__file__).parent / "tests" / "browser"
-# Cheap argon2 parameters: the tests exercise the logic, bench/ measures the real cost.
-FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 1024}
 APP_REDIS_DB = 14
-
-
-def memory_settings(**overrides: object) -> Settings:
-    return load_settings({}, **{**FAST_HASHING, **overrides})
 
 
 async def _infra_settings(sandboxes: SandboxServers, **overrides: Any) -> Settings:

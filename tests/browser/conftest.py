@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, Request, Response, expect
 
-from conftest import memory_settings
 from tests.support.browser import ApiDocument
 from tests.support.http import ApiClient
 from tests.support.sandboxes import free_port
 from tests.support.server import ServerThread
+from tests.support.settings import memory_settings
 
 CHROMIUM = os.environ.get("MARKETPLACE_CHROMIUM", "/usr/bin/chromium")
 # What a page shows is waited for up to 10 s (Playwright's default is 5): CI's two cores run the shop, the

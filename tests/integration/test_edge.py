@@ -30,10 +30,10 @@ import attrs
 import pytest
 import requests
 
-from config.settings import load_settings
 from ports.storage import ObjectStorage
 from tests.support.sandboxes import free_port
 from tests.support.server import ServerThread
+from tests.support.settings import memory_settings
 
 pytestmark = pytest.mark.infra
 
@@ -133,10 +133,7 @@ def shop_behind_an_edge(folder: Path, site: Path, **settings: Any) -> Iterator[t
     edge_port = free_port()
     edge_url = f"http://127.0.0.1:{edge_port}"
     app = ServerThread(
-        load_settings(
-            {},
-            argon2_time_cost=1,
-            argon2_memory_kib=1024,
+        memory_settings(
             # Where a browser reaches the shop: its upload URLs and image URLs lead through the edge.
             public_base_url=edge_url,
             cdn_base_url=f"{edge_url}/media",

@@ -29,7 +29,6 @@ from adapters.postgres.orchestrator.repository import PostgresOrchestratorUnitOf
 from adapters.postgres.outbox import PostgresOutboxRelay
 from adapters.postgres.unit_of_work import write_outbox
 from adapters.system import SystemClock
-from conftest import memory_settings
 from core.orchestrator.model import Saga, SagaLine, SagaStatus
 from core.shared.addresses import PostalAddress
 from core.shared.events import Event, EventEnvelope, domain_event, to_envelope
@@ -43,6 +42,7 @@ from tests.support.postgres import scratch_pool
 from tests.support.processes import Marketplace, cli, infra_env
 from tests.support.sandboxes import SandboxServers, free_port
 from tests.support.server import ServerThread
+from tests.support.settings import memory_settings
 from tests.support.shop import eventually
 
 pytestmark = pytest.mark.infra

@@ -17,9 +17,9 @@ import yaml
 
 from adapters.outbound import OutboundMetrics
 from config.container import bootstrap
-from config.settings import Settings, load_settings
 from entrypoints.http.app import create_app
 from entrypoints.workers.metrics import OutboxMetrics
+from tests.support.settings import memory_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -32,10 +32,6 @@ METRIC = re.compile(r"\b(marketplace_[a-zA-Z0-9_]+)\b")
 SELECTOR = re.compile(r"\b(marketplace_[a-zA-Z0-9_]+)\s*\{([^}]*)\}")
 MATCHER = re.compile(r"([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)")
 GROUPING = re.compile(r"\b(?:by|without)\s*\(([^)]*)\)")
-
-
-def memory_settings() -> Settings:
-    return load_settings({}, argon2_time_cost=1, argon2_memory_kib=1024)
 
 
 def exported() -> dict[str, set[str]]:

@@ -17,7 +17,6 @@ from adapters.memory.clock import ManualClock
 from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.orchestrator import MemoryOrchestratorUnitOfWork, MemorySagaCensus, SagaTables
 from config.container import bootstrap
-from conftest import memory_settings
 from core.orchestrator.model import Saga, SagaLine
 from core.shared.addresses import PostalAddress
 from core.shared.errors import Unavailable
@@ -30,6 +29,7 @@ from entrypoints.workers.periodic import PeriodicWorker
 from ports.shared import OutboxBacklog
 from tests.support.events import RecordingEventBus
 from tests.support.metrics import value
+from tests.support.settings import memory_settings
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 ADDRESS = PostalAddress(recipient="Ann", line1="Invalidenstr. 1", city="Berlin", postal_code="10115", country="DE")

@@ -16,6 +16,7 @@ from config.settings import SettingsError, load_settings
 from core.auth.events import PasswordChanged
 from core.shared.events import Event, EventEnvelope, correlation_id, to_envelope
 from ports.checkout import PaymentDesk
+from tests.support.settings import memory_settings
 
 REQUEST_ID = "48b89c3a2e1af8960000000000000012"  # as the gateway makes them: 32 hex digits
 
@@ -41,7 +42,7 @@ def test_traces_are_off_unless_asked_for_and_an_unknown_kind_is_a_clear_error() 
 
 
 async def test_with_traces_off_nothing_is_recorded_nor_wrapped() -> None:
-    runtime = await bootstrap(load_settings({}, argon2_time_cost=1, argon2_memory_kib=1024))
+    runtime = await bootstrap(memory_settings())
     try:
         assert runtime.tracing is NO_TRACING
         assert not runtime.tracing.on

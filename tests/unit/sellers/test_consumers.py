@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 import pytest
 
 from config.container import Runtime, bootstrap
-from config.settings import load_settings
 from core.auth.commands import Authenticate, Login, Register
 from core.auth.use_cases import AuthenticateSession, LogIn, RegisterUser
 from core.products.events import ProductPublished, ProductUnpublished
@@ -20,6 +19,7 @@ from core.sellers.use_cases import ApplyAsSeller, ReinstateSeller, ShowStorefron
 from core.shared.events import to_envelope
 from core.shared.money import Money
 from core.shared.security import Principal, Role
+from tests.support.settings import memory_settings
 
 from .conftest import ADMIN, application
 
@@ -30,7 +30,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 async def runtime() -> AsyncIterator[Runtime]:
     # Cheap argon2: the tests exercise the logic, bench/ measures the cost.
-    runtime = await bootstrap(load_settings({}, argon2_time_cost=1, argon2_memory_kib=1024))
+    runtime = await bootstrap(memory_settings())
     try:
         yield runtime
     finally:
