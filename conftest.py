@@ -21,7 +21,7 @@ from config.settings import Settings, load_settings
 from tests.support.http import ApiClient
 from tests.support.sandboxes import SandboxServers, free_port
 from tests.support.server import ServerThread
-from tests.support.settings import FAST_HASHING, memory_settings
+from tests.support.settings import TEST_SETTINGS, memory_settings
 
 # "temporal" is infra with the sagas on Temporal: only the tests marked `sagas` run on it.
 PROFILES = ["memory", pytest.param("infra", marks=pytest.mark.infra), pytest.param("temporal", marks=pytest.mark.infra)]
@@ -75,7 +75,7 @@ async def _infra_settings(sandboxes: SandboxServers, **overrides: Any) -> Settin
         logistics_api_timeout_seconds=2.0,
         **s3_settings(bucket.name),
         **dsns,
-        **FAST_HASHING,
+        **TEST_SETTINGS,
         **overrides,
     )
 
@@ -202,7 +202,8 @@ def server(request: pytest.FixtureRequest) -> Iterator[ServerThread]:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked ``upload_route`` exercise the memory profile's upload route (PUT /uploads): on infra
-    the upload URLs are S3's, and there is no such route to test. The "temporal" server runs only the tests
+    the upload URLs are S3's, and there is no such route to test. Tests marked ``memory_only`` say in their
+    module why the memory profile is enough. The "temporal" server runs only the tests
     marked ``sagas`` (the checkout and refund features, the walkthrough): the rest does not touch the sagas'
     engine, and runs on "infra" already."""
 
@@ -213,7 +214,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     left_out = [
         item
         for item in items
-        if (item.get_closest_marker("upload_route") and profile(item) in ("infra", "temporal"))
+        if (
+            (item.get_closest_marker("upload_route") or item.get_closest_marker("memory_only"))
+            and profile(item) in ("infra", "temporal")
+        )
         or (profile(item) == "temporal" and not item.get_closest_marker("sagas"))
     ]
     if left_out:
