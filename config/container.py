@@ -18,6 +18,7 @@ import punq
 from prometheus_client import ProcessCollector
 
 from adapters.memory.event_bus import InProcessEventBus
+from adapters.memory.window_counter import MemoryWindowCounter
 from adapters.system import SystemClock, Uuid7Ids
 from adapters.tracing import Tracing, start_tracing
 from config.contexts import CONTEXTS, databases
@@ -26,7 +27,7 @@ from config.settings import Settings, origin
 from entrypoints.workers.metrics import OutboxMetrics
 from entrypoints.workers.outbox_relay import OutboxRelayWorker
 from ports.checkout import OrderDesk, PaymentDesk, ShippingDesk, StockDesk
-from ports.shared import Clock, DeadLetters, EventPublisher, EventSubscriber, IdGenerator
+from ports.shared import Clock, DeadLetters, EventPublisher, EventSubscriber, IdGenerator, WindowCounter
 
 if TYPE_CHECKING:
     from adapters.s3.storage import S3Location
@@ -109,6 +110,15 @@ def dead_letters(settings: Settings) -> tuple[DeadLetters, Callable[[], Awaitabl
 
     publisher = KafkaEventPublisher(settings.kafka_bootstrap_servers, settings.kafka_topic_prefix)
     return KafkaDeadLetters(settings.kafka_bootstrap_servers, settings.kafka_topic_prefix, publisher), publisher.close
+
+
+def _window_counter(w: Wiring) -> WindowCounter:
+    """Failed logins and rate-limited requests are counted in Redis on infra, shared by every process."""
+    if w.infra:
+        from adapters.redis.window_counter import RedisWindowCounter
+
+        return RedisWindowCounter(w.redis)
+    return MemoryWindowCounter()
 
 
 async def _open_infra(w: Wiring) -> None:
@@ -222,6 +232,7 @@ async def bootstrap(
     try:
         if settings.uses_infra:
             await _open_infra(w)
+        container.register(WindowCounter, instance=_window_counter(w))
         for context in CONTEXTS:
             context.wiring.register(w)
             if context.consumers is not None and context.database is not None:

@@ -6,7 +6,9 @@ profile needs no configuration at all. A bad value stops the process with a mess
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from collections.abc import Mapping
 from typing import Any, Literal
 from urllib.parse import urlparse
@@ -55,6 +57,53 @@ def _word_list(instance: object, attribute: attrs.Attribute[str], value: str) ->
     for word in value.split(","):
         if word.strip() and not any(c.isalnum() for c in word):
             raise SettingsError(f"{PREFIX}{attribute.name.upper()} is a comma-separated list of words, not {value!r}")
+
+
+@attrs.frozen
+class RateLimit:
+    """At most ``requests`` calls within ``window_seconds`` (a fixed window, from the first call)."""
+
+    requests: int
+    window_seconds: int
+
+
+# The rate-limited routes by name, with their limits per caller (a logged-in user, or a guest's address): a
+# shopper signs up a few times an hour from one address at most (a shared address, an office, more), writes a
+# handful of reviews, and places an order every minute at the very most; a script does more, and is told 429.
+RATE_LIMITS = {
+    "registration": RateLimit(10, 3600),
+    "review": RateLimit(10, 3600),
+    "checkout": RateLimit(10, 600),
+}
+_RATE_LIMIT = re.compile(r"^\s*([a-z_]+)\s*=\s*(\d+)\s*/\s*(\d+)\s*$")
+
+
+@functools.cache
+def rate_limits(text: str) -> dict[str, RateLimit]:
+    """The limits a ``rate_limits`` setting gives ("checkout=5/60,review=3/3600", each "<name>=<requests>/<seconds>"),
+    over the defaults of the routes it does not name."""
+    limits = dict(RATE_LIMITS)
+    for item in filter(str.strip, text.split(",")):
+        match = _RATE_LIMIT.match(item)
+        if match is None:
+            raise SettingsError(
+                f"{PREFIX}RATE_LIMITS is a comma-separated list of <route>=<requests>/<seconds>, not {item.strip()!r}"
+            )
+        name, requests, seconds = match.group(1), int(match.group(2)), int(match.group(3))
+        if name not in RATE_LIMITS:
+            raise SettingsError(
+                f"{PREFIX}RATE_LIMITS names {name!r}: the rate-limited routes are {', '.join(RATE_LIMITS)}"
+            )
+        if requests < 1 or seconds < 1:
+            raise SettingsError(
+                f"{PREFIX}RATE_LIMITS: {item.strip()!r} must allow at least 1 request in at least 1 second"
+            )
+        limits[name] = RateLimit(requests, seconds)
+    return limits
+
+
+def _rate_limits(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    rate_limits(value)
 
 
 # Signs upload URLs when nobody configured a key: fine on a laptop, a warning on the infra profile.
@@ -235,6 +284,8 @@ class Settings:
     login_failures_per_account: int = attrs.field(default=5, validator=_positive)
     login_failures_per_address: int = attrs.field(default=20, validator=_positive)
     login_failure_window_seconds: int = attrs.field(default=15 * 60, validator=_positive)
+    # Changes to the defaults of RATE_LIMITS, e.g. "checkout=5/60,registration=3/3600" (see rate_limits).
+    rate_limits: str = attrs.field(default="", validator=_rate_limits)
     argon2_time_cost: int = attrs.field(default=3, validator=_positive)
     argon2_memory_kib: int = attrs.field(default=65536, validator=_positive)
 

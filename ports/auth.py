@@ -56,20 +56,6 @@ class SessionStore(Protocol):
         ...
 
 
-class FailureCounter(Protocol):
-    """Counts failures per key within a fixed window that starts at the first failure."""
-
-    async def add(self, key: str, window_seconds: int) -> tuple[int, int]:
-        """Count one failure; return (failures in the window, seconds until the window ends)."""
-        ...
-
-    async def get(self, key: str) -> tuple[int, int]:
-        """(failures in the window, seconds until it ends); (0, 0) when there is no window."""
-        ...
-
-    async def clear(self, key: str) -> None: ...
-
-
 class PasswordHasher(Protocol):
     async def hash(self, password: str) -> str: ...
 

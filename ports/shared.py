@@ -1,4 +1,4 @@
-"""Ports every context uses: time, ids, the unit of work, event publishing, inbox, health."""
+"""Ports every context uses: time, ids, counting in windows, the unit of work, event publishing, inbox, health."""
 
 from __future__ import annotations
 
@@ -15,6 +15,21 @@ class Clock(Protocol):
     def now(self) -> datetime:
         """The current moment, timezone-aware UTC."""
         ...
+
+
+class WindowCounter(Protocol):
+    """Counts what happens per key (a failed login, a request to a rate-limited route) within a fixed window
+    that starts at the first count and ends ``window_seconds`` later."""
+
+    async def add(self, key: str, window_seconds: int) -> tuple[int, int]:
+        """Count one; return (the count in the window, seconds until the window ends)."""
+        ...
+
+    async def get(self, key: str) -> tuple[int, int]:
+        """(the count in the window, seconds until it ends); (0, 0) when there is no window."""
+        ...
+
+    async def clear(self, key: str) -> None: ...
 
 
 class IdGenerator(Protocol):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 import attrs
@@ -19,7 +18,7 @@ from ports.auth import AccountRepository
 from ports.shared import Clock, EventPublisher
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    pass
 
 
 class AuthTables:
@@ -112,34 +111,3 @@ class MemorySessionStore:
     async def change_roles(self, user_id: str, roles: frozenset[Role]) -> None:
         for session in await self.list_for_user(user_id):
             self._sessions.set(session.id, attrs.evolve(session, roles=roles), session.expires_at.timestamp())
-
-
-class MemoryFailureCounter:
-    """Fixed windows that start at the first failure, as the Redis INCR + EXPIRE NX counter does."""
-
-    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
-        self._now = monotonic
-        self._windows: Expiring[str, int] = Expiring(monotonic)  # key -> failures, until the window ends
-
-    @staticmethod
-    def _left(ends: float, now: float) -> int:
-        return max(1, int(ends - now + 0.999))
-
-    async def add(self, key: str, window_seconds: int) -> tuple[int, int]:
-        now = self._now()
-        count = self._windows.get(key)
-        ends = self._windows.deadline(key) if count is not None else None
-        if count is None or ends is None:
-            count, ends = 0, now + window_seconds
-        self._windows.set(key, count + 1, ends)
-        return count + 1, self._left(ends, now)
-
-    async def get(self, key: str) -> tuple[int, int]:
-        count = self._windows.get(key)
-        ends = self._windows.deadline(key)
-        if count is None or ends is None:
-            return 0, 0
-        return count, self._left(ends, self._now())
-
-    async def clear(self, key: str) -> None:
-        self._windows.pop(key)

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from adapters.memory.auth import AuthTables, MemoryAuthUnitOfWork, MemoryFailureCounter, MemorySessionStore
+from adapters.memory.auth import AuthTables, MemoryAuthUnitOfWork, MemorySessionStore
 from adapters.system import Argon2PasswordHasher, SecureTokens
 from config.runtime import Wiring
 from core.auth import use_cases as uc
-from ports.auth import AuthUnitOfWork, FailureCounter, PasswordHasher, SessionStore, TokenGenerator
+from ports.auth import AuthUnitOfWork, PasswordHasher, SessionStore, TokenGenerator
 from ports.shared import Clock
 
 DATABASE = "users"
@@ -28,18 +28,15 @@ def register(w: Wiring) -> None:
     )
     if w.infra:
         from adapters.postgres.auth.repository import PostgresAuthUnitOfWork
-        from adapters.redis.failures import RedisFailureCounter
         from adapters.redis.sessions import RedisSessionStore
 
         pool, nudge = w.pool(DATABASE), w.nudge(DATABASE)
         w.units_of_work(AuthUnitOfWork, lambda: PostgresAuthUnitOfWork(pool, nudge))
         c.register(SessionStore, instance=RedisSessionStore(w.redis, c.resolve(Clock)))
-        c.register(FailureCounter, instance=RedisFailureCounter(w.redis))
     else:
         tables = AuthTables()
         w.units_of_work(AuthUnitOfWork, lambda: MemoryAuthUnitOfWork(tables, w.bus))
         c.register(SessionStore, instance=MemorySessionStore(c.resolve(Clock)))
-        c.register(FailureCounter, instance=MemoryFailureCounter())
     w.use_cases(
         uc.PasswordConfirmation,
         uc.RegisterUser,

@@ -47,8 +47,8 @@ from core.shared.errors import (
 )
 from core.shared.pagination import Page
 from core.shared.security import Principal, Role
-from ports.auth import AuthUnitOfWork, FailureCounter, PasswordHasher, SessionStore, TokenGenerator
-from ports.shared import Clock, IdGenerator, UnitOfWorkFactory
+from ports.auth import AuthUnitOfWork, PasswordHasher, SessionStore, TokenGenerator
+from ports.shared import Clock, IdGenerator, UnitOfWorkFactory, WindowCounter
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class AuthPolicy:
     max_sessions_per_user: int = 50
 
 
-async def _refuse_if_throttled(failures: FailureCounter, key: str, limit: int) -> None:
+async def _refuse_if_throttled(failures: WindowCounter, key: str, limit: int) -> None:
     count, retry_after = await failures.get(key)
     if count >= limit:
         raise TooManyRequests("too many wrong passwords; try again later", retry_after)
@@ -76,7 +76,7 @@ class PasswordConfirmation:
     Throttled like a login: a stolen session must not become a way to guess the password.
     """
 
-    def __init__(self, hasher: PasswordHasher, failures: FailureCounter, policy: AuthPolicy) -> None:
+    def __init__(self, hasher: PasswordHasher, failures: WindowCounter, policy: AuthPolicy) -> None:
         self.hasher, self.failures, self.policy = hasher, failures, policy
 
     async def __call__(self, account: Account, password: str, field: str) -> None:
@@ -146,7 +146,7 @@ class LogIn:
         self,
         uow: UnitOfWorkFactory[AuthUnitOfWork],
         sessions: SessionStore,
-        failures: FailureCounter,
+        failures: WindowCounter,
         hasher: PasswordHasher,
         tokens: TokenGenerator,
         clock: Clock,

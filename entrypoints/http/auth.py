@@ -219,6 +219,7 @@ ENDPOINTS = [
         response=c.AccountView,
         status=201,
         errors=(409,),
+        rate_limit="registration",
     ),
     _auth(
         "POST",

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from config.settings import RATE_LIMITS
 from entrypoints.http.keys import CSRF_HEADER, SESSION_COOKIE
 from entrypoints.http.problems import TITLES, Problem
 from entrypoints.http.routing import GROUPS, SAFE_METHODS, Endpoint
@@ -70,6 +71,13 @@ def _statuses(endpoint: Endpoint) -> dict[int, str]:
         statuses.setdefault(422, BODY[422])
     if "{" in endpoint.path:
         statuses.setdefault(404, f"{TITLES[404]}: nothing the caller may see has that id")
+    if endpoint.rate_limit is not None:
+        per = "user" if endpoint.authenticated else "client address"
+        limit = RATE_LIMITS[endpoint.rate_limit]
+        statuses[429] = (
+            f"Past the route's rate limit per {per} ({limit.requests} calls in {limit.window_seconds} s by default; "
+            f"the setting MARKETPLACE_RATE_LIMITS changes `{endpoint.rate_limit}`); retry after Retry-After"
+        )
     statuses.setdefault(503, UNAVAILABLE_503)
     return dict(sorted(statuses.items()))
 

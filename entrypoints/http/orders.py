@@ -124,6 +124,7 @@ ENDPOINTS = [
         status=201,
         also=((200, "The order an earlier checkout with the same Idempotency-Key made: nothing new was made"),),
         errors=(409,),
+        rate_limit="checkout",
         description=f"Send a fresh `{IDEMPOTENCY_KEY}` header (1 to 100 letters, digits, `_-:.`) per checkout: a "
         "retry with the same key answers 200 with the order the first attempt made, never a second order. "
         "Lines take today's price, title and seller; an empty cart, or a line that cannot be bought or asks "

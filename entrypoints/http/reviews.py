@@ -259,6 +259,7 @@ ENDPOINTS = [
         response=c.AuthorReview,
         status=201,
         errors=(403, 404, 409),
+        rate_limit="review",
         description=(
             "One review per customer and product (409 when you have one: edit it). A product that has not "
             "reached you is refused with 403, unless the shop accepts unverified reviews (then shown as "

@@ -3,7 +3,8 @@
 A context's HTTP module (``entrypoints/http/users.py``...) lists ``Endpoint``s. Each names its group (the
 client it serves), who may call it, its body and query schemas, its response schema and status, and a
 handler ``async def (call: Call) -> result``. ``to_aiohttp`` wraps the handler: it authenticates,
-checks roles, parses the body and the query strictly, runs the handler and serialises the result.
+checks roles, counts the call against the route's rate limit, parses the body and the query strictly, runs
+the handler and serialises the result.
 """
 
 from __future__ import annotations
@@ -19,15 +20,24 @@ import attrs
 import orjson
 from aiohttp import web
 
+from config.settings import rate_limits
 from core.auth.commands import Authenticate
 from core.auth.use_cases import AuthenticateSession
 from core.shared.documents import JsonDocument
-from core.shared.errors import FieldError, NotFound, PermissionDenied, Unauthenticated, ValidationFailed
+from core.shared.errors import (
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    TooManyRequests,
+    Unauthenticated,
+    ValidationFailed,
+)
 from core.shared.security import Principal, Role
 from entrypoints.http.gateway import client_address
 from entrypoints.http.keys import CSRF_HEADER, RUNTIME_KEY, SESSION_COOKIE
 from entrypoints.http.problems import MalformedBody
 from entrypoints.http.schema import dump, parse
+from ports.shared import WindowCounter
 
 B = TypeVar("B")
 Q = TypeVar("Q")
@@ -111,6 +121,9 @@ class Endpoint:
     # The answer carries a credential (a session or cart token): no cache may keep it (RFC 6749 section
     # 5.1), so it goes with Cache-Control: no-store and, for HTTP/1.0 caches, Pragma: no-cache.
     credential: bool = False
+    # The name of the route's limit in the settings' rate limits (config.settings.RATE_LIMITS): calls past it
+    # within its window are told 429, counted per user on an authenticated route, per address otherwise.
+    rate_limit: str | None = None
 
     @property
     def full_path(self) -> str:
@@ -263,8 +276,27 @@ def json_answer(result: Any, status: int, headers: Mapping[str, str] | None = No
     return web.Response(body=body, status=status, content_type=JSON, headers=headers)
 
 
+async def within_rate_limit(request: web.Request, name: str, principal: Principal | None) -> None:
+    """Count this call against the limit ``name``, per caller; past the limit it is refused (429, with
+    the seconds until the window ends as Retry-After) before its body is read. Every call counts, a refused
+    or an invalid one too: a script probing the route spends its allowance as a shopper would."""
+    runtime = request.app[RUNTIME_KEY]
+    limit = rate_limits(runtime.settings.rate_limits)[name]
+    if principal is not None:
+        caller = f"user:{principal.user_id}"
+    else:
+        caller = f"address:{client_address(request, runtime.settings.trust_forwarded_for)}"
+    count, retry_after = await runtime.resolve(WindowCounter).add(f"rate:{name}:{caller}", limit.window_seconds)
+    if count > limit.requests:
+        raise TooManyRequests(
+            f"at most {limit.requests} {name} requests in {limit.window_seconds} s; try again in {retry_after} s",
+            retry_after,
+        )
+
+
 def to_aiohttp(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     authenticated, roles, status = endpoint.authenticated, endpoint.required_roles, endpoint.status
+    rate_limit = endpoint.rate_limit
     body_schema, handler = endpoint.body, endpoint.handler
     read_query = QueryReader(endpoint.query) if endpoint.query is not None else None
     headers = NO_STORE if endpoint.credential else None
@@ -278,6 +310,8 @@ def to_aiohttp(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.Stre
                 raise Unauthenticated("this route needs a bearer token: log in first")
             if roles:
                 principal.require(*roles)
+        if rate_limit is not None:
+            await within_rate_limit(request, rate_limit, principal)
         raw: Any = _NO_BODY
         body: Any = None
         if body_schema is not None:

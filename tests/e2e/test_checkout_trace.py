@@ -15,14 +15,9 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 
 from adapters.tracing import tracing_with
-from core.auth.commands import GetAccount, SetRoles
-from core.auth.use_cases import GetAccountInfo, SetUserRoles
-from core.shared.security import Principal, Role
 from tests.support.http import ApiClient
 from tests.support.server import ServerThread
-from tests.support.shop import ShopBuilder, ok
-
-OPERATOR = Principal("operator", frozenset({Role.ADMIN}), "traces")
+from tests.support.shop import ShopBuilder, admin_maker, ok
 
 
 @pytest.fixture
@@ -40,15 +35,6 @@ def traces(server: ServerThread) -> Iterator[InMemorySpanExporter]:
 @pytest.fixture
 def api(traces: InMemorySpanExporter, api: ApiClient) -> ApiClient:
     return api
-
-
-def _make_admin(server: ServerThread) -> Any:
-    def make(email: str) -> None:
-        assert server.runtime is not None
-        account = server.call(server.runtime.resolve(GetAccountInfo)(GetAccount(OPERATOR, email=email)))
-        server.call(server.runtime.resolve(SetUserRoles)(SetRoles(OPERATOR, account.user_id, frozenset({Role.ADMIN}))))
-
-    return make
 
 
 def _check_out(api: ApiClient, shop: ShopBuilder, product_id: str, name: str) -> tuple[str, str]:
@@ -76,7 +62,7 @@ def _names(spans: list[ReadableSpan]) -> set[str]:
 def test_a_checkout_is_one_trace_keyed_by_its_correlation_id(
     api: ApiClient, server: ServerThread, traces: InMemorySpanExporter
 ) -> None:
-    shop = ShopBuilder(api, _make_admin(server), domain="traces.example")
+    shop = ShopBuilder(api, admin_maker(server), domain="traces.example")
     seller = shop.seller("potter")
     product_id = shop.product(seller, "Stoneware bowl", 1250, 10)
     traces.clear()

@@ -18,32 +18,18 @@ from typing import Any
 
 import pytest
 
-from core.auth.commands import GetAccount, SetRoles
-from core.auth.use_cases import GetAccountInfo, SetUserRoles
-from core.shared.security import Principal, Role
 from tests.support.http import ApiClient
 from tests.support.sandboxes import Sandboxes
 from tests.support.server import ServerThread
-from tests.support.shop import ShopBuilder, ok
+from tests.support.shop import ShopBuilder, admin_maker, ok
 
 pytestmark = pytest.mark.sagas
 
-OPERATOR = Principal("operator", frozenset({Role.ADMIN}), "reconciliation")
 CUSTOMERS = 14
 START_STOCK = 40
 FINAL = {"delivered", "cancelled", "refunded"}
 SHIPPED = {"delivered", "refunded"}  # refunded here only as a lost parcel: its units left with the carrier
 TOKENS = ["tok_visa"] * 6 + ["tok_mastercard", "tok_decline", "tok_timeout", "tok_flaky", "tok_insufficient_funds"]
-
-
-def _make_admin(server: ServerThread) -> Any:
-    def make(email: str) -> None:
-        runtime = server.runtime
-        assert runtime is not None
-        account = server.call(runtime.resolve(GetAccountInfo)(GetAccount(OPERATOR, email=email)))
-        server.call(runtime.resolve(SetUserRoles)(SetRoles(OPERATOR, account.user_id, frozenset({Role.ADMIN}))))
-
-    return make
 
 
 def _check_out(base_url: str, token: str, address_id: str, card: str, twice: bool) -> list[Any]:
@@ -58,7 +44,7 @@ def _check_out(base_url: str, token: str, address_id: str, card: str, twice: boo
 
 def test_money_and_stock_add_up_under_faults(api: ApiClient, server: ServerThread) -> None:
     rng = random.Random(20261125)  # a reproducible workload
-    shop = ShopBuilder(api, _make_admin(server), domain="reconcile.example")
+    shop = ShopBuilder(api, admin_maker(server), domain="reconcile.example")
     sellers = [shop.seller("potter"), shop.seller("weaver")]
     products = {
         shop.product(sellers[0], "Stoneware bowl", 1250, START_STOCK): sellers[0],

@@ -17,6 +17,7 @@ from tests.support.kafka import drop_topics, kafka_servers, scratch_prefix
 from tests.support.postgres import create_database, drop_database
 from tests.support.redis import redis_url
 from tests.support.s3 import drop_bucket, s3_endpoint, scratch_bucket_name
+from tests.support.settings import TEST_ENV
 
 pytestmark = pytest.mark.infra
 
@@ -38,8 +39,7 @@ def env() -> Iterator[dict[str, str]]:
         MARKETPLACE_PROFILE="infra",
         MARKETPLACE_USERS_DB_DSN=dsn,
         MARKETPLACE_REDIS_URL=redis_url(),
-        MARKETPLACE_ARGON2_TIME_COST="1",
-        MARKETPLACE_ARGON2_MEMORY_KIB="1024",
+        **TEST_ENV,
         MARKETPLACE_KAFKA_BOOTSTRAP_SERVERS=kafka_servers(),
         MARKETPLACE_KAFKA_TOPIC_PREFIX=scratch_prefix(),
         MARKETPLACE_S3_ENDPOINT_URL=s3_endpoint(),

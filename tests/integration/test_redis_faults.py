@@ -16,8 +16,8 @@ from redis.exceptions import RedisError
 
 from adapters.memory.clock import ManualClock
 from adapters.redis.client import RedisHealth, create_redis
-from adapters.redis.failures import RedisFailureCounter
 from adapters.redis.sessions import RedisSessionStore
+from adapters.redis.window_counter import RedisWindowCounter
 from core.auth.model import Session
 from core.shared.errors import Unavailable
 
@@ -59,7 +59,7 @@ async def silent() -> AsyncIterator[aioredis.Redis]:
 def call(client: aioredis.Redis, operation: str) -> Callable[[], Awaitable[object]]:
     clock = ManualClock()
     sessions = RedisSessionStore(client, clock)
-    failures = RedisFailureCounter(client)
+    failures = RedisWindowCounter(client)
     now = clock.now()
     laptop = Session(id="s1", user_id="alice", created_at=now, expires_at=now + timedelta(hours=1))
     operations: dict[str, Callable[[], Awaitable[object]]] = {

@@ -25,6 +25,7 @@ from tests.support.postgres import drop_database, fresh_database
 from tests.support.redis import redis_url, scratch_redis, with_db
 from tests.support.s3 import drop_bucket, s3_endpoint, scratch_bucket
 from tests.support.sandboxes import SandboxServers
+from tests.support.settings import TEST_ENV
 from tests.support.shop import eventually
 
 REDIS_DB = 13
@@ -121,6 +122,7 @@ def infra_env(name: str, sandboxes: SandboxServers, **settings: str) -> Iterator
     env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
     env.update(
         dsns,
+        TEST_ENV,
         MARKETPLACE_PROFILE="infra",
         MARKETPLACE_REDIS_URL=with_db(redis_url(), REDIS_DB),
         MARKETPLACE_KAFKA_BOOTSTRAP_SERVERS=kafka_servers(),
@@ -132,8 +134,6 @@ def infra_env(name: str, sandboxes: SandboxServers, **settings: str) -> Iterator
         MARKETPLACE_S3_BUCKET=bucket,
         MARKETPLACE_ELASTICSEARCH_URL=elasticsearch_url(),
         MARKETPLACE_SEARCH_INDEX_PREFIX=search_prefix(),
-        MARKETPLACE_ARGON2_TIME_COST="1",
-        MARKETPLACE_ARGON2_MEMORY_KIB="1024",
         # The processes' embedded ClickHouse: a path of their own (one process holds a path at a time; the
         # analytics group runs in one process of a test, never in the test's own).
         MARKETPLACE_ANALYTICS_PATH=tempfile.mkdtemp(prefix="marketplace-chdb-processes-"),

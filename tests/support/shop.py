@@ -8,10 +8,26 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from core.auth.commands import GetAccount, SetRoles
+from core.auth.use_cases import GetAccountInfo, SetUserRoles
+from core.shared.security import Principal, Role
 from tests.support.http import ApiClient, Reply
+from tests.support.server import ServerThread
 
 PASSWORD = "a shop builder's passphrase"
 T = TypeVar("T")
+OPERATOR = Principal("operator", frozenset({Role.ADMIN}), "shop-builder")
+
+
+def admin_maker(server: ServerThread) -> Callable[[str], None]:
+    """A ``make_admin`` for a shop served by ``server`` in this process: the operator grants the role."""
+
+    def make(email: str) -> None:
+        assert server.runtime is not None
+        account = server.call(server.runtime.resolve(GetAccountInfo)(GetAccount(OPERATOR, email=email)))
+        server.call(server.runtime.resolve(SetUserRoles)(SetRoles(OPERATOR, account.user_id, frozenset({Role.ADMIN}))))
+
+    return make
 
 
 def eventually(what: str, attempt: Callable[[], T], seconds: float = 10) -> T:

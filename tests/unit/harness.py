@@ -6,9 +6,10 @@ from typing import TypeVar
 
 import attrs
 
-from adapters.memory.auth import AuthTables, MemoryAuthUnitOfWork, MemoryFailureCounter, MemorySessionStore
+from adapters.memory.auth import AuthTables, MemoryAuthUnitOfWork, MemorySessionStore
 from adapters.memory.clock import ManualClock, SequentialIds
 from adapters.memory.users import MemoryUsersUnitOfWork, UsersTables
+from adapters.memory.window_counter import MemoryWindowCounter
 from adapters.system import Argon2PasswordHasher, SecureTokens
 from core.auth import use_cases as auth_uc
 from core.auth.commands import (
@@ -85,14 +86,14 @@ class AuthApp:
     tables: AuthTables = attrs.Factory(AuthTables)
     tokens: SecureTokens = attrs.Factory(SecureTokens)
     sessions: MemorySessionStore = attrs.field(init=False)
-    failures: MemoryFailureCounter = attrs.field(init=False)
+    failures: MemoryWindowCounter = attrs.field(init=False)
 
     PASSWORD = PASSWORD
     root = ROOT
 
     def __attrs_post_init__(self) -> None:
         self.sessions = MemorySessionStore(self.clock)
-        self.failures = MemoryFailureCounter(monotonic=self.monotonic)
+        self.failures = MemoryWindowCounter(monotonic=self.monotonic)
 
     def uow(self) -> MemoryAuthUnitOfWork:
         return MemoryAuthUnitOfWork(self.tables, self.bus)

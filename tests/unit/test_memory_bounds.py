@@ -8,13 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from adapters.memory.auth import MemoryFailureCounter, MemorySessionStore
+from adapters.memory.auth import MemorySessionStore
 from adapters.memory.cart import MemoryCartStore
 from adapters.memory.clock import ManualClock
 from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.expiring import SWEEP_PER_WRITE, Expiring
 from adapters.memory.inbox import MemoryInbox
 from adapters.memory.payments import MemoryPaymentsUnitOfWork, PaymentsTables
+from adapters.memory.window_counter import MemoryWindowCounter
 from core.auth.model import Session
 from core.cart.model import Cart
 from core.shared.security import Role
@@ -109,7 +110,7 @@ async def test_expired_sessions_are_forgotten_by_later_logins() -> None:
 
 
 async def test_failure_windows_that_ended_are_forgotten(ticks: Ticks) -> None:
-    counter = MemoryFailureCounter(ticks)
+    counter = MemoryWindowCounter(ticks)
     for n in range(100):
         await counter.add(f"login:{n}@example.com", 60)
     ticks.now += 61

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from config.settings import SettingsError, load_settings
+from config.settings import RATE_LIMITS, RateLimit, SettingsError, load_settings, rate_limits
 
 
 def test_defaults_need_no_configuration() -> None:
@@ -47,4 +47,30 @@ def test_values_come_from_marketplace_variables_converted_to_their_types() -> No
 def test_a_bad_value_stops_start_up_naming_the_variable(environ: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError) as error:
         load_settings(environ)
+    assert message in str(error.value)
+
+
+def test_rate_limits_change_the_defaults_of_the_routes_they_name() -> None:
+    assert rate_limits(load_settings({}).rate_limits) == RATE_LIMITS
+    changed = rate_limits(load_settings({"MARKETPLACE_RATE_LIMITS": " checkout = 5/60 ,review=1/86400"}).rate_limits)
+    assert changed == {
+        "registration": RATE_LIMITS["registration"],
+        "review": RateLimit(1, 86400),
+        "checkout": RateLimit(5, 60),
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("checkout=5", "<route>=<requests>/<seconds>, not 'checkout=5'"),
+        ("checkout=5/60;review=1/60", "not 'checkout=5/60;review=1/60'"),
+        ("chekout=5/60", "names 'chekout': the rate-limited routes are registration, review, checkout"),
+        ("checkout=0/60", "at least 1 request in at least 1 second"),
+        ("checkout=5/0", "at least 1 request in at least 1 second"),
+    ],
+)
+def test_a_bad_rate_limit_stops_start_up_naming_it(value: str, message: str) -> None:
+    with pytest.raises(SettingsError, match="MARKETPLACE_RATE_LIMITS") as error:
+        load_settings({"MARKETPLACE_RATE_LIMITS": value})
     assert message in str(error.value)
