@@ -23,7 +23,7 @@ from adapters.system import SystemClock, Uuid7Ids
 from adapters.tracing import Tracing, start_tracing
 from config.contexts import CONTEXTS, databases
 from config.runtime import CONSUMERS, Runtime, Wiring
-from config.settings import Settings, origin
+from config.settings import Settings, development_secrets, origin
 from entrypoints.workers.metrics import OutboxMetrics
 from entrypoints.workers.outbox_relay import OutboxRelayWorker
 from ports.checkout import OrderDesk, PaymentDesk, ShippingDesk, StockDesk
@@ -110,6 +110,14 @@ def dead_letters(settings: Settings) -> tuple[DeadLetters, Callable[[], Awaitabl
 
     publisher = KafkaEventPublisher(settings.kafka_bootstrap_servers, settings.kafka_topic_prefix)
     return KafkaDeadLetters(settings.kafka_bootstrap_servers, settings.kafka_topic_prefix, publisher), publisher.close
+
+
+def warn_of_development_secrets(settings: Settings) -> None:
+    """Credentials come from settings alone, and their defaults are the development servers' (the sandboxes,
+    moto): fine on a laptop, a hole in front of real traffic, so an infra shop that kept one says so."""
+    names = development_secrets(settings)
+    if names:
+        log.warning("still at their development values, to set before real traffic: %s", ", ".join(names))
 
 
 def _window_counter(w: Wiring) -> WindowCounter:
@@ -231,6 +239,7 @@ async def bootstrap(
     container.register(EventSubscriber, instance=bus)
     try:
         if settings.uses_infra:
+            warn_of_development_secrets(settings)
             await _open_infra(w)
         container.register(WindowCounter, instance=_window_counter(w))
         for context in CONTEXTS:

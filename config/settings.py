@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Mapping
 from typing import Any, Literal
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlsplit, urlunsplit
 
 import attrs
 
@@ -118,6 +118,33 @@ DEVELOPMENT_S3_ACCESS_KEY_ID = "marketplace"
 DEVELOPMENT_S3_SECRET = "marketplace-development-s3-secret"  # noqa: S105
 
 
+def without_password(url: object) -> str:
+    """A URL setting as a log or a repr may show it: its password replaced by "***"."""
+    if not isinstance(url, str):
+        return repr(url)
+    parts = urlsplit(url)
+    if parts.password is None:
+        return repr(url)
+    netloc = f"{parts.username or ''}:***@{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
+    return repr(urlunsplit(parts._replace(netloc=netloc)))
+
+
+# The settings that hold a credential, each at its development value by default (see above): on infra a shop
+# that still has one of them logs a warning at start (config.container.bootstrap), naming them.
+DEVELOPMENT_VALUES = {
+    "payment_gateway_api_key": DEVELOPMENT_GATEWAY_KEY,
+    "payment_webhook_secret": DEVELOPMENT_WEBHOOK_SECRET,
+    "logistics_api_key": DEVELOPMENT_GATEWAY_KEY,
+    "logistics_webhook_secret": DEVELOPMENT_WEBHOOK_SECRET,
+    "s3_secret_access_key": DEVELOPMENT_S3_SECRET,
+}
+
+
+def development_secrets(settings: Settings) -> list[str]:
+    """The variables of the credentials ``settings`` still has at their development values."""
+    return [PREFIX + name.upper() for name, value in DEVELOPMENT_VALUES.items() if getattr(settings, name) == value]
+
+
 def _not_negative(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
     if value < 0:
         raise SettingsError(f"{PREFIX}{attribute.name.upper()} must be 0 or more, not {value}")
@@ -209,44 +236,58 @@ class Settings:
 
     # PostgreSQL: one database per group of contexts, as in the system design (auth + users share one).
     users_db_dsn: str = attrs.field(
-        default="postgresql://marketplace:marketplace@127.0.0.1:55432/users", validator=_url("postgresql", "postgres")
+        repr=without_password,
+        default="postgresql://marketplace:marketplace@127.0.0.1:55432/users",
+        validator=_url("postgresql", "postgres"),
     )
     sellers_db_dsn: str = attrs.field(
-        default="postgresql://marketplace:marketplace@127.0.0.1:55432/sellers", validator=_url("postgresql", "postgres")
+        repr=without_password,
+        default="postgresql://marketplace:marketplace@127.0.0.1:55432/sellers",
+        validator=_url("postgresql", "postgres"),
     )
     products_db_dsn: str = attrs.field(
+        repr=without_password,
         default="postgresql://marketplace:marketplace@127.0.0.1:55432/products",
         validator=_url("postgresql", "postgres"),
     )
     moderation_db_dsn: str = attrs.field(
+        repr=without_password,
         default="postgresql://marketplace:marketplace@127.0.0.1:55432/moderation",
         validator=_url("postgresql", "postgres"),
     )
     orders_db_dsn: str = attrs.field(
-        default="postgresql://marketplace:marketplace@127.0.0.1:55432/orders", validator=_url("postgresql", "postgres")
+        repr=without_password,
+        default="postgresql://marketplace:marketplace@127.0.0.1:55432/orders",
+        validator=_url("postgresql", "postgres"),
     )
     payments_db_dsn: str = attrs.field(
+        repr=without_password,
         default="postgresql://marketplace:marketplace@127.0.0.1:55432/payments",
         validator=_url("postgresql", "postgres"),
     )
     shipments_db_dsn: str = attrs.field(
+        repr=without_password,
         default="postgresql://marketplace:marketplace@127.0.0.1:55432/shipments",
         validator=_url("postgresql", "postgres"),
     )
     orchestrator_db_dsn: str = attrs.field(
+        repr=without_password,
         default="postgresql://marketplace:marketplace@127.0.0.1:55432/orchestrator",
         validator=_url("postgresql", "postgres"),
     )
     reviews_db_dsn: str = attrs.field(
+        repr=without_password,
         default="postgresql://marketplace:marketplace@127.0.0.1:55432/reviews",
         validator=_url("postgresql", "postgres"),
     )
     ratings_db_dsn: str = attrs.field(
+        repr=without_password,
         default="postgresql://marketplace:marketplace@127.0.0.1:55432/ratings",
         validator=_url("postgresql", "postgres"),
     )
     # The seed's recommendations database: the activity context's signals and the personal lists.
     recommendations_db_dsn: str = attrs.field(
+        repr=without_password,
         default="postgresql://marketplace:marketplace@127.0.0.1:55432/recommendations",
         validator=_url("postgresql", "postgres"),
     )
@@ -254,7 +295,9 @@ class Settings:
     db_pool_max: int = attrs.field(default=10, validator=_positive)
     db_timeout_seconds: float = 5.0
 
-    redis_url: str = attrs.field(default="redis://127.0.0.1:56379/0", validator=_url("redis", "rediss"))
+    redis_url: str = attrs.field(
+        default="redis://127.0.0.1:56379/0", repr=without_password, validator=_url("redis", "rediss")
+    )
     redis_timeout_seconds: float = 2.0
 
     # Kafka (infra profile): every context's events go to the topic <prefix>.<context>, keyed by aggregate.
@@ -428,7 +471,9 @@ class Settings:
     # one data path belongs to one process. The history lives in the database analytics_database. The
     # analytics group writes a batch once it holds analytics_batch_size events or analytics_batch_seconds
     # after the first; figures are kept analytics_cache_seconds.
-    clickhouse_url: str | None = attrs.field(default=None, validator=attrs.validators.optional(_url("http", "https")))
+    clickhouse_url: str | None = attrs.field(
+        default=None, repr=without_password, validator=attrs.validators.optional(_url("http", "https"))
+    )
     clickhouse_timeout_seconds: float = attrs.field(default=10.0, validator=_positive)
     analytics_path: str = "var/analytics"
     analytics_database: str = attrs.field(default="marketplace", validator=_clickhouse_name)
