@@ -122,7 +122,7 @@ def infra_env(name: str, sandboxes: SandboxServers, **settings: str) -> Iterator
     env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
     env.update(
         dsns,
-        TEST_ENV,
+        **TEST_ENV,
         MARKETPLACE_PROFILE="infra",
         MARKETPLACE_REDIS_URL=with_db(redis_url(), REDIS_DB),
         MARKETPLACE_KAFKA_BOOTSTRAP_SERVERS=kafka_servers(),
