@@ -1,5 +1,6 @@
 """The infra profile as several processes: `serve`, `consume` and `work`, each an OS process of its own,
-with Kafka between them, and what they do when one of them, or the broker, goes away.
+with Kafka between them, and what they do when one of them goes away. (The broker going away, and all of
+it at once under load, is the chaos run: tests/integration/test_chaos.py.)
 
 One checkout goes from the cart to a delivered parcel through them. Then the consumer process is killed
 (SIGKILL: no commit, no leaving its groups) while events are on their way, and started again: every
@@ -10,10 +11,8 @@ answer the same search results (the index is Elasticsearch's), and a restarted o
 
 from __future__ import annotations
 
-import subprocess
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,7 +30,6 @@ from tests.support.shop import ShopBuilder, eventually, ok
 
 pytestmark = pytest.mark.infra
 
-ROOT = Path(__file__).resolve().parents[2]
 START_STOCK = 30
 PRICE = 2400
 # `serve` relays its outbox itself; the sagas run on the built-in engine here (its sweeper, not Temporal's worker).
@@ -150,40 +148,3 @@ def test_a_checkout_goes_to_delivery_through_separate_processes_and_survives_a_k
         assert found(api) == [(product_id, START_STOCK - 7)]
     finally:
         second.stop()
-
-
-def services(*args: str) -> None:
-    """`scripts/services` on this checkout's servers (their ports from the environment, as scripts/test
-    started them)."""
-    done = subprocess.run(  # noqa: S603 - our own script
-        [str(ROOT / "scripts" / "services"), *args], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-
-
-def test_checkouts_complete_after_the_broker_was_restarted_under_them(shop: tuple[Processes, SandboxServers]) -> None:
-    """Kafka stops while orders are placed: the API goes on (the outbox keeps the events), the relays and
-    the consumers wait for it, and once it is back every order is paid, each payment authorized once."""
-    processes, sandboxes = shop
-    api = ApiClient(processes.api.base_url)
-    builder = ShopBuilder(api, lambda email: cli(processes.env, "set-roles", email, "admin"), domain="broker.example")
-    seller = builder.seller("weaver")
-    product_id = builder.product(seller, "Wool throw", PRICE, START_STOCK)
-    buyers = [builder.customer(f"buyer{n}") for n in range(6)]
-    orders: dict[str, str] = {}
-    for n, (token, address_id) in enumerate(buyers):
-        if n == 2:
-            services("down", "kafka")
-        ok(api.post("/api/v1/cart/items", {"product_id": product_id, "quantity": 1}, token=token))
-        body = {"address_id": address_id, "payment_token": "tok_visa"}
-        placed = ok(api.post("/api/v1/orders", body, token=token, headers={"Idempotency-Key": str(uuid.uuid4())}), 201)
-        orders[placed["order_id"]] = token
-    services("up", "kafka")
-
-    def statuses() -> set[str]:
-        return {ok(api.get(f"/api/v1/orders/{o}", token=t))["status"] for o, t in orders.items()}
-
-    eventually("every order to be paid", lambda: statuses() == {"paid"}, 120)
-    ledger = sandboxes.gateway.ledger()["EUR"]  # type: ignore[union-attr]
-    assert ledger["authorized"] == {"amount": 6 * PRICE, "count": 6}, ledger
-    assert builder.stock(seller, product_id)["reserved"] == 6
