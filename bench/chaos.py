@@ -114,6 +114,7 @@ class Incident:
     what: str
     at: float  # seconds from the first checkout
     detail: str
+    done: bool = True
 
 
 @attrs.frozen
@@ -150,17 +151,17 @@ class Report:
             f"chaos run: {p.orders} orders, {p.customers} customers ({p.concurrency} at once), engine {p.engine}, "
             f"2 serve + 2 consume + work",
             "",
-            f"{'injected':44} {'at s':>7}  detail",
+            f"{'injected':48} {'at s':>7}  detail",
         ]
-        lines += [f"{i.what:44} {i.at:7.1f}  {i.detail}" for i in self.incidents]
-        lines += ["", f"{'faults answered by the sandboxes':44} {'count':>7}"]
-        lines += [f"{name:44} {count:7d}" for name, count in self.faults.items()]
-        lines += ["", f"{'outcome':44} {'count':>7}"]
-        lines += [f"{name:44} {count:7d}" for name, count in self.outcomes.items()]
-        lines += ["", f"{'check':52} {'expected':>16} {'actual':>16}  result"]
+        lines += [f"{i.what:48} {i.at:7.1f}  {i.detail}" for i in self.incidents]
+        lines += ["", f"{'faults':48} {'count':>7}"]
+        lines += [f"{name:48} {count:7d}" for name, count in self.faults.items()]
+        lines += ["", f"{'outcome':48} {'count':>7}"]
+        lines += [f"{name:48} {count:7d}" for name, count in self.outcomes.items()]
+        lines += ["", f"{'check':48} {'expected':>10} {'actual':>10}  result"]
         for check in self.checks:
             verdict = "OK" if check.passed else "FAIL"
-            lines.append(f"{check.name:52} {check.expected!s:>16} {check.actual!s:>16}  {verdict}")
+            lines.append(f"{check.name:48} {check.expected!s:>10} {check.actual!s:>10}  {verdict}")
         lines.append("")
         lines.append(", ".join(f"{name} {s:.0f} s" for name, s in self.seconds.items()))
         lines.append(f"{len(self.checks) - len(self.failed)} of {len(self.checks)} checks passed")
@@ -205,10 +206,10 @@ class Client:
     """The API through every `serve` process in turn, as a balancer would: a request that finds a process
     gone, or a 5xx, is sent again to the next one until ``patience`` runs out (its last answer then)."""
 
-    def __init__(self, bases: list[str], retries: Counter[str]) -> None:
+    def __init__(self, bases: list[str], ledger: Ledger) -> None:
         self.apis = [ApiClient(base) for base in bases]
         self.turn = random.randrange(len(bases))
-        self.retries = retries
+        self.ledger = ledger
 
     def call(
         self,
@@ -227,9 +228,9 @@ class Client:
                 reply = api.request(method, "/api/v1" + path, body, token=token, headers=dict(headers or {}))
                 if reply.status < 500:
                     return reply
-                self.retries[f"{reply.status} answers"] += 1
+                self.ledger.count(f"{reply.status} answers, sent again")
             except requests.RequestException as exc:
-                self.retries["requests that found no process"] += 1
+                self.ledger.count("requests that found no process, sent again")
                 reply = Reply(599, repr(exc), {})
             if time.monotonic() > deadline:
                 return reply
@@ -258,11 +259,16 @@ class Ledger:
     placed_while_broker_down: set[str] = attrs.Factory(set)
     replays: int = 0
     replays_same: int = 0
-    refused: int = 0
+    sold_out: int = 0
+    unanswered: int = 0
     cancels: int = 0
     reviews: int = 0
     broker_down: bool = False
     retries: Counter[str] = attrs.Factory(Counter)
+
+    def count(self, retry: str) -> None:
+        with self.lock:
+            self.retries[retry] += 1
 
 
 class Shopping:
@@ -274,7 +280,7 @@ class Shopping:
         self.done = threading.Event()
 
     def client(self) -> Client:
-        return Client(self.bases, self.ledger.retries)
+        return Client(self.bases, self.ledger)
 
     def shop(self, customer: Customer, seed: int) -> None:
         rng = random.Random(seed)
@@ -295,7 +301,10 @@ class Shopping:
         placed = client.call("POST", "/orders", body, token, headers={"Idempotency-Key": key})
         if placed.status not in (200, 201):
             with self.ledger.lock:
-                self.ledger.refused += 1  # sold out (409), or the shop never answered
+                if placed.status == 409:
+                    self.ledger.sold_out += 1  # the scarce product ran out
+                else:
+                    self.ledger.unanswered += 1
             return
         order_id = str(placed.body["order_id"])
         with self.ledger.lock:
@@ -376,10 +385,10 @@ class Chaos:
         self.started = time.monotonic()
         self.steps: list[tuple[float, Callable[[], str], str]] = [
             (0.15, self.restart_broker, "Kafka broker stopped and started"),
-            (0.3, lambda: self.kill("consume-1"), "SIGKILL consume-1 (analytics too), started again"),
+            (0.3, lambda: self.kill("consume-1"), "SIGKILL consume-1 (with analytics)"),
             (0.45, self.restart_postgres, "PostgreSQL stopped and started"),
             (0.55, self.lose_a_parcel, "the carrier lost a parcel"),
-            (0.65, lambda: self.kill("serve-1"), "SIGKILL serve-1 (webhooks' target), started again"),
+            (0.65, lambda: self.kill("serve-1"), "SIGKILL serve-1 (the webhooks' target)"),
         ]
 
     def run(self) -> None:
@@ -387,7 +396,10 @@ class Chaos:
             while self.ledger.attempts < share * self.plan.orders and not self.shopping.done.is_set():
                 time.sleep(0.1)
             at = time.monotonic() - self.started
-            self.incidents.append(Incident(what, at, act()))
+            try:
+                self.incidents.append(Incident(what, at, act()))
+            except Exception as exc:  # said in the table, and a failed check
+                self.incidents.append(Incident(what, at, f"failed: {exc!r}", done=False))
 
     def _running_sagas(self) -> int:
         sql = "SELECT count(*) FROM orchestrator.sagas WHERE status = 'running'"
@@ -411,8 +423,11 @@ class Chaos:
         process = self.cluster.processes[name]
         process.kill()
         killed = time.monotonic()
-        process.start()
-        return f"{running} sagas running at the kill; back in {time.monotonic() - killed:.1f} s"
+        process.start()  # an API process: once it answers
+        back = (
+            f"answering again after {time.monotonic() - killed:.1f} s" if isinstance(process, Api) else "started again"
+        )
+        return f"{running} sagas running at the kill; {back}"
 
     def lose_a_parcel(self) -> str:
         carrier = self.sandboxes.carrier
@@ -428,7 +443,7 @@ class Chaos:
                 if requests.post(url, timeout=10).status_code == 200:
                     return f"parcel {tracking_number}"
             time.sleep(0.5)
-        return "no parcel was on its way within 120 s"
+        raise RuntimeError("no parcel was on its way within 120 s")
 
     def restart_postgres(self) -> str:
         running = self._running_sagas()
@@ -474,15 +489,21 @@ def run(plan: Plan) -> Report:
     return report
 
 
-def _shop_under_chaos(
-    plan: Plan, cluster: Cluster, sandboxes: SandboxServers, settings: Settings, report: Report
-) -> None:
-    env = cluster.serves[0].env
-    bases = [serve.base_url for serve in cluster.serves]
+@attrs.frozen
+class Shop:
+    """The shop the run built through the API: an admin, sellers, products with their stock at the start,
+    customers with an address."""
+
+    builder: ShopBuilder
+    sellers: list[str]  # their tokens
+    stock: dict[str, int]  # product id -> units on hand at the start
+    customers: list[Customer]
+
+
+def _build_shop(plan: Plan, env: dict[str, str], bases: list[str]) -> Shop:
     builder = ShopBuilder(
         ApiClient(bases[0]), lambda email: cli(env, "set-roles", email, "admin"), domain="chaos.example"
     )
-    began = time.monotonic()
     sellers = [builder.seller(f"seller{n}") for n in range(plan.sellers)]
     rng = random.Random(plan.seed)
     stock: dict[str, int] = {}
@@ -492,14 +513,22 @@ def _shop_under_chaos(
         stock[product_id] = units
 
     def customer(n: int) -> Customer:
-        one = ShopBuilder(ApiClient(bases[n % 2]), builder.make_admin, builder.domain)
+        one = ShopBuilder(ApiClient(bases[n % len(bases)]), builder.make_admin, builder.domain)
         token, address_id = one.customer(f"customer{n}")
-        return Customer(
-            f"customer{n}", token, address_id, plan.orders // plan.customers + (n < plan.orders % plan.customers)
-        )
+        orders = plan.orders // plan.customers + (n < plan.orders % plan.customers)
+        return Customer(f"customer{n}", token, address_id, orders)
 
     with ThreadPoolExecutor(plan.concurrency) as pool:
         customers = list(pool.map(customer, range(plan.customers)))
+    return Shop(builder, sellers, stock, customers)
+
+
+def _shop_under_chaos(
+    plan: Plan, cluster: Cluster, sandboxes: SandboxServers, settings: Settings, report: Report
+) -> None:
+    bases = [serve.base_url for serve in cluster.serves]
+    began = time.monotonic()
+    shop = _build_shop(plan, cluster.serves[0].env, bases)
     report.seconds["shop set up"] = time.monotonic() - began
 
     async def inject_faults() -> None:
@@ -511,7 +540,7 @@ def _shop_under_chaos(
         sandboxes.carrier.step_seconds = CARRIER_STEP_SECONDS
 
     sandboxes.call(inject_faults())
-    shopping = Shopping(plan, bases, list(stock), sellers)
+    shopping = Shopping(plan, bases, list(shop.stock), shop.sellers)
     chaos = Chaos(plan, cluster, sandboxes, shopping)
     began = time.monotonic()
     sellers_at_work = threading.Thread(target=shopping.prepare_orders, name="sellers", daemon=True)
@@ -520,12 +549,12 @@ def _shop_under_chaos(
     breaking.start()
     try:
         with ThreadPoolExecutor(plan.concurrency) as pool:
-            list(pool.map(lambda c: shopping.shop(c[1], plan.seed + c[0]), enumerate(customers)))
+            list(pool.map(lambda c: shopping.shop(c[1], plan.seed + c[0]), enumerate(shop.customers)))
         report.seconds["checkouts"] = time.monotonic() - began
         breaking.join()  # every incident happens, even in a short run
         waited = time.monotonic()
         quiet = _wait_until_quiet(settings, plan.quiet_seconds)
-        shopping.review_everything(customers)  # what was delivered last is reviewed too
+        shopping.review_everything(shop.customers)  # what was delivered last is reviewed too
         quiet = _wait_until_quiet(settings, plan.quiet_seconds) and quiet
         report.seconds["until quiet"] = time.monotonic() - waited
     finally:
@@ -534,15 +563,17 @@ def _shop_under_chaos(
     report.incidents = chaos.incidents
     # The analytics store belongs to consume-1 while it runs: stop it, then a `serve` opens the store.
     cluster.processes["consume-1"].stop()
-    figures = ok(builder.api.get("/api/v1/admin/analytics/sales", token=builder.admin()))
+    figures = ok(shop.builder.api.get("/api/v1/admin/analytics/sales", token=shop.builder.admin()))
     report.faults = _faults(sandboxes, shopping.ledger)
     books = asyncio.run(Books.read(settings, sandboxes, bases[0]))
-    report.checks = ([] if quiet else [Check("the shop quiet within the deadline", True, False)]) + [
+    report.checks = [
+        Check("incidents injected", len(chaos.steps), sum(i.done for i in chaos.incidents)),
+        Check("the shop quiet within the deadline", True, quiet),
         *_orders_checks(books, shopping.ledger),
         *_money_checks(books, shopping.ledger),
         *asyncio.run(_event_checks(plan, settings, books)),
-        *_stock_checks(books, stock),
-        *_review_checks(books, stock),
+        *_stock_checks(books, shop.stock),
+        *_review_checks(books, shop.stock),
         *_analytics_checks(books, figures),
     ]
     report.outcomes = _outcomes(books, shopping.ledger)
@@ -852,7 +883,8 @@ def _outcomes(books: Books, ledger: Ledger) -> dict[str, int]:
     return {
         "checkouts tried": ledger.attempts,
         "checkouts accepted": len(ledger.accepted),
-        "checkouts refused (sold out) or unanswered": ledger.refused,
+        "checkouts refused (409: sold out)": ledger.sold_out,
+        "checkouts never answered (the client gave up)": ledger.unanswered,
         "checkouts sent twice": ledger.replays,
         BROKER_DOWN: len(ledger.placed_while_broker_down),
         "orders cancelled by their customer": ledger.cancels,
