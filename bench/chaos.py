@@ -16,14 +16,29 @@ her last order paid (or not) before the next; some send a checkout twice with th
 few cancel, and those who received their parcels review what they bought. The sellers mark what is paid
 ready; the clients go through both `serve` processes in turn, as a balancer would, and send a request again
 to the other when one is down or answers 5xx. Meanwhile, at set shares of the checkouts, the run stops the
-Kafka broker (checkouts go on meanwhile, kept in the outboxes) and starts it again, SIGKILLs a `consume`
-and a `serve` process with sagas in flight and starts them again, has the carrier lose a parcel, and
-restarts PostgreSQL.
+Kafka broker (checkouts go on meanwhile, kept in the outboxes) and starts it again, restarts PostgreSQL,
+SIGKILLs a `serve` and a `consume` process with sagas in flight and starts them again, and has the carrier
+lose a parcel.
 
 Then it waits (polling, with a deadline) until the shop is quiet: every order final, no saga running, no
 outbox event pending, no consumer group behind. And it checks what it finds in the sources of truth: the
 PostgreSQL databases (read directly), the gateway's and the carrier's books, Kafka's committed offsets and
-dead letters, and the API.
+dead letters, and the API:
+
+- no order lost or made twice: every checkout a client was told of is an order, every order was told of,
+  a checkout sent again answered the same order, and every order is delivered, cancelled or refunded;
+- no double charge: no order has more than one authorization granted at the gateway, none for another
+  amount than the order's total, no refund beyond the capture; the orders placed while the broker was
+  down all ended, each paid once at most;
+- money: what the gateway captured and did not refund is the total of the delivered orders;
+- no event lost: no outbox event pending or parked, no dead letter, every consumer group's committed
+  offsets at the end of its topics, every order with its saga, and no saga (or Temporal workflow) running;
+- stock: each product has on hand what it started with less the units that left with a parcel the carrier
+  delivered or lost, and nothing reserved; every delivered order's parcel was delivered;
+- ratings: each product's rating (the ratings database, and its card through the API) is what its
+  published reviews say, and the reviews context knows of every delivery;
+- analytics: the admin's sales figures (orders paid, GMV, money refunded) are what the orders and payments
+  databases hold.
 
 Analytics: the embedded ClickHouse (chdb) locks its data path to one process. Every process gets the same
 ``MARKETPLACE_ANALYTICS_PATH``, the analytics consumer group runs in the first `consume` process only (the
@@ -62,7 +77,7 @@ import requests
 from adapters.kafka.consumers import group_id
 from adapters.system import SystemClock
 from bench.checkout_http import SAGA_WORKERS, split_processes
-from config.container import DATABASES, context_topics, database_dsn, dead_letters
+from config.container import DATABASES, context_topics, create_topics, database_dsn, dead_letters
 from config.contexts import GROUPS
 from config.settings import Settings, load_settings
 from tests.support.http import ApiClient, Reply
@@ -78,7 +93,7 @@ CARDS = ["tok_visa"] * 8 + ["tok_mastercard", "tok_decline"]  # a declined card 
 # time limit, GATEWAY_TIMEOUT_SECONDS, below the sandbox's LATE_SECONDS); a share of the carrier's 503.
 GATEWAY_UNAVAILABLE, GATEWAY_LATE, CARRIER_FAILURES = 0.1, 0.1, 0.2
 GATEWAY_TIMEOUT_SECONDS, LATE_SECONDS = 2.0, 3.0
-CARRIER_STEP_SECONDS = 2.0  # the carrier moves each parcel one step this often
+CARRIER_STEP_SECONDS = 1.0  # the carrier moves each parcel one step this often
 # The shop's timings: quick enough that the faults are got over within the run.
 QUICK = {
     "MARKETPLACE_PAYMENT_GATEWAY_TIMEOUT_SECONDS": str(GATEWAY_TIMEOUT_SECONDS),
@@ -136,6 +151,7 @@ class Report:
     outcomes: dict[str, int] = attrs.Factory(dict)
     checks: list[Check] = attrs.Factory(list)
     seconds: dict[str, float] = attrs.Factory(dict)
+    notes: list[str] = attrs.Factory(list)  # what came of the incidents later
 
     @property
     def passed(self) -> bool:
@@ -154,6 +170,7 @@ class Report:
             f"{'injected':48} {'at s':>7}  detail",
         ]
         lines += [f"{i.what:48} {i.at:7.1f}  {i.detail}" for i in self.incidents]
+        lines += [f"{'':48} {'':7}  {note}" for note in self.notes]
         lines += ["", f"{'faults':48} {'count':>7}"]
         lines += [f"{name:48} {count:7d}" for name, count in self.faults.items()]
         lines += ["", f"{'outcome':48} {'count':>7}"]
@@ -382,13 +399,15 @@ class Chaos:
         self.settings = load_settings(cluster.serves[0].env)
         self.ledger = shopping.ledger
         self.incidents: list[Incident] = []
+        self.starting: list[threading.Thread] = []  # processes started again, until they answer
+        self.back: list[str] = []  # how long each took
         self.started = time.monotonic()
         self.steps: list[tuple[float, Callable[[], str], str]] = [
             (0.15, self.restart_broker, "Kafka broker stopped and started"),
-            (0.3, lambda: self.kill("consume-1"), "SIGKILL consume-1 (with analytics)"),
-            (0.45, self.restart_postgres, "PostgreSQL stopped and started"),
-            (0.55, self.lose_a_parcel, "the carrier lost a parcel"),
-            (0.65, lambda: self.kill("serve-1"), "SIGKILL serve-1 (the webhooks' target)"),
+            (0.3, self.restart_postgres, "PostgreSQL stopped and started"),
+            (0.4, lambda: self.kill("serve-1"), "SIGKILL serve-1 (the webhooks' target)"),
+            (0.55, lambda: self.kill("consume-1"), "SIGKILL consume-1 (with analytics)"),
+            (0.65, self.lose_a_parcel, "the carrier lost a parcel"),
         ]
 
     def run(self) -> None:
@@ -401,16 +420,22 @@ class Chaos:
             except Exception as exc:  # said in the table, and a failed check
                 self.incidents.append(Incident(what, at, f"failed: {exc!r}", done=False))
 
-    def _running_sagas(self) -> int:
+    def _mid_saga(self) -> int:
+        """The sagas running, once there are some (for a while): what the next incident hits."""
         sql = "SELECT count(*) FROM orchestrator.sagas WHERE status = 'running'"
-        return int(asyncio.run(_fetch(self.settings, "orchestrator", sql))[0][0])
+        deadline = time.monotonic() + 15
+        while True:
+            running = int(asyncio.run(_fetch(self.settings, "orchestrator", sql))[0][0])
+            if running or time.monotonic() > deadline:
+                return running
+            time.sleep(0.2)
 
     def restart_broker(self) -> str:
         services("down", "kafka")
         down = time.monotonic()
         before = len(self.ledger.placed_while_broker_down)
         self.ledger.broker_down = True
-        want = max(1, min(self.plan.concurrency, self.plan.customers) // 2)
+        want = max(1, min(self.plan.concurrency, self.plan.customers) // 3)
         while len(self.ledger.placed_while_broker_down) - before < want and time.monotonic() - down < 30:
             time.sleep(0.1)
         self.ledger.broker_down = False
@@ -419,15 +444,26 @@ class Chaos:
         return f"down {time.monotonic() - down:.1f} s, {placed} checkouts accepted meanwhile"
 
     def kill(self, name: str) -> str:
-        running = self._running_sagas()
+        running = self._mid_saga()
         process = self.cluster.processes[name]
         process.kill()
-        killed = time.monotonic()
-        process.start()  # an API process: once it answers
-        back = (
-            f"answering again after {time.monotonic() - killed:.1f} s" if isinstance(process, Api) else "started again"
-        )
-        return f"{running} sagas running at the kill; {back}"
+        if isinstance(process, Api):  # the run goes on while it starts: ``back`` waits for it to answer
+            process.start(wait=False)
+            killed = time.monotonic()
+            waiting = threading.Thread(target=lambda: self._answering(process, killed), name=f"{name} starting")
+            waiting.start()
+            self.starting.append(waiting)
+        else:
+            process.start()
+        return f"{running} sagas running at the kill"
+
+    def _answering(self, api: Api, since: float) -> None:
+        api.wait_until_up()
+        self.back.append(f"{api.args[0]} on port {api.port} answering again after {time.monotonic() - since:.1f} s")
+
+    def wait_for_restarts(self) -> None:
+        for thread in self.starting:
+            thread.join()
 
     def lose_a_parcel(self) -> str:
         carrier = self.sandboxes.carrier
@@ -446,7 +482,7 @@ class Chaos:
         raise RuntimeError("no parcel was on its way within 120 s")
 
     def restart_postgres(self) -> str:
-        running = self._running_sagas()
+        running = self._mid_saga()
         services("down", "postgres")
         down = time.monotonic()
         services("up", "postgres")
@@ -476,7 +512,7 @@ def run(plan: Plan) -> Report:
         sandboxes.start(settings, SystemClock())
         cluster = Cluster(env, plan.engine, ports)
         try:
-            cli(env, "migrate")
+            asyncio.run(create_topics(settings))  # the databases and the bucket are infra_env's
             cluster.start()
             report.seconds["start"] = time.monotonic() - began
             _shop_under_chaos(plan, cluster, sandboxes, settings, report)
@@ -501,26 +537,39 @@ class Shop:
 
 
 def _build_shop(plan: Plan, env: dict[str, str], bases: list[str]) -> Shop:
+    """The admin first; then the sellers (each with their products) and the customers, side by side."""
     builder = ShopBuilder(
         ApiClient(bases[0]), lambda email: cli(env, "set-roles", email, "admin"), domain="chaos.example"
     )
-    sellers = [builder.seller(f"seller{n}") for n in range(plan.sellers)]
+    builder.admin()  # and the category every product goes in
     rng = random.Random(plan.seed)
-    stock: dict[str, int] = {}
-    for n in range(plan.products):
-        units = max(3, plan.orders // 25) if n == 0 else plan.stock
-        product_id = builder.product(sellers[n % len(sellers)], f"Chaos thing {n}", rng.randrange(500, 5000), units)
-        stock[product_id] = units
+    prices = [rng.randrange(500, 5000) for _ in range(plan.products)]
+
+    def beside(n: int) -> ShopBuilder:
+        """A builder of its own (its own session, on one of the `serve` processes), for one thread."""
+        other = ShopBuilder(ApiClient(bases[n % len(bases)]), builder.make_admin, builder.domain)
+        other.admin_token, other.category_id = builder.admin_token, builder.category_id
+        return other
+
+    def seller(n: int) -> tuple[str, dict[str, int]]:
+        own = beside(n)
+        token = own.seller(f"seller{n}")
+        stock: dict[str, int] = {}
+        for p in range(n, plan.products, plan.sellers):
+            units = max(3, plan.orders // 25) if p == 0 else plan.stock  # the first sells out
+            stock[own.product(token, f"Chaos thing {p}", prices[p], units)] = units
+        return token, stock
 
     def customer(n: int) -> Customer:
-        one = ShopBuilder(ApiClient(bases[n % len(bases)]), builder.make_admin, builder.domain)
-        token, address_id = one.customer(f"customer{n}")
+        token, address_id = beside(n).customer(f"customer{n}")
         orders = plan.orders // plan.customers + (n < plan.orders % plan.customers)
         return Customer(f"customer{n}", token, address_id, orders)
 
     with ThreadPoolExecutor(plan.concurrency) as pool:
+        sellers = pool.map(seller, range(plan.sellers))
         customers = list(pool.map(customer, range(plan.customers)))
-    return Shop(builder, sellers, stock, customers)
+        tokens, stocks = zip(*sellers, strict=True)
+    return Shop(builder, list(tokens), {p: units for stock in stocks for p, units in stock.items()}, customers)
 
 
 def _shop_under_chaos(
@@ -553,6 +602,7 @@ def _shop_under_chaos(
         report.seconds["checkouts"] = time.monotonic() - began
         breaking.join()  # every incident happens, even in a short run
         waited = time.monotonic()
+        chaos.wait_for_restarts()
         quiet = _wait_until_quiet(settings, plan.quiet_seconds)
         shopping.review_everything(shop.customers)  # what was delivered last is reviewed too
         quiet = _wait_until_quiet(settings, plan.quiet_seconds) and quiet
@@ -561,6 +611,7 @@ def _shop_under_chaos(
         shopping.done.set()
         sellers_at_work.join(30)
     report.incidents = chaos.incidents
+    report.notes = chaos.back
     # The analytics store belongs to consume-1 while it runs: stop it, then a `serve` opens the store.
     cluster.processes["consume-1"].stop()
     figures = ok(shop.builder.api.get("/api/v1/admin/analytics/sales", token=shop.builder.admin()))
@@ -568,6 +619,7 @@ def _shop_under_chaos(
     books = asyncio.run(Books.read(settings, sandboxes, bases[0]))
     report.checks = [
         Check("incidents injected", len(chaos.steps), sum(i.done for i in chaos.incidents)),
+        Check("killed API processes answering again", len(chaos.starting), len(chaos.back)),
         Check("the shop quiet within the deadline", True, quiet),
         *_orders_checks(books, shopping.ledger),
         *_money_checks(books, shopping.ledger),

@@ -14,7 +14,10 @@ pytestmark = pytest.mark.infra
 
 
 def test_nothing_is_lost_doubled_or_miscounted_under_chaos() -> None:
-    report = run(Plan(orders=30, customers=10, concurrency=10, sellers=2, products=4, quiet_seconds=120))
+    plan = Plan(
+        orders=30, customers=10, concurrency=10, sellers=2, products=4, twice=0.3, cancel=0.1, quiet_seconds=120
+    )
+    report = run(plan)
 
     assert report.passed, report.table()  # every incident injected, every check passed
     # Checkouts were accepted with the broker away, and those orders ended, each paid at most once.
