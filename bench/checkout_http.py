@@ -134,14 +134,25 @@ async def _start(profile: str, serves: int, engine: str) -> Shop:
         shop.start("run", "run", "--demo")
         return shop
     subprocess.run([*CLI, "seed", "--demo"], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603, ASYNC221
+    serve_ports = iter(ports)
+    for name, args in split_processes(serves, engine).items():
+        shop.start(name, *args, port=next(serve_ports) if args[0] == "serve" else None)
+    return shop
+
+
+def split_processes(serves: int, engine: str) -> dict[str, tuple[str, ...]]:
+    """The infra profile as separate processes, by name: the `marketplace` arguments of ``serves`` `serve`
+    processes (each given its port by its caller) and as many `consume`, and one `work` with the sagas on
+    ``engine``. The embedded analytics store belongs to one process: the analytics group runs in the first
+    `consume` only."""
     from config.contexts import GROUPS
 
-    for i, port in enumerate(ports, 1):
-        shop.start(f"serve-{i}", "serve", port=port)
-        # The embedded analytics store belongs to one process: the analytics group runs in the first only.
-        shop.start(f"consume-{i}", "consume", *(g for g in GROUPS if i == 1 or g != "analytics"))
-    shop.start("work", "work", "outbox-relay", "payment-errors", "shipment-poller", SAGA_WORKERS[engine])
-    return shop
+    processes: dict[str, tuple[str, ...]] = {}
+    for i in range(1, serves + 1):
+        processes[f"serve-{i}"] = ("serve",)
+        processes[f"consume-{i}"] = ("consume", *(g for g in GROUPS if i == 1 or g != "analytics"))
+    processes["work"] = ("work", "outbox-relay", "payment-errors", "shipment-poller", SAGA_WORKERS[engine])
+    return processes
 
 
 async def _orders_db(env: dict[str, str]) -> asyncpg.Connection:

@@ -84,6 +84,7 @@ class CarrierSimulator:
         self.step_seconds = step_seconds
         self.label_base = label_base
         self.failure_rate = 0.0
+        self.injected = 0  # the calls answered 503 by ``failure_rate`` so far
         self.parcels: dict[str, SandboxParcel] = {}
         self.webhooks: deque[dict[str, Any]] = deque(maxlen=WEBHOOKS_KEPT)  # the latest ones
         self.listeners: list[Listener] = []
@@ -95,7 +96,9 @@ class CarrierSimulator:
 
     def fails(self) -> bool:
         """Whether this API call is one of the injected faults (decided before it does anything)."""
-        return self.failure_rate > 0 and self._random.random() < self.failure_rate
+        fails = self.failure_rate > 0 and self._random.random() < self.failure_rate
+        self.injected += fails
+        return fails
 
     def parcel(self, tracking_number: str) -> SandboxParcel:
         found = self.parcels.get(tracking_number)

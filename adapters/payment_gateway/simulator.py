@@ -76,6 +76,7 @@ class GatewaySimulator:
         self.random = random.Random(seed)  # noqa: S311 - fault injection, not security
         self.failure_rate = 0.0
         self.timeout_rate = 0.0
+        self.injected: Counter[str] = Counter()  # the faults answered so far: "unavailable" (503s), "late"
         self.deliver_webhooks = True
         self.authorizations: dict[str, dict[str, Any]] = {}
         self.outcomes: dict[str, Answer] = {}  # idempotency key -> the stored answer
@@ -198,6 +199,7 @@ class GatewaySimulator:
             self._failures[key] += 1
             return _error(503, "unavailable", "the gateway is unavailable (flaky)")
         if self.failure_rate and self.random.random() < self.failure_rate:
+            self.injected["unavailable"] += 1
             return _error(503, "unavailable", "the gateway is unavailable (injected fault)")
         answer = process()
         if answer.status in (200, 402):
@@ -208,9 +210,9 @@ class GatewaySimulator:
         # A tok_timeout call is done, but each answer to it (repeats too) arrives after the client gave up:
         # only the reconciliation (GET /v1/operations/{key}) finds out what happened.
         late = token == TIMEOUT and answer.status in (200, 402)
-        late = late or bool(
-            self.timeout_rate and answer.status in (200, 402) and self.random.random() < self.timeout_rate
-        )
+        if not late and self.timeout_rate and answer.status in (200, 402) and self.random.random() < self.timeout_rate:
+            self.injected["late"] += 1
+            late = True
         return attrs.evolve(answer, late=late)
 
     def _token_of(self, authorization_id: str) -> str | None:

@@ -3,22 +3,26 @@
 
 The loop: at an active step, ask for the ``perform`` activity (its timeout and retries are the step's
 ``StepRule``) and apply its outcome if the saga is still at the seq it was asked at; news (the ``hear``
-signal) may have moved the saga meanwhile, and then the answer is stale and dropped, a reservation that
-landed after a cancellation undone. At a waiting step, or after an answer that left the saga where it was
-(a payment still in flight), wait for news; an active step is tried again after ``stall_seconds`` without
-any (the built-in sweeper's period). Every change is recorded (the ``record`` activity) in the
-orchestrator's database, which the admin routes and the census read.
+signal) may have moved the saga meanwhile, and then the call is let go (its answer would be stale), but for
+a reservation, which is waited for and undone if it landed after a cancellation. At a waiting step, or
+after an answer that left the saga where it was (a payment still in flight), wait for news; an active step
+is tried again after ``stall_seconds`` without any (the built-in sweeper's period). Every change is
+recorded (the ``record`` activity) in the orchestrator's database, which the admin routes and the census
+read.
 
 Deterministic, as a workflow must be: time is ``workflow.now()``, the only I/O is activities.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from adapters.temporal.codec import (
@@ -39,6 +43,10 @@ PERFORM = "saga-perform-step"
 RECORD = "saga-record"
 RELEASE = "saga-release-stock"
 _RECORDING = StepRule(timeout=timedelta(seconds=15), inside=True)  # a write to the orchestrator database
+# A step whose call is waited for even once the saga moved on: a reservation that lands after the order was
+# cancelled is undone (``undo_late``), so it must be known to have landed, or not.
+_LANDS = frozenset({Step.RESERVE_STOCK})
+LET_GO = "let-go-of-stale-steps"  # workflow.patched: histories made before keep replaying as they ran
 
 
 def _retrying(rule: StepRule) -> dict[str, Any]:
@@ -92,8 +100,19 @@ class SagaWorkflow:
         rule = self._rule(step)
         # A step inside the shop is a local activity: done by this worker in the workflow's own task, with no
         # round trip through the server to schedule it (its result is still in the history).
-        run = workflow.execute_local_activity if rule.inside else workflow.execute_activity
-        answer = await run(PERFORM, saga_to_json(saga), **_retrying(rule))
+        start = workflow.start_local_activity if rule.inside else workflow.start_activity
+        call = start(PERFORM, saga_to_json(saga), **_retrying(rule))
+        if workflow.patched(LET_GO) and step not in _LANDS:
+            # News that moves the saga on makes the call's answer stale: the call is let go, as the built-in
+            # runner leaves a step it moved off, rather than tried for ever when the desk can no longer do it
+            # (a payment awaited for an order cancelled meanwhile).
+            await workflow.wait_condition(lambda: call.done() or saga.seq != seq)
+            if not call.done():
+                call.cancel()
+                with contextlib.suppress(ActivityError, asyncio.CancelledError):
+                    await call
+                return
+        answer = await call
         if saga.seq == seq:
             apply(saga, outcome_from_json(answer), workflow.now())
         elif undo_late(step, saga):

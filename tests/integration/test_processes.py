@@ -1,19 +1,16 @@
 """The infra profile as several processes: `serve`, `consume` and `work`, each an OS process of its own,
-with Kafka between them, and what they do when one of them, or the broker, goes away.
+with Kafka between them.
 
-One checkout goes from the cart to a delivered parcel through them. Then the consumer process is killed
-(SIGKILL: no commit, no leaving its groups) while events are on their way, and started again: every
-order still ends paid, each payment authorized once, and the stock adds up, since the restarted consumers
-resume after their last commits and their inboxes skip what was handled already. Two `serve` processes
-answer the same search results (the index is Elasticsearch's), and a restarted one too.
+One checkout goes from the cart to a delivered parcel through them, and what the customer did reaches her
+recommendations. Two `serve` processes answer the same search results (the index is Elasticsearch's), and
+a restarted one too. (Processes SIGKILLed while events are on their way, the broker and PostgreSQL
+restarted, all under load: the chaos run, tests/integration/test_chaos.py.)
 """
 
 from __future__ import annotations
 
-import subprocess
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,7 +28,6 @@ from tests.support.shop import ShopBuilder, eventually, ok
 
 pytestmark = pytest.mark.infra
 
-ROOT = Path(__file__).resolve().parents[2]
 START_STOCK = 30
 PRICE = 2400
 # `serve` relays its outbox itself; the sagas run on the built-in engine here (its sweeper, not Temporal's worker).
@@ -68,7 +64,7 @@ def shop() -> Iterator[tuple[Processes, SandboxServers]]:
             sandboxes.stop()
 
 
-def test_a_checkout_goes_to_delivery_through_separate_processes_and_survives_a_killed_consumer(
+def test_a_checkout_goes_to_delivery_through_separate_processes(
     shop: tuple[Processes, SandboxServers],
 ) -> None:
     processes, sandboxes = shop
@@ -78,13 +74,9 @@ def test_a_checkout_goes_to_delivery_through_separate_processes_and_survives_a_k
     product_id = builder.product(seller, "Stoneware bowl", PRICE, START_STOCK)
     orders: dict[str, str] = {}
 
-    def customer(name: str) -> tuple[str, str]:
+    def check_out(name: str) -> str:
         token, address_id = builder.customer(name)  # the profile comes from the users consumer group
         ok(api.post("/api/v1/cart/items", {"product_id": product_id, "quantity": 1}, token=token))
-        return token, address_id
-
-    def check_out(buyer: tuple[str, str]) -> str:
-        token, address_id = buyer
         body = {"address_id": address_id, "payment_token": "tok_visa"}
         placed = ok(api.post("/api/v1/orders", body, token=token, headers={"Idempotency-Key": str(uuid.uuid4())}), 201)
         orders[placed["order_id"]] = token
@@ -94,7 +86,7 @@ def test_a_checkout_goes_to_delivery_through_separate_processes_and_survives_a_k
         return str(ok(api.get(f"/api/v1/orders/{order_id}", token=orders[order_id]))["status"])
 
     # One order, all the way.
-    first = check_out(customer("first"))
+    first = check_out("first")
     eventually("the first order to be paid", lambda: status(first) == "paid", 60)
     ok(api.post(f"/api/v1/seller/orders/{first}/ready", {}, token=seller))
 
@@ -120,20 +112,10 @@ def test_a_checkout_goes_to_delivery_through_separate_processes_and_survives_a_k
 
     assert eventually("her own recommendations", her_list, 60) == [mug]
 
-    # More orders, and the consumers killed while their events are on the way.
-    buyers = [customer(f"buyer{n}") for n in range(6)]
-    more = [check_out(buyer) for buyer in buyers[:4]]
-    processes.consumers.kill()
-    more += [check_out(buyer) for buyer in buyers[4:]]  # published to Kafka with nobody consuming
-    processes.consumers.start()
-    eventually("every order to be paid", lambda: {status(o) for o in more} == {"paid"}, 90)
-
     ledger = sandboxes.gateway.ledger()["EUR"]  # type: ignore[union-attr]
-    assert ledger["authorized"] == {"amount": 7 * PRICE, "count": 7}, ledger
+    assert ledger["authorized"] == {"amount": PRICE, "count": 1}, ledger
     stock = builder.stock(seller, product_id)
-    assert stock["on_hand"] == START_STOCK - 1  # the delivered one left the warehouse
-    assert stock["reserved"] == 6
-    assert stock["available"] == START_STOCK - 7
+    assert (stock["on_hand"], stock["reserved"]) == (START_STOCK - 1, 0)  # the delivered one left the warehouse
 
     # The search index is Elasticsearch's, shared: a second `serve` answers what the first does, and so
     # does the first once restarted.
@@ -141,49 +123,12 @@ def test_a_checkout_goes_to_delivery_through_separate_processes_and_survives_a_k
         items = ok(client.get("/api/v1/search/products?q=stoneware"))["items"]
         return [(item["id"], item["available"]) for item in items]
 
-    eventually("the index to show the stock", lambda: found(api) == [(product_id, START_STOCK - 7)], 60)
+    eventually("the index to show the stock", lambda: found(api) == [(product_id, START_STOCK - 1)], 60)
     second = Api(processes.env, "serve", free_port()).start()
     try:
         assert found(ApiClient(second.base_url)) == found(api)
         processes.api.stop()
         processes.api.start()
-        assert found(api) == [(product_id, START_STOCK - 7)]
+        assert found(api) == [(product_id, START_STOCK - 1)]
     finally:
         second.stop()
-
-
-def services(*args: str) -> None:
-    """`scripts/services` on this checkout's servers (their ports from the environment, as scripts/test
-    started them)."""
-    done = subprocess.run(  # noqa: S603 - our own script
-        [str(ROOT / "scripts" / "services"), *args], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-
-
-def test_checkouts_complete_after_the_broker_was_restarted_under_them(shop: tuple[Processes, SandboxServers]) -> None:
-    """Kafka stops while orders are placed: the API goes on (the outbox keeps the events), the relays and
-    the consumers wait for it, and once it is back every order is paid, each payment authorized once."""
-    processes, sandboxes = shop
-    api = ApiClient(processes.api.base_url)
-    builder = ShopBuilder(api, lambda email: cli(processes.env, "set-roles", email, "admin"), domain="broker.example")
-    seller = builder.seller("weaver")
-    product_id = builder.product(seller, "Wool throw", PRICE, START_STOCK)
-    buyers = [builder.customer(f"buyer{n}") for n in range(6)]
-    orders: dict[str, str] = {}
-    for n, (token, address_id) in enumerate(buyers):
-        if n == 2:
-            services("down", "kafka")
-        ok(api.post("/api/v1/cart/items", {"product_id": product_id, "quantity": 1}, token=token))
-        body = {"address_id": address_id, "payment_token": "tok_visa"}
-        placed = ok(api.post("/api/v1/orders", body, token=token, headers={"Idempotency-Key": str(uuid.uuid4())}), 201)
-        orders[placed["order_id"]] = token
-    services("up", "kafka")
-
-    def statuses() -> set[str]:
-        return {ok(api.get(f"/api/v1/orders/{o}", token=t))["status"] for o, t in orders.items()}
-
-    eventually("every order to be paid", lambda: statuses() == {"paid"}, 120)
-    ledger = sandboxes.gateway.ledger()["EUR"]  # type: ignore[union-attr]
-    assert ledger["authorized"] == {"amount": 6 * PRICE, "count": 6}, ledger
-    assert builder.stock(seller, product_id)["reserved"] == 6

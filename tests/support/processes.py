@@ -12,6 +12,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import attrs
 import requests
@@ -29,6 +30,7 @@ from tests.support.settings import TEST_ENV
 from tests.support.shop import eventually
 
 REDIS_DB = 13
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Marketplace:
@@ -75,9 +77,14 @@ class Api(Marketplace):
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> Api:
+    def start(self, wait: bool = True) -> Api:
+        """Start it; with ``wait``, return once it answers (else ``wait_until_up`` says when)."""
         super().start()
+        if wait:
+            self.wait_until_up()
+        return self
 
+    def wait_until_up(self) -> None:
         def up() -> bool:
             try:
                 return requests.get(f"{self.base_url}/health/live", timeout=1).status_code == 200
@@ -85,7 +92,6 @@ class Api(Marketplace):
                 return False
 
         eventually("the shop to start", up, 60)
-        return self
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
@@ -104,6 +110,15 @@ def settings_env(settings: Settings) -> dict[str, str]:
 def cli(env: dict[str, str], *args: str) -> None:
     done = subprocess.run(  # noqa: S603 - our own command
         [sys.executable, "-m", "entrypoints.cli", *args], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def services(*args: str) -> None:
+    """`scripts/services` on this checkout's servers (their ports from the environment, as scripts/test
+    started them): ``services("down", "kafka")`` stops the broker under the shop, say."""
+    done = subprocess.run(  # noqa: S603 - our own script
+        [str(ROOT / "scripts" / "services"), *args], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
 

@@ -47,6 +47,7 @@ class FakeDesks:
     calls: list[str] = attrs.Factory(list)
     hooks: dict[str, Hook] = attrs.Factory(dict)
     failing: dict[str, Exception] = attrs.Factory(dict)  # "desk.method" -> raised (once) instead
+    refusing: dict[str, Exception] = attrs.Factory(dict)  # "desk.method" -> raised every time instead
     in_stock: bool = True
     authorize_answer: PaymentStatus = PaymentStatus.AUTHORIZED
     refund_answer: PaymentStatus = PaymentStatus.REFUNDED
@@ -59,6 +60,8 @@ class FakeDesks:
         self.calls.append(name)
         if name in self.failing:
             raise self.failing.pop(name)
+        if name in self.refusing:
+            raise self.refusing[name]
         hook = self.hooks.pop(name, None)
         if hook is not None:
             await hook()
