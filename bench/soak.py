@@ -42,6 +42,7 @@ import argparse
 import asyncio
 import os
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -50,6 +51,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -67,6 +69,7 @@ from tests.support.processes import REDIS_DB, Api, Marketplace, cli, infra_env
 from tests.support.sandboxes import SandboxServers, free_port
 from tests.support.shop import ShopBuilder
 
+ROOT = Path(__file__).resolve().parent.parent
 # One round of the mix, in the order a customer's visit makes them (10 browse, 4 search, 3 cart, 1 checkout,
 # 1 review): the cart's two adds and one removal come before the checkout that buys what is left.
 ROUND = (
@@ -188,6 +191,7 @@ async def pause(stop: asyncio.Event, seconds: float) -> None:
 class Sample:
     at: float  # seconds since the start of the load
     rss: dict[str, float]  # MiB by process
+    cpu: dict[str, float]  # CPU seconds used so far (user and system), by process
     backlog: dict[str, float]  # pending outbox events by database
     lag: dict[str, float]  # records behind, by consumer group
     dead: float  # events set aside: dead outbox rows and dead letters
@@ -201,9 +205,17 @@ class Sample:
         return sum(self.lag.values())
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time ``pid`` has used (user and system): /proc/<pid>/stat's utime and stime."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def sample(http: aiohttp.ClientSession, shop: Shop, at: float) -> Sample:
     """Each process's RSS, and what its /metrics says of the outbox backlog and the consumers' lag."""
     rss = {name: rss_mib(pid) for name, pid in shop.pids().items()}
+    cpu = {name: cpu_seconds(pid) for name, pid in shop.pids().items()}
     backlog: dict[str, float] = {}
     lag: dict[str, float] = defaultdict(float)
     dead = 0.0
@@ -222,7 +234,7 @@ async def sample(http: aiohttp.ClientSession, shop: Shop, at: float) -> Sample:
                     lag[s.labels["group"]] += s.value
                 elif s.name in ("marketplace_outbox_dead_events", "marketplace_consumer_dead_letters_total"):
                     dead += s.value
-    return Sample(at, rss, backlog, dict(lag), dead)
+    return Sample(at, rss, cpu, backlog, dict(lag), dead)
 
 
 @attrs.define
@@ -365,6 +377,14 @@ class Report:
             if name in last.rss
         }
 
+    def cpu_per_round(self) -> dict[str, float]:
+        """CPU milliseconds each process spent per round of the mix (its 19 requests and everything they set
+        off: events, sagas, the sellers' fulfilment), between the end of the warm-up and the end: what
+        docs/capacity.md scales from. CPU time, not wall time: it holds on a machine shared with others."""
+        first, last = self.measured[0], self.measured[-1]
+        rounds = self.rate * (last.at - first.at)
+        return {name: 1000 * (last.cpu[name] - first.cpu[name]) / rounds for name in first.cpu if name in last.cpu}
+
     def halves(self, of: str) -> tuple[float, float]:
         """The largest total backlog (or lag) in the first and in the second half of the measured time."""
         middle = (self.warmup + self.seconds) / 2
@@ -420,9 +440,22 @@ class Report:
         )
         for line in self.error_samples:
             print(f"  {line}")
-        print(f"\n{'process':10} {'RSS after warm-up MiB':>22} {'RSS at the end MiB':>19} {'growth %':>9}")
+        cpu = self.cpu_per_round()
+        print(
+            f"\n{'process':10} {'RSS after warm-up MiB':>22} {'RSS at the end MiB':>19} {'growth %':>9}"
+            f" {'CPU ms/round':>13}"
+        )
         for name, (first, last, growth) in self.growth().items():
-            print(f"{name:10} {first:22.1f} {last:19.1f} {growth:+9.1f}")
+            print(f"{name:10} {first:22.1f} {last:19.1f} {growth:+9.1f} {cpu.get(name, 0):13.1f}")
+        names = " ".join(f"{name + ' MiB':>13}" for name in self.samples[0].rss)
+        print(f"\n{'minute':>6} {names} {'backlog max':>11} {'lag max':>8}")
+        for minute in range(int(self.seconds // 60) + 1):
+            within = [s for s in self.samples if minute * 60 <= s.at < (minute + 1) * 60 and s.at <= self.seconds]
+            if within:
+                rss = " ".join(f"{within[-1].rss.get(name, 0):13.1f}" for name in self.samples[0].rss)
+                backlog, lag = max(s.total_backlog for s in within), max(s.total_lag for s in within)
+                mark = "  <- warm-up" if (minute + 1) * 60 <= self.warmup else ""
+                print(f"{minute:6d} {rss} {backlog:11.0f} {lag:8.0f}{mark}")
         print(f"\n{'':24} {'first half max':>15} {'second half max':>16}")
         for what, label in (("backlog", "outbox backlog (events)"), ("lag", "consumer lag (records)")):
             first, second = self.halves(what)
@@ -543,6 +576,7 @@ async def sizes(env: dict[str, str]) -> list[str]:
                 lines.append(
                     f"elasticsearch {index['index']}: {docs} docs, {size} bytes, {size / max(docs, 1):.0f} bytes/doc"
                 )
+    lines += await topic_sizes(env)
     path = env["MARKETPLACE_ANALYTICS_PATH"]
     lines.append(
         f"analytics (embedded ClickHouse) at {path}: {await asyncio.to_thread(disk_bytes, path)} bytes on disk"
@@ -550,8 +584,44 @@ async def sizes(env: dict[str, str]) -> list[str]:
     return lines
 
 
-def disk_bytes(path: str) -> int:
-    return sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(path) for f in files)
+async def topic_sizes(env: dict[str, str]) -> list[str]:
+    """Records per topic (the partitions' end offsets) and, when the broker is scripts/services's (its log
+    folder in this checkout), the bytes of its segments on disk."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    from config.container import topics
+
+    servers = env["MARKETPLACE_KAFKA_BOOTSTRAP_SERVERS"]
+    admin = AIOKafkaAdminClient(bootstrap_servers=servers)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(topics(load_settings(env)))
+    finally:
+        await admin.close()
+    partitions = [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
+    consumer = AIOKafkaConsumer(bootstrap_servers=servers)
+    await consumer.start()
+    try:
+        ends = await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
+    data = ROOT / ".services" / "kafka" / "data"
+    lines = []
+    for topic in sorted({tp.topic for tp in partitions}):
+        records = sum(end for tp, end in ends.items() if tp.topic == topic)
+        folders = [data / f"{topic}-{tp.partition}" for tp in partitions if tp.topic == topic]
+        # The segments (*.log): the indexes beside them are preallocated, their size says nothing.
+        size = sum([await asyncio.to_thread(disk_bytes, str(f), ".log") for f in folders if f.is_dir()])
+        per = f", {size} bytes on disk, {size / records:.0f} bytes/record" if size and records else ""
+        lines.append(f"kafka {topic}: {records} records{per}")
+    return lines
+
+
+def disk_bytes(path: str, suffix: str = "") -> int:
+    return sum(
+        os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(path) for f in files if f.endswith(suffix)
+    )
 
 
 def run(args: argparse.Namespace) -> Report:
@@ -588,6 +658,9 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=100)
     parser.add_argument("--no-sizes", action="store_true", help="skip the sizes of the stores at the end")
     args = parser.parse_args()
+    # Stopped (SIGTERM, or SIGINT where a background job ignores it): the processes stop and what the run made
+    # is dropped, as at its end.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     report = run(args)
     report.print()
     failures = report.failures()
