@@ -551,7 +551,7 @@ async def sizes(env: dict[str, str]) -> list[str]:
         try:
             tables = await conn.fetch(
                 "SELECT schemaname || '.' || relname AS name, pg_total_relation_size(relid) AS bytes"
-                " FROM pg_stat_user_tables WHERE schemaname NOT IN ('public') ORDER BY 1"
+                " FROM pg_stat_user_tables WHERE relname <> 'schema_migrations' ORDER BY 1"
             )
             for table in tables:
                 rows = await conn.fetchval(f"SELECT count(*) FROM {table['name']}")  # noqa: S608 - catalog names
