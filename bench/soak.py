@@ -20,7 +20,9 @@ over ``--round-seconds``:
 | review | 1 | review a product the customer bought and received (its parcel delivered) |
 
 Behind the mix, the sellers look at their paid orders every second and mark their lines ready (``fulfil``),
-the carrier delivers, and a delivered order's products become reviewable by their buyer.
+the carrier delivers, and ``REVIEW_AFTER`` seconds after a customer's order shows delivered, its product is
+theirs to review (the reviews context hears of the delivery by an event). What a customer buys is new to
+them on each visit, so there is always something to review once the first parcels have come.
 
 Every ``--every`` seconds it samples each process's RSS, the outbox backlog (events committed and not
 published, per database: ``marketplace_outbox_pending_events`` on `serve`'s /metrics) and the consumer lag
@@ -107,11 +109,14 @@ class Shop:
     """The running shop: its processes by name, where the API answers, where each process's /metrics is."""
 
     env: dict[str, str]
-    api: Api
+    apis: list[Api]  # every `serve`
     processes: dict[str, Marketplace]
     metrics: dict[str, str]  # process name -> its /metrics URL
     sandboxes: SandboxServers
-    apis: list[Api]  # every `serve`
+
+    @property
+    def api(self) -> Api:
+        return self.apis[0]
 
     def pids(self) -> dict[str, int]:
         return {name: p.process.pid for name, p in self.processes.items() if p.process is not None}
@@ -148,7 +153,7 @@ def running_shop(name: str, every: float, serves: int = 1) -> Iterator[Shop]:
             cli(env, "migrate")
             for process in processes.values():
                 process.start()
-            yield Shop(env, apis["serve"], processes, metrics, sandboxes, list(apis.values()))
+            yield Shop(env, list(apis.values()), processes, metrics, sandboxes)
         finally:
             for process in processes.values():
                 process.stop()
