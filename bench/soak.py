@@ -63,7 +63,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from adapters.system import SystemClock
 from bench.auth_http import percentile, rss_mib
 from config.contexts import GROUPS
-from config.settings import load_settings
+from config.settings import Settings, load_settings
 from entrypoints.cli import OUTBOX_RELAY
 from entrypoints.cli import WORKERS as ALL_WORKERS
 from tests.support.http import ApiClient
@@ -136,6 +136,9 @@ def running_shop(name: str, every: float, serves: int = 1) -> Iterator[Shop]:
     with infra_env(
         name, sandboxes, MARKETPLACE_SHIPMENT_POLL_SECONDS="1", MARKETPLACE_METRICS_REFRESH_SECONDS=refresh
     ) as env:
+        # The analytics group batches as it does in production (infra_env writes each fetch at once, for tests
+        # that read the figures straight after): per-event inserts would be half of `consume`'s CPU.
+        env["MARKETPLACE_ANALYTICS_BATCH_SECONDS"] = str(Settings().analytics_batch_seconds)
         sandboxes.start(load_settings(env), SystemClock())
         consume_port, work_port = free_port(), free_port()
         apis = {"serve" if n == 0 else f"serve-{n + 1}": Api(env, "serve", port) for n, port in enumerate(ports)}
