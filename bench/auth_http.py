@@ -75,6 +75,10 @@ def peak_rss_mib(pid: int) -> float:
     return memory_mib(pid, "VmHWM")
 
 
+def rss_mib(pid: int) -> float:
+    return memory_mib(pid, "VmRSS")
+
+
 async def start_server(profile: str) -> tuple[subprocess.Popen[bytes], str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_") or profile == "infra"}
     env.update(MARKETPLACE_PROFILE=profile, MARKETPLACE_PORT=str(free_port()), MARKETPLACE_LOG_LEVEL="WARNING")

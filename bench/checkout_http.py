@@ -58,22 +58,26 @@ class NoProfileYet(Exception):
 
 async def _fresh_databases(env: dict[str, str]) -> dict[str, str]:
     """Empty bench_<name> databases beside the configured ones, so every run starts from the demo shop
-    alone."""
+    alone. A database whose DSN the environment does not name goes on the users database's server:
+    `scripts/services env` names only a few, and the others' defaults point at the default port, which may
+    be another checkout's server (SERVICES_PG_PORT)."""
     from config.container import DATABASES, database_dsn
     from config.settings import load_settings
 
     settings = load_settings(env)
     fresh: dict[str, str] = {}
+    server = urlsplit(database_dsn(settings, "users"))
 
     for database in DATABASES:
-        dsn = urlsplit(database_dsn(settings, database))
+        key = f"MARKETPLACE_{database.upper()}_DB_DSN"
+        dsn = urlsplit(env[key]) if key in env else server
         name = f"bench_{database}"
         conn = await asyncpg.connect(urlunsplit(dsn._replace(path="/postgres")))
         try:
             await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await conn.close()
-        fresh[f"MARKETPLACE_{database.upper()}_DB_DSN"] = urlunsplit(dsn._replace(path=f"/{name}"))
+        fresh[key] = urlunsplit(dsn._replace(path=f"/{name}"))
     return fresh
 
 

@@ -30,7 +30,7 @@ from typing import Any
 
 import aiohttp
 
-from bench.auth_http import memory_mib, wait_ready
+from bench.auth_http import rss_mib, wait_ready
 from bench.hot_path import demo_ready, processes, shop_env, start_shop
 from tests.support.settings import UNLIMITED
 
@@ -38,10 +38,6 @@ PASSWORD = "a soaking shopper's passphrase"  # noqa: S105 - a benchmark account
 TTL = "60"
 ADDRESS = {"recipient": "S", "line1": "Street 1", "city": "Berlin", "postal_code": "10115", "country": "DE"}
 WORDS = ["tea", "lamp", "chair", "blue", "wooden", "mug", "steel", "green", "desk", "book"]
-
-
-def rss_mib(pid: int) -> float:
-    return memory_mib(pid, "VmRSS")
 
 
 class Shop:

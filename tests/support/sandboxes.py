@@ -49,10 +49,17 @@ def free_port() -> int:
 class SandboxServers:
     """The two sandboxes on their own loopback ports, in a thread with its own event loop."""
 
-    def __init__(self, app_port: int, settings: Settings | None = None, *, slow_seconds: float = 1.0) -> None:
+    def __init__(
+        self,
+        app_port: int,
+        settings: Settings | None = None,
+        *,
+        slow_seconds: float = 1.0,
+        carrier_step_seconds: float = CARRIER_STEP_SECONDS,
+    ) -> None:
         self.app_port = app_port
         self.payments_port, self.logistics_port = free_port(), free_port()
-        self.slow_seconds = slow_seconds
+        self.slow_seconds, self.carrier_step_seconds = slow_seconds, carrier_step_seconds
         self.settings = settings
         self.gateway: GatewaySimulator | None = None
         self.carrier: CarrierSimulator | None = None
@@ -93,7 +100,7 @@ class SandboxServers:
         shop = f"http://127.0.0.1:{self.app_port}"
         self.gateway = GatewaySimulator(clock, seed=7)
         self.carrier = CarrierSimulator(
-            clock, step_seconds=CARRIER_STEP_SECONDS, seed=7, label_base=f"{self.logistics_url}/v1/labels"
+            clock, step_seconds=self.carrier_step_seconds, seed=7, label_base=f"{self.logistics_url}/v1/labels"
         )
         apps = [
             (
