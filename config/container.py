@@ -19,7 +19,7 @@ from prometheus_client import ProcessCollector
 
 from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.window_counter import MemoryWindowCounter
-from adapters.system import SystemClock, Uuid7Ids
+from adapters.system import SystemClock, Uuid7Ids, limit_malloc_arenas
 from adapters.tracing import Tracing, start_tracing
 from config.contexts import CONTEXTS, databases
 from config.runtime import CONSUMERS, Runtime, Wiring
@@ -221,6 +221,7 @@ async def bootstrap(
 ) -> Runtime:
     """Wire the profile. ``clock`` replaces the system clock (tests move time by hand). ``service`` names the
     process in its traces; ``tracing`` replaces what ``settings.traces`` asks for (tests record in memory)."""
+    limit_malloc_arenas(settings.malloc_arena_max)  # before the process's threads allocate
     container = punq.Container()
     bus = InProcessEventBus()
     runtime = Runtime(settings=settings, container=container, bus=bus, publisher=bus)

@@ -228,6 +228,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = attrs.field(default=8080, validator=_positive)
     log_level: str = attrs.field(default="INFO", validator=_one_of("DEBUG", "INFO", "WARNING", "ERROR"))
+    # glibc's malloc arenas per process (adapters.system.limit_malloc_arenas): two keep a process's RSS flat
+    # under a long load where glibc's default (eight per core) let it creep; 0 leaves glibc's default.
+    malloc_arena_max: int = attrs.field(default=2, validator=_not_negative)
     public_base_url: str = attrs.field(default="http://localhost:8080", validator=_url("http", "https"))
     # Traces (adapters.tracing): none, console (each span as JSON on stdout) or otlp (by OTLP/HTTP to
     # OTEL_EXPORTER_OTLP_ENDPOINT, http://localhost:4318 by default: a Jaeger, Tempo or Collector). A trace's
