@@ -81,9 +81,11 @@ class ShopBuilder:
         application = {"legal_name": f"{name} Ltd", "display_name": name, "country": "DE", "payout_reference": "acct_1"}
         seller_id = ok(self.api.post("/api/v1/sellers/apply", application, token=token), 201)["seller_id"]
         ok(self.api.post(f"/api/v1/admin/sellers/{seller_id}/verify", {}, token=admin))
-        # The role comes with the SellerVerified event.
+        # The role comes with the SellerVerified event: committed to the account (which /me reads), then
+        # shared with the user's sessions, which is what a seller route checks. Wait for the session.
         eventually(
-            f"{email} to get the seller role", lambda: "seller" in ok(self.api.get("/api/v1/me", token=token))["roles"]
+            f"{email}'s session to carry the seller role",
+            lambda: self.api.get("/api/v1/seller/products", token=token).status == 200,
         )
         return token
 
