@@ -24,6 +24,11 @@ def _customer(api: ApiClient) -> str:
     return token
 
 
+# The two checks below are the route declarations' (to_aiohttp), alike on both profiles, once a route each:
+# on the memory profile only, as the authorization matrix (test_authorization_matrix.py) that covers them
+# with every principal. The infra session store's own refusals are test_a_public_route_refuses_... below,
+# and the auth feature's, on both profiles.
+@pytest.mark.memory_only
 @pytest.mark.parametrize(
     "endpoint", [e for e in all_endpoints() if e.authenticated], ids=lambda e: f"{e.method} {e.full_path}"
 )
@@ -36,6 +41,7 @@ def test_every_protected_route_refuses_anonymous_callers(api: ApiClient, endpoin
         assert reply.headers["Content-Type"].startswith("application/problem+json")
 
 
+@pytest.mark.memory_only
 @pytest.mark.parametrize(
     "endpoint",
     [e for e in all_endpoints() if e.required_roles],
