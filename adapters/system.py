@@ -72,11 +72,25 @@ def limit_malloc_arenas(arenas: int) -> bool:
     with two). Whether the limit was set: not on a C library without mallopt (musl, macOS)."""
     if arenas <= 0:
         return False
+    mallopt = getattr(_libc(), "mallopt", None)
+    return bool(mallopt(M_ARENA_MAX, arenas)) if mallopt is not None else False
+
+
+def _libc() -> ctypes.CDLL | None:
     name = ctypes.util.find_library("c")
     if name is None:
-        return False
+        return None
     try:
-        mallopt = ctypes.CDLL(name).mallopt
-    except (OSError, AttributeError):
-        return False
-    return bool(mallopt(M_ARENA_MAX, arenas))
+        return ctypes.CDLL(name)
+    except OSError:
+        return None
+
+
+def trim_malloc() -> bool:
+    """Give the memory glibc holds free in its heaps back to the system (``malloc_trim(0)``); whether it
+    gave any. glibc returns freed memory at the top of a heap only: what is freed below a chunk still in use
+    stays with the process, and under a long load a process's RSS creeps while its live data does not (in
+    bench.soak, `serve` 170 to 186 MiB in 25 minutes; one malloc_trim of it at 174 MiB gave back 12.8 MiB)."""
+    libc = _libc()
+    trim = getattr(libc, "malloc_trim", None)
+    return bool(trim(0)) if trim is not None else False

@@ -19,13 +19,14 @@ from prometheus_client import ProcessCollector
 
 from adapters.memory.event_bus import InProcessEventBus
 from adapters.memory.window_counter import MemoryWindowCounter
-from adapters.system import SystemClock, Uuid7Ids, limit_malloc_arenas
+from adapters.system import SystemClock, Uuid7Ids, limit_malloc_arenas, trim_malloc
 from adapters.tracing import Tracing, start_tracing
 from config.contexts import CONTEXTS, databases
-from config.runtime import CONSUMERS, Runtime, Wiring
+from config.runtime import CONSUMERS, PROCESS, Runtime, Wiring
 from config.settings import Settings, development_secrets, origin
 from entrypoints.workers.metrics import OutboxMetrics
 from entrypoints.workers.outbox_relay import OutboxRelayWorker
+from entrypoints.workers.periodic import PeriodicWorker
 from ports.checkout import OrderDesk, PaymentDesk, ShippingDesk, StockDesk
 from ports.shared import Clock, DeadLetters, EventPublisher, EventSubscriber, IdGenerator, WindowCounter
 
@@ -118,6 +119,14 @@ def warn_of_development_secrets(settings: Settings) -> None:
     names = development_secrets(settings)
     if names:
         log.warning("still at their development values, to set before real traffic: %s", ", ".join(names))
+
+
+MALLOC_TRIM = "malloc-trim"
+
+
+async def _trim() -> int:
+    """One pass of the process's malloc trim: 1 when glibc gave memory back (a few ms; see trim_malloc)."""
+    return int(trim_malloc())
 
 
 def _window_counter(w: Wiring) -> WindowCounter:
@@ -229,6 +238,8 @@ async def bootstrap(
     if tracing is None:
         runtime.on_close(runtime.tracing.close)  # the last to close: it flushes the spans of the others
     w = Wiring(settings=settings, container=container, bus=bus, runtime=runtime)
+    if settings.malloc_trim_seconds > 0:
+        runtime.add_periodic(PeriodicWorker(MALLOC_TRIM, _trim, settings.malloc_trim_seconds), under=PROCESS)
     bus.metrics = w.event_metrics
     ProcessCollector(namespace="marketplace", registry=runtime.metrics)  # CPU, memory, open files
     container.register(Settings, instance=settings)

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 # The worker name of the consumer groups on infra (`marketplace consume` runs them): Kafka feeds them.
 CONSUMERS = "consumers"
+# The workers every process runs, whatever it was started for (the upkeep of the process itself).
+PROCESS = "process"
 U = TypeVar("U", bound=UnitOfWork)
 
 
@@ -107,9 +109,9 @@ class Runtime:
         return await self.periodic[name].run_once()
 
     def start_background(self, names: Collection[str] | None = None) -> None:
-        """Run the in-process workers (all, or those named) as tasks of the current loop."""
+        """Run the in-process workers (all, or those named, and the process's own) as tasks of the current loop."""
         for name, loops in self.workers.items():
-            if names is None or name in names:
+            if names is None or name in names or name == PROCESS:
                 for work in loops:
                     self._tasks.append(asyncio.get_running_loop().create_task(work()))
                 if name == CONSUMERS and self.consumer_groups is not None:

@@ -231,6 +231,8 @@ class Settings:
     # glibc's malloc arenas per process (adapters.system.limit_malloc_arenas): two keep a process's RSS flat
     # under a long load where glibc's default (eight per core) let it creep; 0 leaves glibc's default.
     malloc_arena_max: int = attrs.field(default=2, validator=_not_negative)
+    # Every process gives glibc's free heap memory back to the system this often (malloc_trim); 0: never.
+    malloc_trim_seconds: float = attrs.field(default=60.0, validator=_not_negative)
     public_base_url: str = attrs.field(default="http://localhost:8080", validator=_url("http", "https"))
     # Traces (adapters.tracing): none, console (each span as JSON on stdout) or otlp (by OTLP/HTTP to
     # OTEL_EXPORTER_OTLP_ENDPOINT, http://localhost:4318 by default: a Jaeger, Tempo or Collector). A trace's
