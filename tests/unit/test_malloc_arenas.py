@@ -9,7 +9,6 @@ setting takes it.
 from __future__ import annotations
 
 import asyncio
-import platform
 
 import pytest
 
@@ -20,7 +19,6 @@ from config.settings import SettingsError, load_settings
 from tests.support.settings import memory_settings
 
 
-@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt's arena limit is glibc's")
 def test_the_limit_is_set_on_glibc_and_left_alone_at_0() -> None:
     assert limit_malloc_arenas(2) is True
     assert limit_malloc_arenas(0) is False
@@ -33,7 +31,6 @@ def test_two_arenas_by_default_and_the_setting_changes_it() -> None:
         load_settings({"MARKETPLACE_MALLOC_ARENA_MAX": "-1"})
 
 
-@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
 def test_freed_heap_memory_goes_back_to_the_system() -> None:
     held = [bytearray(3000) for _ in range(20_000)]  # about 60 MB in malloc's heap, not mmapped
     del held
