@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -58,8 +59,10 @@ class TemporalSagaEngine:
         self.uow = uow
         # The steps' rules travel with the workflow's start: its history keeps what it ran with.
         self.rules = rules_to_json({step: rules(step) for step in DESK_WORK})
-        # The workflows this process set going or told something since it last settled (``quiet``).
-        self._stirred: set[str] = set()
+        # The workflows this process set going or told something since it last settled (``quiet``), each with
+        # the count of its latest stir: a workflow stirred again while ``quiet`` looks at it is looked at again.
+        self._stirred: dict[str, int] = {}
+        self._stirs = itertools.count()
 
     async def begin(self, saga: Saga) -> bool:
         """Record the saga (with the card's token, which stays out of the workflow's history), then start its
@@ -89,7 +92,10 @@ class TemporalSagaEngine:
             if error.status is RPCStatusCode.NOT_FOUND:
                 return  # no such saga running: nothing to move on
             raise Unavailable(f"temporal: cannot signal {handle.id}: {error}") from error
-        self._stirred.add(handle.id)
+        self._stir(handle.id)
+
+    def _stir(self, wid: str) -> None:
+        self._stirred[wid] = next(self._stirs)
 
     async def _start(self, saga: Saga, reuse: WorkflowIDReusePolicy) -> bool:
         start: dict[str, Any] = {"saga": saga_to_json(saga), "stall_seconds": self.stall_seconds, "rules": self.rules}
@@ -101,16 +107,17 @@ class TemporalSagaEngine:
             return False
         except RPCError as error:
             raise Unavailable(f"temporal: cannot start the saga {saga.id}: {error}") from error
-        self._stirred.add(handle.id)
+        self._stir(handle.id)
         return True
 
     async def quiet(self) -> None:
         """Until every workflow stirred since the last call has ended, or waits: for news, a timer, or a
         failing activity's next try more than a second away."""
         while self._stirred:
-            busy = {wid for wid in self._stirred if await self._busy(wid)}
-            self._stirred = busy
-            if busy:
+            for wid, stir in list(self._stirred.items()):  # sagas go on being stirred while it looks
+                if not await self._busy(wid) and self._stirred.get(wid) == stir:
+                    del self._stirred[wid]
+            if self._stirred:
                 await asyncio.sleep(_QUIET_POLL_SECONDS)
 
     async def _busy(self, wid: str) -> bool:
