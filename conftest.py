@@ -23,6 +23,10 @@ from tests.support.sandboxes import SandboxServers, free_port
 from tests.support.server import ServerThread
 from tests.support.settings import TEST_SETTINGS, memory_settings
 
+# The steps' modules import one another, so most are imported before pytest loads them as plugins (below):
+# marked here, before any is imported, their asserts are rewritten all the same.
+pytest.register_assert_rewrite("features.steps")
+
 # "temporal" is infra with the sagas on Temporal: only the tests marked `sagas` run on it.
 PROFILES = ["memory", pytest.param("infra", marks=pytest.mark.infra), pytest.param("temporal", marks=pytest.mark.infra)]
 BROWSER_TESTS = Path(__file__).parent / "tests" / "browser"
