@@ -5,28 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.e2e.orders_shop import browsed_shop
 from tests.support.http import ApiClient
 
 
 def test_activity_is_the_callers_own(api: ApiClient, server: Any) -> None:
-    from features.steps.accounts import World, admin, customer, logged_in
-    from features.steps.catalog import Catalog, a_category, has_published
-    from features.steps.sellers import verified_seller
+    from features.steps.accounts import World, customer, logged_in
 
+    shop = browsed_shop(api, server, searched="nothing+like+it")
     world = World(api, server)
-    catalog = Catalog(world)
-    a_category(catalog, "Kitchen")
-    verified_seller(world, "potter@example.com")
-    has_published(catalog, "potter@example.com", "Blue Teapot", "Potter", "Kitchen", "25.00", "EUR", 50)
-    for name in ("ann", "bob"):
-        customer(world, f"{name}@example.com", "correct horse battery")
-        logged_in(world, f"{name}@example.com")
-    admin(world, "root@example.com")
-    ann, bob, root = (world.token(f"{n}@example.com") for n in ("ann", "bob", "root"))
-    product_id = catalog.product_id("Blue Teapot")
-    assert api.get(f"/api/v1/products/{product_id}", token=ann).status == 200
-    assert api.get("/api/v1/search/products?q=nothing+like+it", token=ann).status == 200
-    server.settle()
+    customer(world, "bob@example.com", "correct horse battery")
+    logged_in(world, "bob@example.com")
+    ann, bob, root = shop["ann"], world.token("bob@example.com"), shop["admin"]
 
     assert api.get("/api/v1/me/activity", token="").status == 401
     assert api.delete("/api/v1/me/activity", token="").status == 401
@@ -46,22 +36,13 @@ def test_activity_is_the_callers_own(api: ApiClient, server: Any) -> None:
 
 def test_a_deleted_accounts_activity_is_erased(api: ApiClient, server: Any) -> None:
     from core.shared.pagination import PageRequest
-    from features.steps.accounts import World, customer, logged_in
-    from features.steps.catalog import Catalog, a_category, has_published
-    from features.steps.sellers import verified_seller
+    from features.steps.accounts import World
     from ports.activity import ActivityLog
     from ports.recommendations import ShopperSignals
 
-    world = World(api, server)
-    catalog = Catalog(world)
-    a_category(catalog, "Kitchen")
-    verified_seller(world, "potter@example.com")
-    has_published(catalog, "potter@example.com", "Blue Teapot", "Potter", "Kitchen", "25.00", "EUR", 50)
-    customer(world, "ann@example.com", "correct horse battery")
-    logged_in(world, "ann@example.com")
-    ann, ann_id = world.token("ann@example.com"), world.user_id("ann@example.com")
-    assert api.get(f"/api/v1/products/{catalog.product_id('Blue Teapot')}", token=ann).status == 200
-    server.settle()
+    shop = browsed_shop(api, server, searched="teapot")
+    ann = shop["ann"]
+    ann_id = World(api, server).user_id("ann@example.com")
     runtime = server.runtime
 
     def remembered() -> tuple[int, int]:
@@ -69,7 +50,7 @@ def test_a_deleted_accounts_activity_is_erased(api: ApiClient, server: Any) -> N
         profile = server.call(runtime.resolve(ShopperSignals).profile(ann_id))
         return len(logged.items), len(profile.interests)
 
-    assert remembered() == (1, 1)
+    assert remembered() == (2, 1)  # viewed and searched; one product of interest
     assert api.delete("/api/v1/me", {"password": "correct horse battery"}, token=ann).status == 204
     server.settle()
     assert remembered() == (0, 0)
