@@ -6,6 +6,8 @@
                                                                  # N `consume`, one `work`; for N=1, then 2
     python -m bench.checkout_http --profile infra --split 1 --engines builtin,temporal
                                                                  # the sagas on each engine, side by side
+    python -m bench.checkout_http --profile infra --split 1 --engines temporal --saga-workers 1
+                                                                 # and one more saga worker process
 
 Starts the shop as separate processes (and, on infra, ``marketplace sandbox payments`` and ``marketplace
 sandbox logistics`` beside it), waits for the demo catalogue, gives each of N customers an address and a
@@ -125,7 +127,7 @@ class Memory:
         return f"{self.peak:.0f} MiB (at the end {self.private:.0f} private + {self.file:.0f} file-backed)"
 
 
-async def _start(profile: str, serves: int, engine: str) -> Shop:
+async def _start(profile: str, serves: int, engine: str, saga_workers: int = 0) -> Shop:
     """The shop: ``marketplace run --demo`` (serves == 0), or, on infra, the demo catalogue loaded by
     ``marketplace seed`` and then ``serves`` `serve` and as many `consume` processes, and one `work`; the
     sagas on ``engine``."""
@@ -159,16 +161,16 @@ async def _start(profile: str, serves: int, engine: str) -> Shop:
         return shop
     subprocess.run([*CLI, "seed", "--demo"], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603, ASYNC221
     serve_ports = iter(ports)
-    for name, args in split_processes(serves, engine).items():
+    for name, args in split_processes(serves, engine, saga_workers).items():
         shop.start(name, *args, port=next(serve_ports) if args[0] == "serve" else None)
     return shop
 
 
-def split_processes(serves: int, engine: str) -> dict[str, tuple[str, ...]]:
+def split_processes(serves: int, engine: str, saga_workers: int = 0) -> dict[str, tuple[str, ...]]:
     """The infra profile as separate processes, by name: the `marketplace` arguments of ``serves`` `serve`
     processes (each given its port by its caller) and as many `consume`, and one `work` with the sagas on
-    ``engine``. The embedded analytics store belongs to one process: the analytics group runs in the first
-    `consume` only."""
+    ``engine``, and on Temporal ``saga_workers`` more `work saga-worker` processes. The embedded analytics
+    store belongs to one process: the analytics group runs in the first `consume` only."""
     from config.contexts import GROUPS
 
     processes: dict[str, tuple[str, ...]] = {}
@@ -176,6 +178,8 @@ def split_processes(serves: int, engine: str) -> dict[str, tuple[str, ...]]:
         processes[f"serve-{i}"] = ("serve",)
         processes[f"consume-{i}"] = ("consume", *(g for g in GROUPS if i == 1 or g != "analytics"))
     processes["work"] = ("work", "outbox-relay", "payment-errors", "shipment-poller", SAGA_WORKERS[engine])
+    for i in range(1, saga_workers + 1):
+        processes[f"saga-worker-{i}"] = ("work", SAGA_WORKERS["temporal"])
     return processes
 
 
@@ -220,8 +224,10 @@ class Result:
     peaks: dict[str, Memory]
 
 
-async def run(profile: str, serves: int, customers: int, concurrency: int, engine: str = "builtin") -> Result:
-    shop = await _start(profile, serves, engine)
+async def run(
+    profile: str, serves: int, customers: int, concurrency: int, engine: str = "builtin", saga_workers: int = 0
+) -> Result:
+    shop = await _start(profile, serves, engine, saga_workers)
     try:
         for name, process in shop.processes.items():
             if name == "run":
@@ -230,7 +236,8 @@ async def run(profile: str, serves: int, customers: int, concurrency: int, engin
                 await wait_ready(shop.bases[int(name.removeprefix("serve-")) - 1], process, 120)
         result = await _checkouts(profile, shop, serves, customers, concurrency)
         if profile == "infra":
-            result = attrs.evolve(result, topology=f"{result.topology}, {engine}")
+            more = f" + {saga_workers} saga-worker" if saga_workers else ""
+            result = attrs.evolve(result, topology=f"{result.topology}{more}, {engine}")
     finally:
         peaks = shop.stop()
         if profile == "infra":
@@ -288,11 +295,16 @@ async def _checkouts(profile: str, shop: Shop, serves: int, customers: int, conc
             await call("POST", "/auth/register", body={"email": email, "password": PASSWORD, "display_name": "B"})
             token = (await call("POST", "/auth/login", body={"email": email, "password": PASSWORD}))["token"]
             address = {"recipient": "B", "line1": "Street 1", "city": "Berlin", "postal_code": "10115", "country": "DE"}
-            for _ in range(200):  # the profile comes with the UserRegistered event (through the outbox on infra)
+            # The profile comes with the UserRegistered event (through the outbox and Kafka on infra), which
+            # waits for the consumer groups to be joined when the shop has just started.
+            deadline = time.monotonic() + 120
+            while True:
                 try:
                     address_id = (await call("POST", "/me/addresses", token, address))["address_id"]
                     break
                 except NoProfileYet:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"{email} has no profile 120 s after signing up") from None
                     await asyncio.sleep(0.05)
             for product_id in rng.sample(products, rng.randint(1, 2)):
                 await call("POST", "/cart/items", token, {"product_id": product_id, "quantity": 1})
@@ -337,14 +349,18 @@ async def _checkouts(profile: str, shop: Shop, serves: int, customers: int, conc
     return Result(topology, total, (rate, p50, p95, p99), paid, paid_per_s, settled_in, len(pending), {})
 
 
-async def main(profile: str, splits: list[int], customers: int, concurrency: int, engines: list[str]) -> None:
+async def main(
+    profile: str, splits: list[int], customers: int, concurrency: int, engines: list[str], saga_workers: int = 0
+) -> None:
     results: list[Result] = []
     for serves in splits or [0]:
         for engine in engines:
-            results.append(await run(profile, serves, customers, concurrency, engine))
+            more = saga_workers if engine == "temporal" else 0
+            results.append(await run(profile, serves, customers, concurrency, engine, more))
     print(f"\nprofile={profile} customers={customers} concurrency={concurrency} cores={os.cpu_count()}")
+    width = max(44, *(len(r.topology) for r in results))
     print(
-        f"{'topology':44} {'checkout/s':>10} {'p50 ms':>7} {'p99 ms':>7}"
+        f"{'topology':{width}} {'checkout/s':>10} {'p50 ms':>7} {'p99 ms':>7}"
         f" {'paid p50':>9} {'paid p99':>9} {'paid/s':>7} {'all paid s':>10}"
     )
     for r in results:
@@ -352,7 +368,7 @@ async def main(profile: str, splits: list[int], customers: int, concurrency: int
         paid50, _, paid99 = r.paid or (float("nan"),) * 3
         left = f" ({r.unpaid} unpaid)" if r.unpaid else ""
         print(
-            f"{r.topology:44} {rate:10.0f} {p50:7.1f} {p99:7.1f}"
+            f"{r.topology:{width}} {rate:10.0f} {p50:7.1f} {p99:7.1f}"
             f" {paid50:9.0f} {paid99:9.0f} {r.paid_per_s:7.0f} {r.settled_in:10.2f}{left}"
         )
     for r in results:
@@ -377,6 +393,9 @@ if __name__ == "__main__":
     parser.add_argument(
         "--engines", default="builtin", help="infra: comma-separated saga engines to run in turn: builtin,temporal"
     )
+    parser.add_argument(
+        "--saga-workers", type=int, default=0, help="infra, temporal: this many more `work saga-worker` processes"
+    )
     args = parser.parse_args()
     splits = [int(n) for n in args.split.split(",") if n]
     engines = [e for e in args.engines.split(",") if e]
@@ -384,4 +403,6 @@ if __name__ == "__main__":
         parser.error("--split needs --profile infra")
     if set(engines) - set(SAGA_WORKERS) or (engines != ["builtin"] and args.profile != "infra"):
         parser.error("--engines takes builtin and temporal, on --profile infra")
-    asyncio.run(main(args.profile, splits, args.customers, args.concurrency, engines))
+    if args.saga_workers and (not splits or "temporal" not in engines):
+        parser.error("--saga-workers needs --split and --engines temporal")
+    asyncio.run(main(args.profile, splits, args.customers, args.concurrency, engines, args.saga_workers))
