@@ -14,10 +14,10 @@ from features.steps.accounts import World, admin, customer, logged_in
 from features.steps.catalog import Catalog, a_category
 from features.steps.moderation import MODERATOR_PASSWORD, moderator
 from features.steps.sellers import SELLER_PASSWORD, verified_seller
-from tests.e2e.orders_shop import ADDRESS
 from tests.support.browser import draft_teapot, log_in, review_in_page
 from tests.support.http import ApiClient
 from tests.support.server import ServerThread
+from tests.support.shop import ADDRESS
 
 PASSWORD = "correct horse battery"
 ADMIN_PASSWORD = "the admin's long passphrase"  # features.steps.accounts.admin's

@@ -16,10 +16,10 @@ from core.shared.security import Role
 from features.steps.accounts import OPERATOR, World, admin, customer, logged_in
 from features.steps.catalog import Catalog, a_category, has_published
 from features.steps.sellers import verified_seller
-from tests.e2e.orders_shop import ADDRESS
 from tests.support.browser import log_in, review_in_page
 from tests.support.http import ApiClient
 from tests.support.server import ServerThread
+from tests.support.shop import ADDRESS
 
 PASSWORD = "correct horse battery"
 SELLER = "potter@example.com"

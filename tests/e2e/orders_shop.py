@@ -6,14 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.support.http import ApiClient
+from tests.support.shop import ADDRESS
 
-ADDRESS = {
-    "recipient": "Ann Smith",
-    "line1": "Invalidenstr. 1",
-    "city": "Berlin",
-    "postal_code": "10115",
-    "country": "DE",
-}
 MISSING = "01900000-0000-7000-8000-000000000000"
 GOOD_CARD = "tok_visa"  # a gateway token (never card data)
 

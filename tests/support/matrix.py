@@ -48,6 +48,7 @@ from entrypoints.http.routing import SAFE_METHODS, Endpoint
 from entrypoints.http.schema import parse
 from tests.support.bad_input import filled
 from tests.support.http import ApiClient, Reply
+from tests.support.shop import ADDRESS
 
 MISSING = "01900000-0000-7000-8000-000000000000"
 PATH_PARAM = re.compile(r"{([^}]+)}")
@@ -353,13 +354,6 @@ def shown(reply: Reply) -> str:
 
 # --- the shop -------------------------------------------------------------------------------------------
 
-ADDRESS = {
-    "recipient": "Ann Smith",
-    "line1": "Invalidenstr. 1",
-    "city": "Berlin",
-    "postal_code": "10115",
-    "country": "DE",
-}
 REVIEW = {"rating": 4, "title": "Lovely teapot", "text": "Pours without dripping and keeps the tea warm."}
 # A phone number in the description: the moderation rules leave the card to a moderator (a case).
 DOUBTFUL = "Hand woven from linen. Call me on +49 30 1234567 for a discount."

@@ -15,6 +15,14 @@ from tests.support.http import ApiClient, Reply
 from tests.support.server import ServerThread
 
 PASSWORD = "a shop builder's passphrase"
+# Ann's home: the address a test's customer keeps in her address book, through the API.
+ADDRESS = {
+    "recipient": "Ann Smith",
+    "line1": "Invalidenstr. 1",
+    "city": "Berlin",
+    "postal_code": "10115",
+    "country": "DE",
+}
 T = TypeVar("T")
 OPERATOR = Principal("operator", frozenset({Role.ADMIN}), "shop-builder")
 
