@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import asyncpg
 import pytest
+import redis.asyncio as aioredis
 
 from adapters.memory.auth import AuthTables, MemoryAuthUnitOfWork
 from adapters.memory.inbox import MemoryInbox
@@ -34,6 +35,7 @@ from ports.shared import Inbox
 from ports.users import UsersUnitOfWork
 from tests.support.events import RecordingEventBus
 from tests.support.postgres import scratch_pool, truncate_statement
+from tests.support.redis import scratch_redis
 
 ADAPTERS = ["memory", pytest.param("postgres", marks=pytest.mark.infra)]
 
@@ -156,3 +158,14 @@ def inbox(backend: MemoryAdapters | PostgresAdapters) -> Inbox:
 def committed_events(backend: MemoryAdapters | PostgresAdapters) -> CommittedEvents:
     """``await committed_events()``: every event committed so far, in commit order."""
     return backend.committed_events
+
+
+@pytest.fixture
+async def redis_db() -> AsyncIterator[aioredis.Redis]:
+    """A client of the tests' Redis database, flushed: for the tests of what a Redis adapter itself writes.
+    A module whose adapter keeps to a database of its own (the carts') overrides it."""
+    client = await scratch_redis()
+    try:
+        yield client
+    finally:
+        await client.aclose()

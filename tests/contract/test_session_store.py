@@ -189,15 +189,6 @@ async def test_list_for_user_gives_that_users_live_sessions_only(store: SessionS
 
 
 @pytest.fixture
-async def redis_db() -> AsyncIterator[aioredis.Redis]:
-    client = await scratch_redis()
-    try:
-        yield client
-    finally:
-        await client.aclose()
-
-
-@pytest.fixture
 def redis_store(redis_db: aioredis.Redis, clock: ManualClock) -> RedisSessionStore:
     return RedisSessionStore(redis_db, clock)
 

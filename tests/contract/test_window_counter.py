@@ -129,15 +129,6 @@ async def test_a_window_that_ended_starts_again_at_1(counting: Counting) -> None
 # Redis only: the key it writes.
 
 
-@pytest.fixture
-async def redis_db() -> AsyncIterator[aioredis.Redis]:
-    client = await scratch_redis()
-    try:
-        yield client
-    finally:
-        await client.aclose()
-
-
 @pytest.mark.infra
 async def test_redis_keeps_the_count_under_window_prefix_for_the_window(redis_db: aioredis.Redis) -> None:
     await RedisWindowCounter(redis_db).add("login:account:a@example.com", WINDOW)
