@@ -161,7 +161,12 @@ class PostgresUnitOfWork:
                 await tx.tx.rollback()
         except Exception:
             # The connection is lost (or mid-statement): it must not go back to the pool as it is.
-            log.warning("rollback failed; discarding the connection", exc_info=True)
+            if isinstance(exc, asyncio.CancelledError):
+                # Cancelled in its COMMIT (a process stopping, a caller's timeout), which leaves asyncpg's
+                # transaction unable to roll back: expected, and the server ends the transaction itself.
+                log.info("unit of work cancelled while committing; discarding the connection")
+            else:
+                log.warning("rollback failed; discarding the connection", exc_info=True)
             lost = True
             with contextlib.suppress(Exception):  # the pool may have dropped it already
                 conn.terminate()

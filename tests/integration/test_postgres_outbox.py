@@ -394,6 +394,56 @@ async def test_a_statement_timeout_is_unavailable_and_the_connection_returns_to_
         await drop_database(dsn)
 
 
+# A deferred trigger that makes every commit of a new account take 3 s at the server.
+SLOW_COMMIT = """
+CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(3); RETURN NULL; END $$;
+CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON auth.accounts DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION slow_commit();
+"""
+
+
+async def test_a_unit_of_work_cancelled_in_its_commit_changes_nothing_logs_no_failure_and_the_pool_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A process stopping (or a caller's timeout) cancels a commit under way: asyncpg's transaction can no
+    longer roll back, so the connection is discarded, quietly, and the next unit of work gets another."""
+    dsn = await fresh_database("cancelled")
+    pool = await create_pool(dsn, 1, 1, 10.0)
+    watcher = await asyncpg.connect(dsn)
+    try:
+        await pool.execute(SLOW_COMMIT)
+        uow = PostgresAuthUnitOfWork(pool)
+        account = Account.register(user_id="u1", email="a@example.com", password_hash="h", display_name="A", now=START)
+
+        async def sign_up() -> None:
+            async with uow:
+                await uow.accounts.add(account)
+                await uow.commit()
+
+        with caplog.at_level(logging.INFO, logger="adapters.postgres.unit_of_work"):
+            task = asyncio.create_task(sign_up())
+            committing = "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query ILIKE 'commit%'"
+            for _ in range(500):  # until the server is in the commit's trigger (within 5 s)
+                if await watcher.fetchval(committing):
+                    break
+                await asyncio.sleep(0.01)
+            else:
+                pytest.fail("the commit never reached the server")
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+
+        logged = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "adapters.postgres.unit_of_work"]
+        assert logged == [(logging.INFO, "unit of work cancelled while committing; discarding the connection")]
+        assert await watcher.fetchval("SELECT count(*) FROM auth.accounts") == 0
+        async with uow:  # the only pooled connection was discarded: the pool opens another
+            assert await uow.accounts.get("u1") is None
+    finally:
+        await watcher.close()
+        await pool.close()
+        await drop_database(dsn)
+
+
 async def test_a_lost_connection_is_unavailable_and_the_pool_recovers(pool: asyncpg.Pool) -> None:
     uow = PostgresAuthUnitOfWork(pool)
 
