@@ -47,6 +47,10 @@ def workflow_id(saga_id: str) -> str:
 
 
 class TemporalSagaEngine:
+    # How many stirred workflows it remembers for ``quiet``: a long-running process that nobody settles (every
+    # ``serve`` and ``consume``) forgets the ones stirred longest ago, rather than growing without bound.
+    remembered_stirs = 10_000
+
     def __init__(
         self,
         connection: TemporalConnection,
@@ -95,7 +99,10 @@ class TemporalSagaEngine:
         self._stir(handle.id)
 
     def _stir(self, wid: str) -> None:
+        self._stirred.pop(wid, None)  # to the end: the dict keeps the order of the latest stirs
         self._stirred[wid] = next(self._stirs)
+        if len(self._stirred) > self.remembered_stirs:
+            del self._stirred[next(iter(self._stirred))]
 
     async def _start(self, saga: Saga, reuse: WorkflowIDReusePolicy) -> bool:
         start: dict[str, Any] = {"saga": saga_to_json(saga), "stall_seconds": self.stall_seconds, "rules": self.rules}

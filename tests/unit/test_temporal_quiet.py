@@ -48,3 +48,12 @@ def test_quiet_looks_again_at_a_workflow_stirred_after_it_was_seen_idle() -> Non
 
     assert engine.looked_at == ["a", "b", "a"]  # "a" was idle, then told something new: looked at again
     assert engine._stirred == {}
+
+
+def test_a_process_nobody_settles_remembers_only_the_latest_stirs() -> None:
+    engine = _Played(busy_for={}, stirs_while_looking={})
+    engine.remembered_stirs = 3
+    for wid in ("a", "b", "c", "d", "b", "e"):
+        engine._stir(wid)
+
+    assert list(engine._stirred) == ["d", "b", "e"]  # "a" and "c" were stirred longest ago
